@@ -1,0 +1,83 @@
+import type { JsonSchema } from './json-schema.js';
+
+/** Per-channel normalisation applied after min–max scaling: `(x - mean) / std`. */
+export interface Normalization {
+  mean: [number, number, number];
+  std: [number, number, number];
+}
+
+/** What a backbone is, as far as protocols and the feature cache need to know. */
+export interface BackboneInfo {
+  /** Human-readable identity, e.g. `dinov2-small (onnx, HF style)`. */
+  description: string;
+  /** Side of a square patch in pixels (14 for DINOv2); 0 for a backbone without patch tokens (CNNs). */
+  patchSize: number;
+  /** Width of every exposed token (384 for ViT-S/14). */
+  embedDim: number;
+  /** Number of transformer blocks of the whole network (12 for ViT-S/14), if known. */
+  totalBlocks: number | null;
+  /**
+   * Blocks whose (final-LayerNorm'd) tokens the backbone exposes, as 0-based indices into the network's blocks,
+   * ascending. The last entry is the final block. An HF-style export exposes only `[totalBlocks - 1]`.
+   */
+  exposedBlocks: number[];
+  /** Register tokens between CLS and the patch tokens (0 or 4 for DINOv2); never handed to protocols. */
+  registerTokens: number;
+  /** Input side the backbone expects by default; both multiples of `patchSize`. */
+  inputSize: { height: number; width: number };
+  /** Whether other input sizes (multiples of the patch size) are accepted. */
+  dynamicInputSize: boolean;
+  /** Whether patch tokens are exposed (false for CNN baselines, whose pooled vector stands in for CLS). */
+  hasPatchTokens: boolean;
+  normalization: Normalization;
+  /** Content hash of the weights (sha256 hex): keys the feature cache and appears in provenance. */
+  weightsHash: string;
+  /** Where the model runs, in the backend's words (e.g. `onnxruntime CPUExecutionProvider`). */
+  executionProvider: string;
+}
+
+/** Tokens of one batch. All arrays are row-major float32. */
+export interface EmbeddedBatch {
+  /** Images in the batch. */
+  batchSize: number;
+  /** Patch grid of the input: `height / patchSize` × `width / patchSize`. */
+  grid: { rows: number; cols: number };
+  /** Per exposed block (same order as `BackboneInfo.exposedBlocks`): `[batchSize, embedDim]` CLS tokens. */
+  cls: Float32Array[];
+  /**
+   * Per exposed block: `[batchSize, rows * cols, embedDim]` patch tokens (registers removed),
+   * or `null` when the backbone has none.
+   */
+  patch: Float32Array[] | null;
+}
+
+/** A loaded backbone ready to embed images. */
+export interface Backbone {
+  readonly info: BackboneInfo;
+  /**
+   * Embeds a batch of preprocessed images: `pixels` is `[batchSize, 3, height, width]` float32, already resized,
+   * scaled and normalised with `info.normalization`.
+   */
+  embed(pixels: Float32Array, batchSize: number, height: number, width: number): Promise<EmbeddedBatch>;
+  /** Frees native resources. */
+  dispose(): Promise<void>;
+}
+
+/** Context the engine hands to a backbone factory. */
+export interface BackboneContext {
+  /** Directory the config file lives in: relative paths resolve against it. */
+  baseDir: string;
+  /** Local model store, for names like `dinov2-small`. */
+  modelStoreDir: string;
+  /** `auto` picks the best execution provider present. */
+  device: 'auto' | 'cpu' | 'cuda';
+  log(message: string): void;
+}
+
+/** What a backbone plugin contributes: one `kind` of backbone entry in a config. */
+export interface BackboneFactory<Options = Record<string, unknown>> {
+  kind: string;
+  /** JSON Schema of the entry's options (every key but `kind`, `name`). */
+  optionsSchema: JsonSchema;
+  create(options: Options, context: BackboneContext): Promise<Backbone>;
+}

@@ -1,0 +1,75 @@
+import type { JsonSchema } from './json-schema.js';
+
+export type Split = 'train' | 'val' | 'test';
+
+/** Classification tasks share features and heads; segmentation items carry masks. */
+export type TaskType = 'multiclass' | 'multilabel' | 'binary' | 'segmentation';
+
+/** One sample of a dataset: an image (a 2D slice of a volume counts as one). */
+export interface DatasetItem {
+  /** Unique within the dataset, stable across runs (e.g. the relative path). */
+  id: string;
+  split: Split;
+  /** Class index for multiclass / binary tasks (binary: 1 = positive). */
+  label?: number;
+  /** Multi-hot vector (0/1, one per class) for multilabel tasks. */
+  labels?: number[];
+  /** Patient the item belongs to: splits, few-shot draws and bootstrap resamples never cut through a patient. */
+  patient?: string;
+  /** Volume (3D scan) the item is a slice of: kept together like a patient. */
+  volume?: string;
+  /** Where the item comes from, for messages (a file path, optionally with `#slice`). */
+  source: string;
+}
+
+/** Decoded image, before preprocessing. Values are the file's own (e.g. 0..255, 0..65535, or HU). */
+export interface RawImage {
+  width: number;
+  height: number;
+  /** 1 (gray) or 3 (RGB). */
+  channels: 1 | 3;
+  /** Interleaved `[height, width, channels]`. */
+  data: Float32Array;
+  /** Nominal range of the values (e.g. 0..255 for 8-bit PNG) when the format defines one. */
+  range?: { min: number; max: number };
+}
+
+/** An item that a loader left out, and why. */
+export interface SkippedItem {
+  source: string;
+  reason: string;
+}
+
+/** A dataset ready for evaluation: items with their splits, and a way to read each item. */
+export interface Dataset {
+  /** The config's name for it. */
+  name: string;
+  task: TaskType;
+  /** Class names, index = label. */
+  classes: string[];
+  items: DatasetItem[];
+  /** What the loader left out, with reasons. */
+  skipped: SkippedItem[];
+  /** Facts a reader of the results must know (e.g. "VAL carved from TRAIN, 10 % of patients"). */
+  notes: string[];
+  /** Decodes an item's image. Throws an error naming the file when it cannot. */
+  open(item: DatasetItem): Promise<RawImage>;
+  /**
+   * Identity of the item's content (e.g. sha256 of its file bytes plus the slice index): together with the
+   * backbone and the preprocessing it keys the feature cache, so a changed file is never served stale features.
+   */
+  contentKey(item: DatasetItem): Promise<string>;
+}
+
+/** Context the engine hands to a dataset factory. */
+export interface DatasetContext {
+  baseDir: string;
+  log(message: string): void;
+}
+
+/** What a dataset plugin contributes: one `kind` of dataset entry in a config. */
+export interface DatasetFactory<Options = Record<string, unknown>> {
+  kind: string;
+  optionsSchema: JsonSchema;
+  create(options: Options, context: DatasetContext): Promise<Dataset>;
+}

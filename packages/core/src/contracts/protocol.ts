@@ -1,0 +1,95 @@
+import type { BackboneInfo } from './backbone.js';
+import type { DatasetItem, Split, TaskType } from './dataset.js';
+import type { JsonSchema } from './json-schema.js';
+import type { ProtocolResult } from './results.js';
+
+/** Which cached features a protocol reads. The engine extracts and caches exactly these, once. */
+export interface FeatureNeeds {
+  /** CLS tokens of this many last exposed blocks (0: none). Capped by what the backbone exposes. */
+  clsBlocks: number;
+  /** Mean of the patch tokens of the same last blocks as `clsBlocks` (for `avgpool`). */
+  patchMean: boolean;
+  /** Full patch tokens of this many last exposed blocks (0: none), e.g. 1 for a linear decoder, 5 for U-Net. */
+  patchBlocks: number;
+}
+
+/** Rows of features for a set of items, row-major `[rows, dim]`. */
+export interface FeatureMatrix {
+  rows: number;
+  dim: number;
+  data: Float32Array;
+  /** Index into `DatasetView.items` of each row. */
+  items: number[];
+}
+
+/** Patch tokens of one item: `[grid.rows * grid.cols, dim]`. */
+export interface PatchTokens {
+  item: number;
+  grid: { rows: number; cols: number };
+  dim: number;
+  data: Float32Array;
+}
+
+/** Cached features of the dataset under the run's backbone, as protocols read them. */
+export interface FeatureSource {
+  /** Exposed blocks available in the cache for CLS / patch mean (≤ the protocol's `clsBlocks`). */
+  readonly clsBlocks: number;
+  /** Exposed blocks available for full patch tokens. */
+  readonly patchBlocks: number;
+  /** CLS tokens of the block `fromEnd` blocks before the last (0 = last block) for the items of `splits`. */
+  cls(splits: Split | readonly Split[], fromEnd?: number): Promise<FeatureMatrix>;
+  /** Mean patch token of the block `fromEnd` before the last. */
+  patchMean(splits: Split | readonly Split[], fromEnd?: number): Promise<FeatureMatrix>;
+  /** Streams patch tokens of the block `fromEnd` before the last, item by item, in item order. */
+  patchTokens(splits: Split | readonly Split[], fromEnd?: number): AsyncIterable<PatchTokens>;
+}
+
+/** The dataset as a protocol sees it: no I/O, only labels and grouping. */
+export interface DatasetView {
+  name: string;
+  task: TaskType;
+  classes: string[];
+  items: readonly DatasetItem[];
+  notes: readonly string[];
+}
+
+/** Progress of a long step, for progress bars and the editor. */
+export interface ProgressUpdate {
+  /** What is being counted, e.g. `heads trained`, `test queries`. */
+  label: string;
+  done: number;
+  total: number;
+}
+
+/** Resampling settings of the 95 % (by default) bootstrap intervals. */
+export interface BootstrapSettings {
+  samples: number;
+  confidence: number;
+}
+
+/** Everything a protocol gets to run one (backbone, dataset) cell. */
+export interface ProtocolContext {
+  dataset: DatasetView;
+  backbone: BackboneInfo;
+  features: FeatureSource;
+  seed: number;
+  bootstrap: BootstrapSettings;
+  progress(update: ProgressUpdate): void;
+  log(message: string): void;
+  /** Aborted when the user cancels; long loops check it. */
+  signal: AbortSignal;
+}
+
+/** What a protocol plugin contributes: one `kind` of protocol entry in a config. */
+export interface Protocol<Options = Record<string, unknown>> {
+  kind: string;
+  /** Short title for tables, e.g. `kNN`. */
+  title: string;
+  /** JSON Schema of the entry's options (every key but `kind`, `name`), with defaults. */
+  optionsSchema: JsonSchema;
+  /** Task types the protocol can evaluate; other cells are skipped with a message. */
+  tasks: readonly TaskType[];
+  /** Features it reads, given its options (defaults applied) and the backbone. */
+  featureNeeds(options: Options, backbone: BackboneInfo): FeatureNeeds;
+  run(options: Options, context: ProtocolContext): Promise<ProtocolResult>;
+}

@@ -1,0 +1,101 @@
+/** A bootstrap confidence interval. */
+export interface ConfidenceInterval {
+  low: number;
+  high: number;
+  /** e.g. 0.95 */
+  confidence: number;
+  /** Resamples drawn. */
+  samples: number;
+  /** What was resampled: whole patients, whole volumes, or single items. */
+  unit: 'patient' | 'volume' | 'item';
+}
+
+/** One metric's value, with what makes it publishable. */
+export interface MetricValue {
+  value: number;
+  ci?: ConfidenceInterval;
+  /** Per-class values (class name → value, `null` when undefined for that class). */
+  perClass?: Record<string, number | null>;
+  /** Classes left out of a macro average, with the reason (e.g. `no positives in split`). */
+  excludedClasses?: Array<{ name: string; reason: string }>;
+}
+
+/** Metrics of one setting of a protocol (e.g. kNN with k = 20) on one split. */
+export interface ResultRow {
+  /** Setting that distinguishes this row, e.g. `{ k: 20 }`. Empty for a protocol with one row. */
+  setting: Record<string, string | number | boolean>;
+  /** The split the metrics were computed on. */
+  split: 'val' | 'test';
+  /** Metric name (e.g. `auroc`, `top1`) → value. */
+  metrics: Record<string, MetricValue>;
+}
+
+/** What a protocol returns for one (backbone, dataset) cell. */
+export interface ProtocolResult {
+  /** The metric that ranks settings and fills summary tables (must be a key of every row's metrics). */
+  primaryMetric: string;
+  rows: ResultRow[];
+  /** Facts a reader must know (deviations from the study, carved splits, …). */
+  notes: string[];
+  /** Settings that could not run, and why (e.g. `n_last_blocks = 4` on a last-layer-only export). */
+  skipped: Array<{ setting: Record<string, string | number | boolean>; reason: string }>;
+}
+
+export type CellStatus = 'completed' | 'failed' | 'skipped';
+
+/** One backbone × dataset × protocol evaluation of a run. */
+export interface CellResult {
+  backbone: string;
+  dataset: string;
+  /** The protocol entry's name (defaults to its kind). */
+  protocol: string;
+  protocolKind: string;
+  status: CellStatus;
+  /** Why it failed or was skipped. */
+  reason?: string;
+  result?: ProtocolResult;
+  durationMs: number;
+}
+
+/** Sizes of a dataset as the run saw it. */
+export interface DatasetSummary {
+  name: string;
+  kind: string;
+  task: string;
+  classes: string[];
+  counts: Record<'train' | 'val' | 'test', number>;
+  patients: number | null;
+  skipped: Array<{ source: string; reason: string }>;
+  notes: string[];
+}
+
+/** Where a number came from: enough to reproduce it. */
+export interface Provenance {
+  /** sha256 of the canonical resolved config. */
+  configHash: string;
+  /** Versions of radprobe packages and the runtimes they used. */
+  packages: Record<string, string>;
+  gitCommit: string | null;
+  seed: number;
+  node: string;
+  platform: string;
+  cpu: string;
+  cpus: number;
+  memoryBytes: number;
+  hostname: string;
+  backbones: Array<{ name: string; description: string; weightsHash: string; executionProvider: string }>;
+}
+
+/** The content of `results/<run-id>/results.json`. */
+export interface RunResults {
+  schemaVersion: 1;
+  runId: string;
+  name: string;
+  startedAt: string;
+  finishedAt: string;
+  /** The config with every default filled in. */
+  config: Record<string, unknown>;
+  provenance: Provenance;
+  datasets: DatasetSummary[];
+  cells: CellResult[];
+}

@@ -1,0 +1,15 @@
+import { defineConfig } from 'vitest/config';
+
+// Workspace packages resolve to their TypeScript sources under the "source" export condition,
+// so a package's tests never wait for (or run against a stale) build of its dependencies.
+export const sharedTestConfig = defineConfig({
+  resolve: { conditions: ['source', 'import', 'node', 'default'] },
+  ssr: { resolve: { conditions: ['source', 'import', 'node', 'default'], externalConditions: ['source'] } },
+  test: {
+    environment: 'node',
+    include: ['test/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    pool: 'forks',
+  },
+});
