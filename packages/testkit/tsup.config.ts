@@ -8,4 +8,6 @@ export default defineConfig({
   dts: true,
   sourcemap: true,
   clean: true,
+  // Workspace packages stay imports, so every package shares one RadprobeError class (instanceof works).
+  external: [/^@radprobe\//],
 });

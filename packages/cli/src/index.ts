@@ -1,1 +1,2 @@
-export {};
+export { main } from './cli.js';
+export { prepareDemo, demoConfig } from './commands/demo.js';

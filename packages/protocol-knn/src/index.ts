@@ -1,1 +1,12 @@
-export {};
+import type { RadprobePlugin } from '@radprobe/core';
+import { knnProtocol } from './protocol.js';
+
+export { knnProtocol } from './protocol.js';
+export { knnOptionsSchema, resolveKnnOptions, DEFAULT_KNN_OPTIONS } from './options.js';
+export type { KnnOptions, ResolvedKnnOptions } from './options.js';
+export { weightedVoteScores } from './weighted-vote.js';
+export { fitMlKnn, predictMlKnn } from './ml-knn.js';
+export type { MlKnnModel } from './ml-knn.js';
+
+const plugin: RadprobePlugin = { protocols: [knnProtocol] };
+export default plugin;

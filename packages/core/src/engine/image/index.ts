@@ -1,1 +1,3 @@
-export {};
+export { decodeImage } from './decode.js';
+export { resolvePreprocessing, PREPROCESSING_PRESETS, type ResolvedPreprocessing } from './preprocessing.js';
+export { preprocessInto } from './preprocess.js';

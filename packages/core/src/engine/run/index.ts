@@ -1,1 +1,4 @@
-export {};
+export { runEvaluation, entryOptions, type RunOptions, type RunOutcome } from './run-evaluation.js';
+export { extractFeatures, type ExtractionRequest, type ExtractionResult } from './extract.js';
+export { cachedFeatureSource } from './feature-source.js';
+export { loadRegistry, loadRegistryForConfig, type BuiltinPlugin, type RegistryOptions } from './registry.js';

@@ -2,3 +2,5 @@ export { RadprobeError, errorMessage } from './errors.js';
 export { writeFileAtomic, isAtomicTemporary } from './atomic.js';
 export { sha256, sha256File, canonicalJson } from './hash.js';
 export { Random } from './random.js';
+export { SPLITS } from './splits.js';
+export { mapConcurrent } from './concurrency.js';

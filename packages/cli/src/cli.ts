@@ -1,0 +1,112 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { RadprobeError } from '@radprobe/core';
+import { cacheListCommand, cachePruneCommand } from './commands/cache.js';
+import { demoCommand } from './commands/demo.js';
+import { doctorCommand } from './commands/doctor.js';
+import { listCommand } from './commands/list.js';
+import { modelListCommand, modelPullCommand } from './commands/model.js';
+import { runCommand } from './commands/run.js';
+import { schemaCommand, validateCommand } from './commands/validate.js';
+
+const USAGE = `radprobe: how well does a vision foundation model transfer to radiology?
+
+usage:
+  radprobe demo [--dir demo] [--reporter pretty|jsonl]    generate the built-in default and evaluate it
+  radprobe run [config.json] [--reporter pretty|jsonl] [--on-bad-item fail|skip]
+               [--backbone NAME] [--dataset NAME] [--protocol NAME]
+  radprobe validate [config.json]                          check a config against the installed plugins
+  radprobe schema [config.json] [--out radprobe.schema.json]  write the config's JSON Schema for editors
+  radprobe list [--json]                                   installed plugins and what they contribute
+  radprobe doctor [--json]                                 runtimes, execution providers, compute backend
+  radprobe cache ls|prune [--cache DIR] [--all] [--older-than DAYS] [--json]
+  radprobe model pull NAME [--variant fp16|quantized] [--revision REV] [--store DIR]
+  radprobe model ls [--store DIR] [--json]
+
+The config defaults to ./radprobe.json. Models are stored in $RADPROBE_MODEL_STORE or ~/.cache/radprobe/models.
+`;
+
+const OPTIONS = {
+  reporter: { type: 'string' },
+  'on-bad-item': { type: 'string' },
+  backbone: { type: 'string' },
+  dataset: { type: 'string' },
+  protocol: { type: 'string' },
+  out: { type: 'string' },
+  dir: { type: 'string' },
+  cache: { type: 'string' },
+  all: { type: 'boolean' },
+  'older-than': { type: 'string' },
+  variant: { type: 'string' },
+  revision: { type: 'string' },
+  store: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[], fallback: T): T {
+  if (value === undefined) return fallback;
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new RadprobeError(`--${flag} must be one of ${allowed.join(', ')}, not '${value}'`);
+}
+
+/** The model store folder: `--store`, else $RADPROBE_MODEL_STORE, else ~/.cache/radprobe/models. */
+function modelStore(flag: string | undefined): string {
+  return flag ?? process.env.RADPROBE_MODEL_STORE ?? join(homedir(), '.cache', 'radprobe', 'models');
+}
+
+/** Runs the CLI with `argv` (without node and script) and returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new RadprobeError(`${(error as Error).message}\n\n${USAGE}`);
+  }
+  const { values, positionals } = parsed;
+  const [command, ...rest] = positionals;
+  if (values.help || !command) {
+    process.stdout.write(USAGE);
+    return command || values.help ? 0 : 2;
+  }
+  const reporter = oneOf('reporter', values.reporter, ['pretty', 'jsonl'] as const, 'pretty');
+  const config = rest[0] ?? 'radprobe.json';
+  switch (command) {
+    case 'demo':
+      return demoCommand({ dir: values.dir ?? 'demo', reporter });
+    case 'run':
+      return runCommand({
+        config,
+        reporter,
+        onBadItem: values['on-bad-item'] === undefined ? undefined : oneOf('on-bad-item', values['on-bad-item'], ['fail', 'skip'] as const, 'fail'),
+        only: values.backbone || values.dataset || values.protocol ? { backbone: values.backbone, dataset: values.dataset, protocol: values.protocol } : undefined,
+      });
+    case 'validate':
+      return validateCommand(config);
+    case 'schema':
+      return schemaCommand(config, values.out ?? 'radprobe.schema.json');
+    case 'list':
+      return listCommand({ json: Boolean(values.json) });
+    case 'doctor':
+      return doctorCommand({ json: Boolean(values.json) });
+    case 'cache': {
+      const dir = values.cache ?? '.radprobe/cache';
+      if (rest[0] === 'ls') return cacheListCommand({ dir, json: Boolean(values.json) });
+      if (rest[0] === 'prune') {
+        const olderThanDays = values['older-than'] === undefined ? undefined : Number(values['older-than']);
+        if (olderThanDays !== undefined && !(olderThanDays >= 0)) throw new RadprobeError(`--older-than must be a number of days, not '${values['older-than']}'`);
+        return cachePruneCommand({ dir, all: Boolean(values.all), olderThanDays });
+      }
+      throw new RadprobeError(`radprobe cache: expected 'ls' or 'prune', got '${rest[0] ?? ''}'`);
+    }
+    case 'model': {
+      const store = modelStore(values.store);
+      if (rest[0] === 'pull' && rest[1]) return modelPullCommand({ name: rest[1], store, variant: values.variant, revision: values.revision });
+      if (rest[0] === 'ls') return modelListCommand({ store, json: Boolean(values.json) });
+      throw new RadprobeError(`radprobe model: expected 'pull NAME' or 'ls'`);
+    }
+    default:
+      throw new RadprobeError(`unknown command '${command}'\n\n${USAGE}`);
+  }
+}

@@ -1,0 +1,65 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { canonicalJson, writeFileAtomic } from '@radprobe/core';
+import { writeDinov2Fixture, writeImageFolderDataset, writeNihDataset, type VitSpec } from '@radprobe/testkit';
+import { runCommand } from './run.js';
+import { schemaCommand } from './validate.js';
+
+/**
+ * The built-in default: two small ViTs with DINOv2's architecture (one Hugging Face-style export, one export of
+ * Meta's code exposing four blocks), a synthetic chest-X-ray classification set in the image-folder layout and a
+ * synthetic NIH ChestX-ray14 folder, all generated here deterministically, evaluated with kNN.
+ */
+const DEMO_MODELS: Array<{ name: string; spec: VitSpec }> = [
+  { name: 'vit-tiny-hf', spec: { embedDim: 96, depth: 4, heads: 3, patchSize: 14, posGrid: 16, seed: 1, style: 'hf', withPooler: true } },
+  { name: 'vit-tiny-meta-reg4', spec: { embedDim: 96, depth: 4, heads: 3, patchSize: 14, posGrid: 16, registers: 4, seed: 2, style: 'meta', exposeBlocks: 4 } },
+];
+
+const DEMO_DATA = {
+  imageFolder: { perClass: { train: 40, val: 10, test: 20 }, size: 256, seed: 7 },
+  nih: { patients: 80, imagesPerPatient: [1, 3] as [number, number], seed: 11, size: 256 },
+};
+
+export function demoConfig(): Record<string, unknown> {
+  return {
+    $schema: './radprobe.schema.json',
+    name: 'radprobe demo: generated ViTs × synthetic chest X-rays × kNN',
+    seed: 0,
+    output: 'results',
+    cache: '.radprobe/cache',
+    preprocessing: 'study',
+    bootstrap: { samples: 500, confidence: 0.95 },
+    backbones: DEMO_MODELS.map(({ name }) => ({ kind: 'onnx', name, model: `models/${name}/model.onnx` })),
+    datasets: [
+      { kind: 'image-folder', name: 'synthetic-cxr', root: 'data/synthetic-cxr' },
+      { kind: 'nih-chestxray14', name: 'synthetic-nih', root: 'data/synthetic-nih', valSize: 20 },
+    ],
+    protocols: [{ kind: 'knn', k: [5, 10, 20] }],
+  };
+}
+
+/** Writes the demo's models and data (unless this exact version is already there), then its config. */
+export async function prepareDemo(dir: string): Promise<string> {
+  const stamp = canonicalJson({ DEMO_MODELS, DEMO_DATA });
+  const stampPath = join(dir, '.generated');
+  const current = await readFile(stampPath, 'utf8').catch(() => '');
+  if (current !== stamp) {
+    process.stderr.write(`generating the demo models and data in ${dir}\n`);
+    for (const { name, spec } of DEMO_MODELS) await writeDinov2Fixture(join(dir, 'models', name), spec, 'model');
+    await writeImageFolderDataset(join(dir, 'data', 'synthetic-cxr'), DEMO_DATA.imageFolder);
+    await writeNihDataset(join(dir, 'data', 'synthetic-nih'), DEMO_DATA.nih);
+    await writeFileAtomic(stampPath, stamp);
+  }
+  const configPath = join(dir, 'radprobe.json');
+  if (!existsSync(configPath)) await writeFileAtomic(configPath, `${JSON.stringify(demoConfig(), null, 2)}\n`);
+  return configPath;
+}
+
+/** `radprobe demo`: generates the built-in default if needed and evaluates it. */
+export async function demoCommand(options: { dir: string; reporter: 'pretty' | 'jsonl' }): Promise<number> {
+  const dir = resolve(options.dir);
+  const configPath = await prepareDemo(dir);
+  await schemaCommand(configPath, join(dir, 'radprobe.schema.json'));
+  return runCommand({ config: configPath, reporter: options.reporter });
+}

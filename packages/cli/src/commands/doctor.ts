@@ -1,0 +1,30 @@
+import { cpus, totalmem } from 'node:os';
+import { describeExecutionProviders } from '@radprobe/backbone-onnx';
+import { computeBackend } from '@radprobe/core';
+
+/** `radprobe doctor`: the runtimes, execution providers and compute backend this machine gives radprobe. */
+export async function doctorCommand(options: { json: boolean }): Promise<number> {
+  const providers = await describeExecutionProviders();
+  const compute = await computeBackend();
+  const report = {
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+    cpu: `${cpus()[0]?.model ?? 'unknown'} × ${cpus().length}`,
+    memoryGiB: +(totalmem() / 2 ** 30).toFixed(1),
+    onnxruntime: providers,
+    compute,
+  };
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    return 0;
+  }
+  process.stdout.write(
+    [
+      `node          ${report.node} (${report.platform})`,
+      `cpu           ${report.cpu}, ${report.memoryGiB} GiB`,
+      `onnxruntime   ${JSON.stringify(providers)}`,
+      `compute       ${JSON.stringify(compute)}`,
+    ].join('\n') + '\n',
+  );
+  return 0;
+}

@@ -1,0 +1,42 @@
+import { formatResultsTable, runEvaluation, type RunReporter } from '@radprobe/core';
+import { builtinPlugins, cliSearchDirs } from '../builtins.js';
+import { jsonlReporter } from '../reporters/jsonl.js';
+import { prettyReporter } from '../reporters/pretty.js';
+
+export interface RunCommandOptions {
+  config: string;
+  reporter: 'pretty' | 'jsonl';
+  onBadItem?: 'fail' | 'skip';
+  only?: { backbone?: string; dataset?: string; protocol?: string };
+}
+
+/**
+ * `radprobe run`: evaluates a config. Ctrl-C (or SIGTERM) stops after the current batch with the cache
+ * consistent, so the next run resumes. Exit code 0 when every cell completed, 1 when some failed.
+ */
+export async function runCommand(options: RunCommandOptions): Promise<number> {
+  const reporter: RunReporter = options.reporter === 'jsonl' ? jsonlReporter() : prettyReporter();
+  const controller = new AbortController();
+  const stop = () => {
+    if (controller.signal.aborted) process.exit(130);
+    controller.abort();
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  try {
+    const { results } = await runEvaluation({
+      configPath: options.config,
+      builtins: builtinPlugins,
+      searchDirs: cliSearchDirs,
+      reporter,
+      signal: controller.signal,
+      onBadItem: options.onBadItem,
+      only: options.only,
+    });
+    if (options.reporter === 'pretty') process.stdout.write(`\n${formatResultsTable(results)}\n`);
+    return results.cells.some((cell) => cell.status === 'failed') ? 1 : 0;
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
+}

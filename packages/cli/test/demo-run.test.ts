@@ -1,0 +1,48 @@
+import { readFile, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { RunResults } from '@radprobe/core';
+import { prepareDemo } from '../src/commands/demo.js';
+import { runCli, temporaryDir } from './helpers.js';
+
+describe('the built-in default run, end to end through the CLI', () => {
+  let dir: string;
+  let configPath: string;
+
+  beforeAll(async () => {
+    dir = await temporaryDir('demo');
+    configPath = await prepareDemo(dir);
+  });
+
+  it('evaluates every cell, writes results.json/md/csv, and a second run reuses the cache with identical numbers', async () => {
+    const first = await runCli(['run', configPath], { cwd: dir });
+    expect(first.stderr).toContain('results written to');
+    expect(first.code, first.stderr).toBe(0);
+    const runs = await readdir(join(dir, 'results'));
+    expect(runs).toHaveLength(1);
+    const outputDir = join(dir, 'results', runs[0]);
+    const results = JSON.parse(await readFile(join(outputDir, 'results.json'), 'utf8')) as RunResults;
+    expect(results.cells.map((cell) => `${cell.backbone}/${cell.dataset}/${cell.protocol}:${cell.status}`).sort()).toEqual([
+      'vit-tiny-hf/synthetic-cxr/knn:completed',
+      'vit-tiny-hf/synthetic-nih/knn:completed',
+      'vit-tiny-meta-reg4/synthetic-cxr/knn:completed',
+      'vit-tiny-meta-reg4/synthetic-nih/knn:completed',
+    ]);
+    const multiclass = results.cells.find((cell) => cell.dataset === 'synthetic-cxr' && cell.backbone === 'vit-tiny-hf')!.result!;
+    const top1 = multiclass.rows.find((row) => row.setting.k === 10)!.metrics.top1;
+    // Three visibly different classes: even random ViT features put kNN far above the 1/3 of chance.
+    expect(top1.value).toBeGreaterThan(0.6);
+    expect(top1.ci!.low).toBeLessThanOrEqual(top1.value);
+    expect(results.provenance.backbones.every((b) => /^[0-9a-f]{64}$/.test(b.weightsHash))).toBe(true);
+    await expect(readFile(join(outputDir, 'results.md'), 'utf8')).resolves.toContain('synthetic-nih');
+    await expect(readFile(join(outputDir, 'results.csv'), 'utf8')).resolves.toContain('auroc');
+    expect(first.stdout).toContain('top1');
+
+    const second = await runCli(['run', configPath, '--reporter', 'jsonl'], { cwd: dir });
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.events.some((event) => event.type === 'log' && /^embedding \d+ items/.test(event.message))).toBe(false);
+    const end = second.events.find((event) => event.type === 'run-end');
+    const again = JSON.parse(await readFile(join(end!.type === 'run-end' ? end!.outputDir : '', 'results.json'), 'utf8')) as RunResults;
+    expect(again.cells.map((cell) => cell.result)).toEqual(results.cells.map((cell) => cell.result));
+  }, 240_000);
+});

@@ -1,0 +1,36 @@
+import { RadprobeError } from '../util/errors.js';
+
+/** One problem in a config file, placed where an editor can underline it. */
+export interface ConfigIssue {
+  file: string;
+  /** 1-based. */
+  line: number;
+  /** 1-based. */
+  column: number;
+  /** JSON pointer of the offending value or key; empty for syntax errors. */
+  pointer: string;
+  message: string;
+}
+
+/** `radprobe.json:12:7 /protocols/0/k/1: must be integer` (syntax errors have no pointer). */
+export function formatIssue(issue: ConfigIssue): string {
+  const where = `${issue.file}:${issue.line}:${issue.column}`;
+  return issue.pointer === '' && issue.message.startsWith('JSON syntax error')
+    ? `${where}: ${issue.message}`
+    : `${where} ${issue.pointer || '(root)'}: ${issue.message}`;
+}
+
+/** Every problem of one config file, reported together. */
+export class ConfigError extends RadprobeError {
+  readonly issues: ConfigIssue[];
+
+  constructor(file: string, issues: ConfigIssue[]) {
+    const lines = issues.map(formatIssue);
+    super(lines.length === 1 ? lines[0] : `${file}: ${lines.length} errors\n${lines.join('\n')}`, {
+      file,
+      pointer: issues[0]?.pointer,
+    });
+    this.name = 'ConfigError';
+    this.issues = issues;
+  }
+}

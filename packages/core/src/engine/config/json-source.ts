@@ -1,0 +1,122 @@
+import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
+
+export interface SourcePosition {
+  /** 1-based. */
+  line: number;
+  /** 1-based. */
+  column: number;
+}
+
+const syntaxMessages: Record<string, string> = {
+  InvalidSymbol: 'invalid symbol',
+  InvalidNumberFormat: 'invalid number',
+  PropertyNameExpected: 'property name expected (a trailing comma?)',
+  ValueExpected: 'value expected',
+  ColonExpected: "':' expected",
+  CommaExpected: "',' expected",
+  CloseBraceExpected: "'}' expected",
+  CloseBracketExpected: "']' expected",
+  EndOfFileExpected: 'end of file expected',
+  InvalidCommentToken: 'comments are not allowed in JSON',
+  UnexpectedEndOfComment: 'unterminated comment',
+  UnexpectedEndOfString: 'unterminated string',
+  UnexpectedEndOfNumber: 'unterminated number',
+  InvalidUnicode: 'invalid unicode escape',
+  InvalidEscapeCharacter: 'invalid escape character',
+  InvalidCharacter: 'invalid character in string',
+};
+
+/** A JSON text parsed with node offsets, so that every value and key can be traced to its line and column. */
+export class JsonSource {
+  readonly root: Node | undefined;
+  readonly syntaxErrors: Array<{ offset: number; message: string }>;
+  private readonly lineStarts: number[];
+
+  constructor(readonly text: string) {
+    const errors: ParseError[] = [];
+    this.root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+    this.syntaxErrors = errors.map((error) => {
+      const code = printParseErrorCode(error.error);
+      return { offset: error.offset, message: `JSON syntax error: ${syntaxMessages[code] ?? code}` };
+    });
+    this.lineStarts = [0];
+    for (let index = 0; index < text.length; index++) if (text[index] === '\n') this.lineStarts.push(index + 1);
+  }
+
+  position(offset: number): SourcePosition {
+    let low = 0;
+    let high = this.lineStarts.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if (this.lineStarts[middle] <= offset) low = middle;
+      else high = middle - 1;
+    }
+    return { line: low + 1, column: offset - this.lineStarts[low] + 1 };
+  }
+
+  /**
+   * Offset of the value at a JSON pointer (or of its key, for `at: 'key'`); when the pointer leads nowhere,
+   * the offset of the deepest value on its way.
+   */
+  offsetOf(pointer: string, at: 'value' | 'key' = 'value'): number {
+    let node = this.root;
+    let keyNode: Node | undefined;
+    for (const segment of pointerSegments(pointer)) {
+      if (!node) break;
+      const next = childAt(node, segment);
+      if (!next) break;
+      keyNode = next.key;
+      node = next.value;
+    }
+    if (at === 'key' && keyNode) return keyNode.offset;
+    return node?.offset ?? 0;
+  }
+
+  /** Pointers of keys that appear twice in the same object (JSON.parse would silently keep the last). */
+  duplicateKeys(): Array<{ pointer: string; key: string; offset: number }> {
+    const duplicates: Array<{ pointer: string; key: string; offset: number }> = [];
+    const visit = (node: Node, pointer: string) => {
+      if (node.type === 'object') {
+        const seen = new Set<string>();
+        for (const property of node.children ?? []) {
+          const [keyNode, valueNode] = property.children ?? [];
+          if (!keyNode) continue;
+          const key = String(keyNode.value);
+          const childPointer = `${pointer}/${escapePointerSegment(key)}`;
+          if (seen.has(key)) duplicates.push({ pointer: childPointer, key, offset: keyNode.offset });
+          seen.add(key);
+          if (valueNode) visit(valueNode, childPointer);
+        }
+      } else if (node.type === 'array') {
+        (node.children ?? []).forEach((child, index) => visit(child, `${pointer}/${index}`));
+      }
+    };
+    if (this.root) visit(this.root, '');
+    return duplicates;
+  }
+}
+
+function childAt(node: Node, segment: string): { key?: Node; value: Node } | null {
+  if (node.type === 'array') {
+    const child = /^\d+$/.test(segment) ? node.children?.[Number(segment)] : undefined;
+    return child ? { value: child } : null;
+  }
+  if (node.type !== 'object') return null;
+  for (const property of node.children ?? []) {
+    const [keyNode, valueNode] = property.children ?? [];
+    if (keyNode?.value === segment) return { key: keyNode, value: valueNode ?? keyNode };
+  }
+  return null;
+}
+
+export function pointerSegments(pointer: string): string[] {
+  if (pointer === '') return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+export function escapePointerSegment(segment: string): string {
+  return segment.replace(/~/g, '~0').replace(/\//g, '~1');
+}

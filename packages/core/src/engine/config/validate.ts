@@ -1,0 +1,71 @@
+import type { ValidateFunction } from 'ajv';
+import type { ComponentEntry, RunConfig } from '../../contracts/config.js';
+import type { PluginRegistry } from '../plugins/registry.js';
+import type { ComponentSection } from '../plugins/sections.js';
+import { createAjv } from './ajv.js';
+import { describeAjvError } from './ajv-messages.js';
+import { composeConfigSchema } from './compose-schema.js';
+import { ConfigError, type ConfigIssue } from './config-error.js';
+import { duplicateEntryNames, fillEntryNames } from './entry-names.js';
+import { JsonSource } from './json-source.js';
+import { resolveModelStore } from './model-store.js';
+
+const validators = new WeakMap<PluginRegistry, ValidateFunction>();
+
+function validatorFor(registry: PluginRegistry): ValidateFunction {
+  let validate = validators.get(registry);
+  if (!validate) {
+    validate = createAjv({ useDefaults: true }).compile(composeConfigSchema(registry));
+    validators.set(registry, validate);
+  }
+  return validate;
+}
+
+/**
+ * Parses and validates a run config's text against the schema composed from `registry`, and resolves it:
+ * defaults filled, entry names filled, the model store expanded. `file` names the file in messages. Every
+ * problem is reported at once, in one `ConfigError`, each with its line, column and JSON pointer.
+ */
+export function validateConfigText(text: string, file: string, registry: PluginRegistry, env: NodeJS.ProcessEnv = process.env): RunConfig {
+  const source = new JsonSource(text);
+  const issueAt = (offset: number, pointer: string, message: string): ConfigIssue => ({ file, ...source.position(offset), pointer, message });
+  if (source.syntaxErrors.length) {
+    throw new ConfigError(file, source.syntaxErrors.map((error) => issueAt(error.offset, '', error.message)));
+  }
+  const data = JSON.parse(text) as unknown;
+  const configured = data && typeof data === 'object' ? (data as Record<string, unknown>).modelStore : undefined;
+
+  const issues: ConfigIssue[] = source
+    .duplicateKeys()
+    .map((duplicate) => issueAt(duplicate.offset, duplicate.pointer, `duplicate key '${duplicate.key}'`));
+  const validate = validatorFor(registry);
+  if (!validate(data)) {
+    for (const error of validate.errors ?? []) {
+      const described = describeAjvError(error, registry);
+      if (described) issues.push(issueAt(source.offsetOf(described.pointer, described.at), described.pointer, described.message));
+    }
+  }
+  if (data && typeof data === 'object') {
+    for (const duplicate of duplicateEntryNames(data as Record<string, unknown>)) {
+      issues.push(issueAt(source.offsetOf(duplicate.pointer), duplicate.pointer, duplicate.message));
+    }
+  }
+  if (issues.length) throw new ConfigError(file, sortedUnique(issues));
+
+  const config = data as RunConfig;
+  fillEntryNames(config as unknown as Record<ComponentSection, ComponentEntry[]>);
+  config.modelStore = resolveModelStore(configured, env);
+  return config;
+}
+
+function sortedUnique(issues: ConfigIssue[]): ConfigIssue[] {
+  const seen = new Set<string>();
+  return issues
+    .filter((issue) => {
+      const key = `${issue.line}:${issue.column}:${issue.pointer}:${issue.message}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    })
+    .sort((a, b) => a.line - b.line || a.column - b.column || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0));
+}

@@ -1,0 +1,10 @@
+/** Pixels as a decoder hands them over, before alpha is dropped and gray is detected. */
+export interface DecodedPixels {
+  width: number;
+  height: number;
+  /** Interleaved samples: RGBA (alpha ignored) or RGB, `samplesPerPixel` per pixel. */
+  samples: ArrayLike<number>;
+  samplesPerPixel: 3 | 4;
+  /** Nominal maximum of a sample (255 or 65535). */
+  max: number;
+}

@@ -1,0 +1,89 @@
+import type { RawImage } from '../../contracts/dataset.js';
+import { RadprobeError } from '../util/errors.js';
+import type { ResolvedPreprocessing } from './preprocessing.js';
+import { resampleChannel, type ResampleTarget } from './resample.js';
+
+/**
+ * Runs the resolved pipeline on one image and writes `[3, H, W]` (channel-major) float32 at `out[offset…]`:
+ * resize → centre crop → scale to [0, 1] → `(x - mean) / std`. A gray image is resized once and replicated to
+ * the three channels (each normalised with its own mean and std).
+ */
+export function preprocessInto(image: RawImage, resolved: ResolvedPreprocessing, out: Float32Array, offset: number): void {
+  const { height, width } = resolved.outputSize;
+  const plane = height * width;
+  if (offset < 0 || offset + 3 * plane > out.length) {
+    throw new RadprobeError(`preprocessInto: output buffer of ${out.length} values cannot hold [3, ${height}, ${width}] at offset ${offset}`);
+  }
+  const target = resampleTarget(image, resolved);
+  const source = { data: image.data, width: image.width, height: image.height, channels: image.channels };
+  for (let channel = 0; channel < image.channels; channel++) {
+    resampleChannel({ ...source, channel }, target, out, offset + channel * plane);
+  }
+  // Channel 0 last: a gray image's only resized plane is the source of all three and is overwritten last.
+  for (let channel = 2; channel >= 0; channel--) {
+    const from = offset + (image.channels === 1 ? 0 : channel) * plane;
+    const to = offset + channel * plane;
+    const { factor, bias } = scaleOf(out, from, plane, image, resolved, channel);
+    for (let index = 0; index < plane; index++) out[to + index] = out[from + index] * factor + bias;
+  }
+}
+
+/** `x * factor + bias` = `((x - low) / (high - low) - mean) / std`: scaling and normalising in one multiply-add. */
+function scaleOf(
+  values: Float32Array,
+  from: number,
+  count: number,
+  image: RawImage,
+  resolved: ResolvedPreprocessing,
+  channel: number,
+): { factor: number; bias: number } {
+  let low: number;
+  let high: number;
+  if (resolved.scale === 'minmax') {
+    low = Infinity;
+    high = -Infinity;
+    for (let index = from; index < from + count; index++) {
+      const value = values[index];
+      if (value < low) low = value;
+      if (value > high) high = value;
+    }
+  } else {
+    if (!image.range) {
+      throw new RadprobeError('preprocessing: scale "range" needs an image format with a nominal range (this one has none); use "minmax"');
+    }
+    ({ min: low, max: high } = image.range);
+  }
+  const mean = resolved.normalize.mean[channel];
+  const std = resolved.normalize.std[channel];
+  // A constant channel carries no contrast: it scales to 0 rather than 0/0.
+  const unit = high > low ? 1 / (high - low) : 0;
+  return { factor: unit / std, bias: (-low * unit - mean) / std };
+}
+
+/**
+ * Resized size and centre-crop window as torchvision computes them: `Resize(int)` keeps the aspect ratio with
+ * the longer side truncated (`int(size * long / short)`), and `CenterCrop` offsets by Python's `round`
+ * (half to even) of the margin / 2.
+ */
+function resampleTarget(image: RawImage, resolved: ResolvedPreprocessing): ResampleTarget {
+  const size = resolved.resize.size;
+  let width = size;
+  let height = size;
+  if (resolved.resize.mode === 'shorter-side') {
+    const shorter = Math.min(image.width, image.height);
+    const longer = Math.trunc((size * Math.max(image.width, image.height)) / shorter);
+    if (image.width <= image.height) height = longer;
+    else width = longer;
+  }
+  const crop = resolved.centerCrop;
+  if (crop === null) return { width, height, crop: { top: 0, left: 0, height, width } };
+  return { width, height, crop: { top: roundHalfEven((height - crop) / 2), left: roundHalfEven((width - crop) / 2), height: crop, width: crop } };
+}
+
+function roundHalfEven(value: number): number {
+  const floor = Math.floor(value);
+  const fraction = value - floor;
+  if (fraction > 0.5) return floor + 1;
+  if (fraction < 0.5) return floor;
+  return floor % 2 === 0 ? floor : floor + 1;
+}

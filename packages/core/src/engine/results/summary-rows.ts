@@ -1,0 +1,56 @@
+import type { RunResults } from '../../contracts/results.js';
+import { formatMetricValue, formatSetting } from './format.js';
+
+/** One line of a results table: a protocol setting's metrics in one cell, or a cell that did not complete. */
+export interface SummaryRow {
+  backbone: string;
+  dataset: string;
+  protocol: string;
+  setting: string;
+  split: string;
+  /** Name of the primary metric. */
+  metric: string;
+  /** The primary metric's value and interval, or the cell's status and reason. */
+  value: string;
+  /** The other metrics, `name value [low, high]`, separated by `; `. */
+  others: string;
+}
+
+export const summaryColumns: ReadonlyArray<{ key: keyof SummaryRow; title: string }> = [
+  { key: 'backbone', title: 'backbone' },
+  { key: 'dataset', title: 'dataset' },
+  { key: 'protocol', title: 'protocol' },
+  { key: 'setting', title: 'setting' },
+  { key: 'split', title: 'split' },
+  { key: 'metric', title: 'metric' },
+  { key: 'value', title: 'value [low, high]' },
+  { key: 'others', title: 'other metrics' },
+];
+
+/** The rows of the results table, one per backbone × dataset × protocol × setting × split, in run order. */
+export function summaryRows(results: RunResults): SummaryRow[] {
+  const rows: SummaryRow[] = [];
+  for (const cell of results.cells) {
+    const where = { backbone: cell.backbone, dataset: cell.dataset, protocol: cell.protocol };
+    if (cell.status !== 'completed' || !cell.result) {
+      rows.push({ ...where, setting: '', split: '', metric: '', value: `${cell.status}: ${cell.reason ?? 'no result'}`, others: '' });
+      continue;
+    }
+    const { primaryMetric } = cell.result;
+    for (const row of cell.result.rows) {
+      const primary = row.metrics[primaryMetric];
+      rows.push({
+        ...where,
+        setting: formatSetting(row.setting),
+        split: row.split,
+        metric: primaryMetric,
+        value: primary ? formatMetricValue(primary) : 'missing',
+        others: Object.entries(row.metrics)
+          .filter(([name]) => name !== primaryMetric)
+          .map(([name, metric]) => `${name} ${formatMetricValue(metric)}`)
+          .join('; '),
+      });
+    }
+  }
+  return rows;
+}

@@ -1,0 +1,229 @@
+import { resolve } from 'node:path';
+import type {
+  BackboneInfo,
+  CellResult,
+  ComponentEntry,
+  Dataset,
+  DatasetSummary,
+  Protocol,
+  RunConfig,
+  RunReporter,
+  RunResults,
+} from '../../contracts/index.js';
+import { FeatureCache } from '../cache/feature-cache.js';
+import { groupsFor, mergeNeeds } from '../cache/layout.js';
+import { configHash, loadConfig } from '../config/index.js';
+import { resolvePreprocessing } from '../image/index.js';
+import type { PluginRegistry } from '../plugins/index.js';
+import { collectProvenance, writeRunResults } from '../results/index.js';
+import { RadprobeError, errorMessage } from '../util/errors.js';
+import { extractFeatures } from './extract.js';
+import { cachedFeatureSource, type CachedGroup } from './feature-source.js';
+import { loadRegistryForConfig, type BuiltinPlugin } from './registry.js';
+
+export interface RunOptions {
+  configPath: string;
+  /** Plugins that ship with the caller (the CLI): they keep their kinds in a name clash, loudly. */
+  builtins: BuiltinPlugin[];
+  /** Other folders to search for installed plugins (the CLI's own install location). */
+  searchDirs?: string[];
+  reporter: RunReporter;
+  signal?: AbortSignal;
+  /** Overrides the config's `onBadItem`. */
+  onBadItem?: 'fail' | 'skip';
+  /** Runs only the cells whose names match. */
+  only?: { backbone?: string; dataset?: string; protocol?: string };
+}
+
+export interface RunOutcome {
+  results: RunResults;
+  outputDir: string;
+}
+
+/** Splits a config entry into its name and the options its plugin receives. */
+export function entryOptions(entry: ComponentEntry): Record<string, unknown> {
+  const { kind: _kind, name: _name, ...options } = entry;
+  return options;
+}
+
+/**
+ * Runs every backbone × dataset × protocol cell of a config: datasets are loaded once, each backbone is loaded
+ * once and embeds each dataset through the feature cache, then every protocol reads the cached features.
+ * A failing cell is recorded as failed and the run goes on; results are written at the end.
+ */
+export async function runEvaluation(options: RunOptions): Promise<RunOutcome> {
+  const startedAt = new Date();
+  const signal = options.signal ?? new AbortController().signal;
+  const { reporter } = options;
+  const log = (message: string) => reporter({ type: 'log', level: 'info', message });
+  const registry = await loadRegistryForConfig(options.configPath, options.builtins, options.searchDirs);
+  for (const warning of registry.warnings) reporter({ type: 'log', level: 'warn', message: warning });
+  const { config, baseDir } = await loadConfig(options.configPath, registry);
+  if (options.onBadItem) config.onBadItem = options.onBadItem;
+  const hash = configHash(config);
+  const runId = `${startedAt.toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-')}-${hash.slice(0, 8)}`;
+  const outputDir = resolve(baseDir, config.output, runId);
+
+  const selected = <T extends ComponentEntry>(entries: T[], wanted?: string) => entries.filter((entry) => !wanted || entry.name === wanted);
+  const backboneEntries = selected(config.backbones, options.only?.backbone);
+  const datasetEntries = selected(config.datasets, options.only?.dataset);
+  const protocolEntries = selected(config.protocols, options.only?.protocol);
+  if (backboneEntries.length * datasetEntries.length * protocolEntries.length === 0) {
+    throw new RadprobeError(`nothing to run: no cell matches ${JSON.stringify(options.only)}`, { file: options.configPath });
+  }
+  reporter({ type: 'run-start', runId, outputDir, cells: backboneEntries.length * datasetEntries.length * protocolEntries.length });
+
+  const datasets: Array<{ entry: ComponentEntry; dataset: Dataset }> = [];
+  for (const entry of datasetEntries) {
+    reporter({ type: 'stage', stage: 'dataset', dataset: entry.name, message: `loading dataset ${entry.name} (${entry.kind})` });
+    const factory = registry.datasets.get(entry.kind)!.factory;
+    const dataset = await factory.create({ ...entryOptions(entry), onBadItem: config.onBadItem }, { baseDir, log });
+    datasets.push({ entry, dataset: { ...dataset, name: entry.name! } });
+  }
+
+  const cells: CellResult[] = [];
+  const skippedByDataset = new Map<string, DatasetSummary['skipped']>(datasets.map(({ dataset }) => [dataset.name, [...dataset.skipped]]));
+  const backboneProvenance: Array<{ name: string; description: string; weightsHash: string; executionProvider: string }> = [];
+
+  for (const backboneEntry of backboneEntries) {
+    reporter({ type: 'stage', stage: 'backbone', backbone: backboneEntry.name, message: `loading backbone ${backboneEntry.name}` });
+    const backbone = await registry.backbones.get(backboneEntry.kind)!.factory.create(
+      { ...entryOptions(backboneEntry), device: backboneEntry.device ?? config.device },
+      { baseDir, modelStoreDir: config.modelStore, device: (backboneEntry.device as RunConfig['device']) ?? config.device, log },
+    );
+    try {
+      backboneProvenance.push({ name: backboneEntry.name!, description: backbone.info.description, weightsHash: backbone.info.weightsHash, executionProvider: backbone.info.executionProvider });
+      log(`${backboneEntry.name}: ${backbone.info.description} on ${backbone.info.executionProvider}`);
+      for (const { dataset } of datasets) {
+        const cellBase = { backbone: backboneEntry.name!, dataset: dataset.name };
+        const protocols = protocolEntries.map((entry) => ({ entry, protocol: registry.protocols.get(entry.kind)!.protocol, options: entryOptions(entry) }));
+        const runnable = protocols.filter(({ protocol }) => protocol.tasks.includes(dataset.task));
+        for (const { entry, protocol } of protocols.filter((p) => !runnable.includes(p))) {
+          const reason = `${protocol.title} does not evaluate ${dataset.task} tasks`;
+          cells.push({ ...cellBase, protocol: entry.name!, protocolKind: entry.kind, status: 'skipped', reason, durationMs: 0 });
+          reporter({ type: 'cell-end', ...cellBase, protocol: entry.name!, status: 'skipped', summary: reason });
+        }
+        if (runnable.length === 0) continue;
+
+        const preprocessing = resolvePreprocessing(config.preprocessing, backbone.info);
+        for (const note of preprocessing.notes) log(note);
+        const needs = mergeNeeds(runnable.map(({ protocol, options: protocolOptions }) => protocol.featureNeeds(protocolOptions, backbone.info)));
+        const grid = { rows: preprocessing.outputSize.height / patchSide(backbone.info), cols: preprocessing.outputSize.width / patchSide(backbone.info) };
+        const groups = groupsFor(needs, backbone.info, grid.rows * grid.cols);
+        const cache = await FeatureCache.open(resolve(baseDir, config.cache), {
+          weightsHash: backbone.info.weightsHash,
+          backboneDescription: backbone.info.description,
+          exposedBlocks: backbone.info.exposedBlocks,
+          embedDim: backbone.info.embedDim,
+          preprocessing: preprocessing.description,
+        });
+        reporter({ type: 'stage', stage: 'extract', ...cellBase, message: `embedding ${dataset.name} with ${backboneEntry.name}` });
+        const extraction = await extractFeatures({
+          dataset,
+          backbone,
+          preprocessing,
+          cache,
+          groups,
+          batchSize: Number(backboneEntry.batchSize ?? config.batchSize),
+          onBadItem: config.onBadItem,
+          signal,
+          log,
+          progress: (done, total) => reporter({ type: 'progress', task: `extract:${backboneEntry.name}:${dataset.name}`, label: 'images embedded', done, total }),
+        });
+        const known = skippedByDataset.get(dataset.name)!;
+        for (const item of extraction.skipped) if (!known.some((k) => k.source === item.source)) known.push(item);
+
+        const kept = dataset.items.flatMap((item, index) => (extraction.keys[index] === null ? [] : [{ item, key: extraction.keys[index]! }]));
+        const stores = await Promise.all(groups.map(async (group) => ({ group, store: await cache.store(group) })));
+        const features = cachedFeatureSource({
+          items: kept.map(({ item }) => item),
+          keys: kept.map(({ key }) => key),
+          global: (stores.find(({ group }) => group.kind === 'global') as CachedGroup<'global'> | undefined) ?? null,
+          patch: (stores.find(({ group }) => group.kind === 'patch') as CachedGroup<'patch'> | undefined) ?? null,
+          grid,
+        });
+        const view = { name: dataset.name, task: dataset.task, classes: dataset.classes, items: kept.map(({ item }) => item), notes: dataset.notes };
+        for (const { entry, protocol, options: protocolOptions } of runnable) {
+          cells.push(await runCell({ cellBase, entry, protocol, protocolOptions, view, features, info: backbone.info, config, signal, reporter }));
+        }
+      }
+    } finally {
+      await backbone.dispose();
+    }
+  }
+
+  const results: RunResults = {
+    schemaVersion: 1,
+    runId,
+    name: config.name ?? runId,
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    config: config as unknown as Record<string, unknown>,
+    provenance: await collectProvenance({ config, configHash: hash, baseDir, seed: config.seed, backbones: backboneProvenance }),
+    datasets: datasets.map(({ entry, dataset }) => summariseDataset(entry, dataset, skippedByDataset.get(dataset.name)!)),
+    cells,
+  };
+  await writeRunResults(outputDir, results);
+  reporter({ type: 'run-end', runId, outputDir, failed: cells.filter((cell) => cell.status === 'failed').length });
+  return { results, outputDir };
+}
+
+async function runCell(args: {
+  cellBase: { backbone: string; dataset: string };
+  entry: ComponentEntry;
+  protocol: Protocol;
+  protocolOptions: Record<string, unknown>;
+  view: Parameters<Protocol['run']>[1]['dataset'];
+  features: Parameters<Protocol['run']>[1]['features'];
+  info: BackboneInfo;
+  config: RunConfig;
+  signal: AbortSignal;
+  reporter: RunReporter;
+}): Promise<CellResult> {
+  const { cellBase, entry, protocol, reporter } = args;
+  const name = entry.name!;
+  const started = Date.now();
+  reporter({ type: 'stage', stage: 'protocol', ...cellBase, protocol: name, message: `${protocol.title} on ${cellBase.dataset} with ${cellBase.backbone}` });
+  try {
+    const result = await protocol.run(args.protocolOptions, {
+      dataset: args.view,
+      backbone: args.info,
+      features: args.features,
+      seed: args.config.seed,
+      bootstrap: args.config.bootstrap,
+      signal: args.signal,
+      log: (message) => reporter({ type: 'log', level: 'info', message: `[${name}] ${message}` }),
+      progress: (update) => reporter({ type: 'progress', task: `protocol:${cellBase.backbone}:${cellBase.dataset}:${name}`, ...update }),
+    });
+    const best = result.rows.find((row) => row.metrics[result.primaryMetric]);
+    const metric = best?.metrics[result.primaryMetric];
+    const summary = metric ? `${result.primaryMetric} ${metric.value.toFixed(3)}${metric.ci ? ` [${metric.ci.low.toFixed(3)}, ${metric.ci.high.toFixed(3)}]` : ''}` : 'no metric';
+    reporter({ type: 'cell-end', ...cellBase, protocol: name, status: 'completed', summary });
+    return { ...cellBase, protocol: name, protocolKind: entry.kind, status: 'completed', result, durationMs: Date.now() - started };
+  } catch (error) {
+    if (args.signal.aborted) throw error;
+    const reason = errorMessage(error);
+    reporter({ type: 'cell-end', ...cellBase, protocol: name, status: 'failed', summary: reason });
+    return { ...cellBase, protocol: name, protocolKind: entry.kind, status: 'failed', reason, durationMs: Date.now() - started };
+  }
+}
+
+function patchSide(info: BackboneInfo): number {
+  return info.patchSize > 0 ? info.patchSize : 1;
+}
+
+function summariseDataset(entry: ComponentEntry, dataset: Dataset, skipped: DatasetSummary['skipped']): DatasetSummary {
+  const counts = { train: 0, val: 0, test: 0 };
+  for (const item of dataset.items) counts[item.split]++;
+  const patients = new Set(dataset.items.flatMap((item) => (item.patient ? [item.patient] : [])));
+  return {
+    name: dataset.name,
+    kind: entry.kind,
+    task: dataset.task,
+    classes: dataset.classes,
+    counts,
+    patients: patients.size > 0 ? patients.size : null,
+    skipped,
+    notes: dataset.notes,
+  };
+}

@@ -1,0 +1,39 @@
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { RadprobeError, type JsonSchema } from '@radprobe/core';
+
+/** What to do with an item that cannot be used: the engine passes the run's `onBadItem` in. */
+export type BadItemPolicy = 'fail' | 'skip';
+
+/** Options every dataset kind accepts besides its own. */
+export interface CommonOptions {
+  kind?: string;
+  name?: string;
+  onBadItem?: BadItemPolicy;
+}
+
+/** Schema properties of `CommonOptions`: `kind` and `name` belong to the config entry, `onBadItem` to the engine. */
+export const commonOptionProperties: Record<string, JsonSchema> = {
+  kind: { type: 'string' },
+  name: { type: 'string', minLength: 1 },
+  onBadItem: { enum: ['fail', 'skip'], default: 'fail', description: 'Stop at a bad item (fail) or leave it out and report it (skip).' },
+};
+
+/** The dataset's name in results: the entry's name, else its kind. */
+export function datasetName(options: CommonOptions, kind: string): string {
+  return options.name ?? kind;
+}
+
+/**
+ * Resolves a path option against the config's folder and checks that it exists as the expected kind of entry,
+ * naming the option and the path when it does not.
+ */
+export async function existingPath(baseDir: string, value: string, option: string, expected: 'directory' | 'file'): Promise<string> {
+  const path = resolve(baseDir, value);
+  const found = await stat(path).catch(() => null);
+  if (!found) throw new RadprobeError(`option "${option}": ${expected} not found: ${path}`, { file: path, pointer: `/${option}` });
+  if (expected === 'directory' ? !found.isDirectory() : !found.isFile()) {
+    throw new RadprobeError(`option "${option}": ${path} is not a ${expected}`, { file: path, pointer: `/${option}` });
+  }
+  return path;
+}

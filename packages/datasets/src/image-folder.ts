@@ -1,0 +1,99 @@
+import { extname, join } from 'node:path';
+import { RadprobeError, type DatasetFactory, type DatasetItem, type SkippedItem, type Split } from '@radprobe/core';
+import { singleLabelOptionProperties, singleLabelScheme, type SingleLabelOptions } from './class-labels.js';
+import { commonOptionProperties, datasetName, existingPath, type CommonOptions } from './common-options.js';
+import { fileDataset } from './file-dataset.js';
+import { listFiles, readFolder } from './listing.js';
+import { compareStrings, sortById } from './ordering.js';
+import { splitCounts } from './patient-splits.js';
+import { splitFromName } from './split-names.js';
+
+export interface ImageFolderOptions extends CommonOptions, SingleLabelOptions {
+  /** Folder holding `<split>/<class>/<file>`. */
+  root: string;
+  /** File extensions that are images (case-insensitive). */
+  extensions?: string[];
+}
+
+const KIND = 'image-folder';
+const DEFAULT_EXTENSIONS = ['.png', '.jpg', '.jpeg'];
+
+export const imageFolderOptionsSchema = {
+  type: 'object',
+  properties: {
+    ...commonOptionProperties,
+    root: { type: 'string', minLength: 1, description: 'Folder holding <split>/<class>/<file> (split: train, val or valid or validation, test).' },
+    extensions: { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1, default: DEFAULT_EXTENSIONS, description: 'Image file extensions.' },
+    ...singleLabelOptionProperties,
+  },
+  required: ['root'],
+  additionalProperties: false,
+};
+
+/**
+ * `<root>/<split>/<class>/<file>` (files may sit in subfolders of the class folder). Classes are the sorted
+ * union of the class folders of all splits.
+ */
+export const imageFolderDataset: DatasetFactory<ImageFolderOptions> = {
+  kind: KIND,
+  optionsSchema: imageFolderOptionsSchema,
+  async create(options, context) {
+    const name = datasetName(options, KIND);
+    const root = await existingPath(context.baseDir, options.root, 'root', 'directory');
+    const extensions = new Set((options.extensions ?? DEFAULT_EXTENSIONS).map(normaliseExtension));
+    const notes: string[] = [];
+    const skipped: SkippedItem[] = [];
+    const splitFolders = await findSplitFolders(root, notes);
+    const found: Array<{ id: string; split: Split; className: string; source: string }> = [];
+    const classNames = new Set<string>();
+    for (const { folder, split } of splitFolders) {
+      for (const entry of await readFolder(join(root, folder))) {
+        const source = join(root, folder, entry.name);
+        if (!entry.isDirectory) {
+          if (!entry.name.startsWith('.')) skipped.push({ source, reason: 'not inside a class folder' });
+          continue;
+        }
+        classNames.add(entry.name);
+        for (const file of await listFiles(source)) {
+          const path = join(source, file);
+          if (file.split('/').some((part) => part.startsWith('.'))) continue;
+          if (!extensions.has(extname(file).toLowerCase())) {
+            skipped.push({ source: path, reason: `extension not in ${[...extensions].join(', ')}` });
+            continue;
+          }
+          found.push({ id: `${folder}/${entry.name}/${file}`, split, className: entry.name, source: path });
+        }
+      }
+    }
+    if (classNames.size === 0) throw new RadprobeError(`dataset "${name}": no class folders under the split folders of ${root}`, { file: root });
+    const scheme = singleLabelScheme([...classNames].sort(compareStrings), options);
+    const items: DatasetItem[] = sortById(found.map(({ id, split, className, source }) => ({ id, split, label: scheme.labelOf(className), source })));
+    notes.push(...scheme.notes, `${KIND}: ${splitCounts(items)}`);
+    return fileDataset({ name, task: scheme.task, classes: scheme.classes, items, skipped, notes });
+  },
+};
+
+/** Split folders of the root, with a note for every other folder; two folders for one split are an error. */
+async function findSplitFolders(root: string, notes: string[]): Promise<Array<{ folder: string; split: Split }>> {
+  const folders: Array<{ folder: string; split: Split }> = [];
+  for (const entry of await readFolder(root)) {
+    if (!entry.isDirectory || entry.name.startsWith('.')) continue;
+    const split = splitFromName(entry.name);
+    if (split === null) {
+      notes.push(`${KIND}: ignored folder "${entry.name}" (not a split name: train, val, valid, validation, test)`);
+      continue;
+    }
+    const twin = folders.find((other) => other.split === split);
+    if (twin) throw new RadprobeError(`${root}: folders "${twin.folder}" and "${entry.name}" both hold the ${split} split`, { file: root });
+    folders.push({ folder: entry.name, split });
+  }
+  if (folders.length === 0) {
+    throw new RadprobeError(`${root}: no split folders (expected train/, val/ (or valid/, validation/), test/)`, { file: root, pointer: '/root' });
+  }
+  return folders;
+}
+
+function normaliseExtension(extension: string): string {
+  const lower = extension.toLowerCase();
+  return lower.startsWith('.') ? lower : `.${lower}`;
+}

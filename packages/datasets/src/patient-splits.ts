@@ -1,0 +1,65 @@
+import { RadprobeError, sha256, type DatasetItem, type Split } from '@radprobe/core';
+import { compareStrings } from './ordering.js';
+import { SPLIT_ORDER } from './split-names.js';
+
+/** The grouping unit that a split must not cut: the patient where known, else the item itself. */
+export function groupOf(item: Pick<DatasetItem, 'id' | 'patient'>): string {
+  return item.patient === undefined ? `item:${item.id}` : `patient:${item.patient}`;
+}
+
+/**
+ * Assigns whole groups to splits: groups ordered by the sha256 of their key (a fixed pseudo-random order that
+ * neither the file order nor the naming scheme of the ids can bias), the first `round(test·n)` to TEST, the next
+ * `round(val·n)` to VAL, the rest to TRAIN.
+ */
+export function carveSplits(groups: Iterable<string>, fractions: { val: number; test: number }): Map<string, Split> {
+  const ordered = [...new Set(groups)]
+    .map((group) => ({ group, hash: sha256(group) }))
+    .sort((a, b) => compareStrings(a.hash, b.hash) || compareStrings(a.group, b.group));
+  const test = Math.round(fractions.test * ordered.length);
+  const val = Math.round(fractions.val * ordered.length);
+  const splits = new Map<string, Split>();
+  ordered.forEach(({ group }, index) => splits.set(group, index < test ? 'test' : index < test + val ? 'val' : 'train'));
+  return splits;
+}
+
+/**
+ * Throws when a patient has items in two splits, naming the patient, both splits and an item of each. `allowed`
+ * lists a pair of splits that may share patients (NIH's official TRAIN and VAL do).
+ */
+export function checkPatientLeakage(items: readonly DatasetItem[], dataset: string, allowed?: [Split, Split]): void {
+  const seen = new Map<string, DatasetItem>();
+  for (const item of items) {
+    if (item.patient === undefined) continue;
+    const first = seen.get(item.patient);
+    if (!first) seen.set(item.patient, item);
+    else if (first.split !== item.split && !(allowed?.includes(first.split) && allowed.includes(item.split))) {
+      const [a, b] = SPLIT_ORDER.indexOf(first.split) < SPLIT_ORDER.indexOf(item.split) ? [first, item] : [item, first];
+      throw new RadprobeError(
+        `dataset "${dataset}": patient "${item.patient}" appears in splits ${a.split} (${a.source}) and ${b.split} (${b.source}); a patient must stay in one split`,
+        { file: b.source },
+      );
+    }
+  }
+}
+
+/** Patients with items in both splits. */
+export function sharedPatients(items: readonly DatasetItem[], a: Split, b: Split): number {
+  const inA = new Set<string>();
+  const inB = new Set<string>();
+  for (const item of items) {
+    if (item.patient === undefined) continue;
+    if (item.split === a) inA.add(item.patient);
+    else if (item.split === b) inB.add(item.patient);
+  }
+  let shared = 0;
+  for (const patient of inA) if (inB.has(patient)) shared++;
+  return shared;
+}
+
+/** `TRAIN n / VAL n / TEST n` for notes. */
+export function splitCounts(items: readonly DatasetItem[]): string {
+  const counts: Record<Split, number> = { train: 0, val: 0, test: 0 };
+  for (const item of items) counts[item.split]++;
+  return SPLIT_ORDER.map((split) => `${split.toUpperCase()} ${counts[split]}`).join(' / ');
+}

@@ -1,0 +1,31 @@
+import { readFile } from 'node:fs/promises';
+import { Ajv } from 'ajv';
+import { describe, expect, it } from 'vitest';
+import plugin from '../src/index.js';
+
+const ajv = new Ajv({ allErrors: true, strict: true });
+
+const MINIMAL: Record<string, Record<string, unknown>> = {
+  'image-folder': { root: 'data' },
+  csv: { manifest: 'data/manifest.csv' },
+  'nih-chestxray14': { root: 'nih' },
+};
+
+describe('@radprobe/datasets plugin', () => {
+  it('contributes exactly the kinds its package.json manifest announces', async () => {
+    const manifest = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as { radprobe: { datasets: string[] } };
+    expect(plugin.datasets!.map((factory) => factory.kind)).toEqual(manifest.radprobe.datasets);
+  });
+
+  for (const factory of plugin.datasets!) {
+    it(`${factory.kind}: the options schema accepts kind, name and onBadItem and rejects unknown options`, () => {
+      const validate = ajv.compile(factory.optionsSchema);
+      const minimal = MINIMAL[factory.kind];
+      expect(validate({ ...minimal, kind: factory.kind, name: 'x', onBadItem: 'skip' })).toBe(true);
+      expect(validate({ ...minimal, rootFolder: 'typo' })).toBe(false);
+      expect(validate.errors?.[0]).toMatchObject({ keyword: 'additionalProperties', params: { additionalProperty: 'rootFolder' } });
+      expect(validate({ kind: factory.kind })).toBe(false);
+      expect(validate({ ...minimal, onBadItem: 'ignore' })).toBe(false);
+    });
+  }
+});

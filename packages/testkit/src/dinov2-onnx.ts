@@ -1,0 +1,231 @@
+import {
+  TensorDataType,
+  encodeModel,
+  floatAttribute,
+  intAttribute,
+  intsAttribute,
+  stringAttribute,
+  tensorValueInfo,
+} from '@radprobe/onnx-format';
+import type { OnnxValueInfo } from '@radprobe/onnx-format';
+import { OnnxGraphBuilder } from './onnx-graph-builder.js';
+import { hfParameterNames, metaParameterNames } from './vit-names.js';
+import type { BlockParameterNames, VitParameterNames } from './vit-names.js';
+import { resolveVitSpec } from './vit-spec.js';
+import type { ResolvedVitSpec, VitSpec } from './vit-spec.js';
+import { generateVitWeights } from './vit-weights.js';
+import type { VitBlockWeights, VitWeights } from './vit-weights.js';
+
+const LAYER_NORM_EPSILON = 1e-6;
+/** Slice's "to the end" bound (torch.onnx writes INT64_MAX; Number rounds it, the encoder clamps back). */
+const TO_END = Number.MAX_SAFE_INTEGER;
+
+/**
+ * The bytes of an ONNX file (opset 17) holding a ViT with DINOv2's architecture, exported in the chosen style.
+ * Weights are float32 initializers under the style's state-dict names (PyTorch layouts, Linear weights [out, in]).
+ */
+export function buildDinov2Onnx(spec: VitSpec): Uint8Array {
+  const resolved = resolveVitSpec(spec);
+  const weights = generateVitWeights(resolved);
+  const names = resolved.style === 'meta' ? metaParameterNames : hfParameterNames;
+  const graph = new OnnxGraphBuilder();
+  const inputName = resolved.style === 'meta' ? 'input' : 'pixel_values';
+
+  let tokens = embed(graph, resolved, weights, names, inputName);
+  const blockOutputs: string[] = [];
+  for (let block = 0; block < resolved.depth; block++) {
+    tokens = transformerBlock(graph, resolved, weights.blocks[block], names.block(block), block, tokens);
+    blockOutputs.push(tokens);
+  }
+  graph.weight(names.normWeight, [resolved.embedDim], weights.normWeight);
+  graph.weight(names.normBias, [resolved.embedDim], weights.normBias);
+
+  const outputs =
+    resolved.style === 'meta'
+      ? metaOutputs(graph, resolved, names, blockOutputs)
+      : hfOutputs(graph, resolved, names, blockOutputs[resolved.depth - 1]);
+
+  return encodeModel({
+    irVersion: 8,
+    opsetImport: [{ domain: '', version: 17 }],
+    producerName: 'pytorch',
+    producerVersion: '2.1.0',
+    metadataProps: [],
+    graph: {
+      name: 'main_graph',
+      node: graph.nodes,
+      initializer: graph.initializers,
+      input: [tensorValueInfo(inputName, TensorDataType.FLOAT, ['batch', 3, 'height', 'width'])],
+      output: outputs,
+      valueInfo: [],
+    },
+  });
+}
+
+/** Patch embedding, CLS token, bicubically interpolated positional embedding, registers: [B, 1 + R + N, D]. */
+function embed(
+  graph: OnnxGraphBuilder,
+  spec: ResolvedVitSpec,
+  weights: VitWeights,
+  names: VitParameterNames,
+  inputName: string,
+): string {
+  const { embedDim: d, patchSize: p, posGrid: g } = spec;
+  const scope = 'embeddings';
+  const patchWeight = graph.weight(names.patchWeight, [d, 3, p, p], weights.patchWeight);
+  const patchBias = graph.weight(names.patchBias, [d], weights.patchBias);
+  const conv = graph.op(scope, 'Conv', [inputName, patchWeight, patchBias], [
+    intsAttribute('kernel_shape', [p, p]),
+    intsAttribute('strides', [p, p]),
+  ]);
+  const convShape = graph.op(scope, 'Shape', [conv]);
+  const gridSize = graph.op(scope, 'Slice', [convShape, graph.int64(scope, [2]), graph.int64(scope, [4]), graph.int64(scope, [0])]);
+  const batchSize = graph.op(scope, 'Slice', [convShape, graph.int64(scope, [0]), graph.int64(scope, [1]), graph.int64(scope, [0])]);
+  const patchTokens = graph.op(scope, 'Transpose', [graph.op(scope, 'Reshape', [conv, graph.int64(scope, [0, d, -1])])], [
+    intsAttribute('perm', [0, 2, 1]),
+  ]);
+
+  const posEmbed = graph.weight(names.posEmbed, [1, 1 + g * g, d], weights.posEmbed);
+  const axis1 = graph.int64(scope, [1]);
+  const clsPos = graph.op(scope, 'Slice', [posEmbed, graph.int64(scope, [0]), graph.int64(scope, [1]), axis1]);
+  const patchPos = graph.op(scope, 'Slice', [posEmbed, graph.int64(scope, [1]), graph.int64(scope, [TO_END]), axis1]);
+  const patchPosGrid = graph.op(scope, 'Transpose', [graph.op(scope, 'Reshape', [patchPos, graph.int64(scope, [1, g, g, d])])], [
+    intsAttribute('perm', [0, 3, 1, 2]),
+  ]);
+  const targetSize = graph.op(scope, 'Concat', [graph.int64(scope, [1, d]), gridSize], [intAttribute('axis', 0)]);
+  // half_pixel with explicit sizes is PyTorch's interpolate(size=..., mode="bicubic", align_corners=False).
+  const resizedPos = graph.op(scope, 'Resize', [patchPosGrid, '', '', targetSize], [
+    stringAttribute('mode', 'cubic'),
+    floatAttribute('cubic_coeff_a', -0.75),
+    stringAttribute('coordinate_transformation_mode', 'half_pixel'),
+    intAttribute('exclude_outside', 0),
+  ]);
+  const resizedPosTokens = graph.op(scope, 'Transpose', [graph.op(scope, 'Reshape', [resizedPos, graph.int64(scope, [1, d, -1])])], [
+    intsAttribute('perm', [0, 2, 1]),
+  ]);
+  const positionedPatches = graph.op(scope, 'Add', [patchTokens, resizedPosTokens]);
+
+  const perImage = graph.op(scope, 'Concat', [batchSize, graph.int64(scope, [1, 1])], [intAttribute('axis', 0)]);
+  const clsToken = graph.weight(names.clsToken, [1, 1, d], weights.clsToken);
+  const cls = graph.op(scope, 'Expand', [graph.op(scope, 'Add', [clsToken, clsPos]), perImage]);
+  const sequence = [cls];
+  if (spec.registers > 0) {
+    // Registers go between CLS and the patches and carry no positional embedding (DINOv2 with registers).
+    const registers = graph.weight(names.registerTokens, [1, spec.registers, d], weights.registerTokens);
+    sequence.push(graph.op(scope, 'Expand', [registers, perImage]));
+  }
+  sequence.push(positionedPatches);
+  return graph.op(scope, 'Concat', sequence, [intAttribute('axis', 1)]);
+}
+
+/** Pre-norm block: x + ls1·Attn(LN1(x)), then + ls2·MLP(LN2(x)). */
+function transformerBlock(
+  graph: OnnxGraphBuilder,
+  spec: ResolvedVitSpec,
+  weights: VitBlockWeights,
+  names: BlockParameterNames,
+  index: number,
+  input: string,
+): string {
+  const { embedDim: d, heads, headDim, mlpHidden } = spec;
+  const scope = `blocks.${index}`;
+  const normed1 = layerNorm(graph, scope, input, graph.weight(names.norm1Weight, [d], weights.norm1Weight), graph.weight(names.norm1Bias, [d], weights.norm1Bias));
+
+  let query: string;
+  let key: string;
+  let value: string;
+  if ('fused' in names.attention) {
+    const qkvWeight = graph.weight(names.attention.fused.weight, [3 * d, d], weights.qkvWeight);
+    const qkvBias = graph.weight(names.attention.fused.bias, [3 * d], weights.qkvBias);
+    const qkv = linear(graph, scope, normed1, qkvWeight, qkvBias);
+    const perHead = graph.op(scope, 'Transpose', [graph.op(scope, 'Reshape', [qkv, graph.int64(scope, [0, 0, 3, heads, headDim])])], [
+      intsAttribute('perm', [2, 0, 3, 1, 4]),
+    ]);
+    [query, key, value] = [0, 1, 2].map((part) =>
+      graph.op(scope, 'Gather', [perHead, graph.int64(scope, [part], true)], [intAttribute('axis', 0)]),
+    );
+  } else {
+    [query, key, value] = names.attention.split.map((projection, part) => {
+      const rows = weights.qkvWeight.subarray(part * d * d, (part + 1) * d * d);
+      const bias = weights.qkvBias.subarray(part * d, (part + 1) * d);
+      const projected = linear(graph, scope, normed1, graph.weight(projection.weight, [d, d], rows), graph.weight(projection.bias, [d], bias));
+      return graph.op(scope, 'Transpose', [graph.op(scope, 'Reshape', [projected, graph.int64(scope, [0, 0, heads, headDim])])], [
+        intsAttribute('perm', [0, 2, 1, 3]),
+      ]);
+    });
+  }
+  const keyT = graph.op(scope, 'Transpose', [key], [intsAttribute('perm', [0, 1, 3, 2])]);
+  const scores = graph.op(scope, 'Mul', [graph.op(scope, 'MatMul', [query, keyT]), graph.float(scope, 1 / Math.sqrt(headDim))]);
+  const attention = graph.op(scope, 'Softmax', [scores], [intAttribute('axis', -1)]);
+  const context = graph.op(scope, 'Transpose', [graph.op(scope, 'MatMul', [attention, value])], [intsAttribute('perm', [0, 2, 1, 3])]);
+  const merged = graph.op(scope, 'Reshape', [context, graph.int64(scope, [0, 0, d])]);
+  const projected = linear(graph, scope, merged, graph.weight(names.projWeight, [d, d], weights.projWeight), graph.weight(names.projBias, [d], weights.projBias));
+  const scaled1 = graph.op(scope, 'Mul', [projected, graph.weight(names.layerScale1, [d], weights.layerScale1)]);
+  const afterAttention = graph.op(scope, 'Add', [input, scaled1]);
+
+  const normed2 = layerNorm(graph, scope, afterAttention, graph.weight(names.norm2Weight, [d], weights.norm2Weight), graph.weight(names.norm2Bias, [d], weights.norm2Bias));
+  const hidden = linear(graph, scope, normed2, graph.weight(names.fc1Weight, [mlpHidden, d], weights.fc1Weight), graph.weight(names.fc1Bias, [mlpHidden], weights.fc1Bias));
+  const activated = exactGelu(graph, scope, hidden);
+  const mlp = linear(graph, scope, activated, graph.weight(names.fc2Weight, [d, mlpHidden], weights.fc2Weight), graph.weight(names.fc2Bias, [d], weights.fc2Bias));
+  const scaled2 = graph.op(scope, 'Mul', [mlp, graph.weight(names.layerScale2, [d], weights.layerScale2)]);
+  return graph.op(scope, 'Add', [afterAttention, scaled2]);
+}
+
+function layerNorm(graph: OnnxGraphBuilder, scope: string, input: string, weight: string, bias: string, output?: string): string {
+  return graph.op(
+    scope,
+    'LayerNormalization',
+    [input, weight, bias],
+    [intAttribute('axis', -1), floatAttribute('epsilon', LAYER_NORM_EPSILON)],
+    output,
+  );
+}
+
+/** x·Wᵀ + b with W kept in PyTorch's [out, in] layout under its state-dict name. */
+function linear(graph: OnnxGraphBuilder, scope: string, input: string, weight: string, bias: string): string {
+  const transposed = graph.op(scope, 'Transpose', [weight], [intsAttribute('perm', [1, 0])]);
+  return graph.op(scope, 'Add', [graph.op(scope, 'MatMul', [input, transposed]), bias]);
+}
+
+/** GELU with erf, as nn.GELU() (opset 17 has no Gelu op): 0.5·x·(1 + erf(x/√2)). */
+function exactGelu(graph: OnnxGraphBuilder, scope: string, input: string): string {
+  const erf = graph.op(scope, 'Erf', [graph.op(scope, 'Div', [input, graph.float(scope, Math.SQRT2)])]);
+  const onePlus = graph.op(scope, 'Add', [erf, graph.float(scope, 1)]);
+  return graph.op(scope, 'Mul', [graph.op(scope, 'Mul', [input, onePlus]), graph.float(scope, 0.5)]);
+}
+
+function finalNorm(graph: OnnxGraphBuilder, names: VitParameterNames, input: string, scope: string, output?: string): string {
+  return layerNorm(graph, scope, input, names.normWeight, names.normBias, output);
+}
+
+/** last_hidden_state [B, 1 + R + N, D] and optionally pooler_output [B, D]. */
+function hfOutputs(graph: OnnxGraphBuilder, spec: ResolvedVitSpec, names: VitParameterNames, last: string): OnnxValueInfo[] {
+  const normed = finalNorm(graph, names, last, 'layernorm', 'last_hidden_state');
+  const outputs = [tensorValueInfo(normed, TensorDataType.FLOAT, ['batch', 'sequence_length', spec.embedDim])];
+  if (spec.withPooler) {
+    const pooled = graph.op('pooler', 'Gather', [normed, graph.int64('pooler', [0], true)], [intAttribute('axis', 1)], 'pooler_output');
+    outputs.push(tensorValueInfo(pooled, TensorDataType.FLOAT, ['batch', spec.embedDim]));
+  }
+  return outputs;
+}
+
+/**
+ * get_intermediate_layers(x, n, return_class_token=True, norm=True): per exposed block, in block order, the
+ * final-normed patch tokens [B, N, D] then the CLS token [B, D], under numeric names as torch.onnx gives outputs
+ * it was not told to name.
+ */
+function metaOutputs(graph: OnnxGraphBuilder, spec: ResolvedVitSpec, names: VitParameterNames, blockOutputs: string[]): OnnxValueInfo[] {
+  const outputs: OnnxValueInfo[] = [];
+  for (const block of spec.exposedBlocks) {
+    const scope = `intermediate.${block}`;
+    const normed = finalNorm(graph, names, blockOutputs[block], scope);
+    const patchStart = graph.int64(scope, [1 + spec.registers]);
+    const patchesName = String(graph.nodes.length + 1000);
+    const patches = graph.op(scope, 'Slice', [normed, patchStart, graph.int64(scope, [TO_END]), graph.int64(scope, [1])], [], patchesName);
+    const clsName = String(graph.nodes.length + 1000);
+    const cls = graph.op(scope, 'Gather', [normed, graph.int64(scope, [0], true)], [intAttribute('axis', 1)], clsName);
+    outputs.push(tensorValueInfo(patches, TensorDataType.FLOAT, ['batch', 'tokens', spec.embedDim]));
+    outputs.push(tensorValueInfo(cls, TensorDataType.FLOAT, ['batch', spec.embedDim]));
+  }
+  return outputs;
+}
