@@ -1,7 +1,5 @@
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { RadprobeError } from '@radprobe/core';
+import { RadprobeError, resolveModelStore } from '@radprobe/core';
 import { cacheListCommand, cachePruneCommand } from './commands/cache.js';
 import { demoCommand } from './commands/demo.js';
 import { doctorCommand } from './commands/doctor.js';
@@ -21,7 +19,7 @@ usage:
   radprobe list [--json]                                   installed plugins and what they contribute
   radprobe doctor [--json]                                 runtimes, execution providers, compute backend
   radprobe cache ls|prune [--cache DIR] [--all] [--older-than DAYS] [--json]
-  radprobe model pull NAME [--variant fp16|quantized] [--revision REV] [--store DIR]
+  radprobe model pull NAME [--variant fp32|fp16|quantized] [--revision REV] [--store DIR]
   radprobe model ls [--store DIR] [--json]
 
 The config defaults to ./radprobe.json. Models are stored in $RADPROBE_MODEL_STORE or ~/.cache/radprobe/models.
@@ -49,11 +47,6 @@ function oneOf<T extends string>(flag: string, value: string | undefined, allowe
   if (value === undefined) return fallback;
   if ((allowed as readonly string[]).includes(value)) return value as T;
   throw new RadprobeError(`--${flag} must be one of ${allowed.join(', ')}, not '${value}'`);
-}
-
-/** The model store folder: `--store`, else $RADPROBE_MODEL_STORE, else ~/.cache/radprobe/models. */
-function modelStore(flag: string | undefined): string {
-  return flag ?? process.env.RADPROBE_MODEL_STORE ?? join(homedir(), '.cache', 'radprobe', 'models');
 }
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
@@ -101,8 +94,13 @@ export async function main(argv: string[]): Promise<number> {
       throw new RadprobeError(`radprobe cache: expected 'ls' or 'prune', got '${rest[0] ?? ''}'`);
     }
     case 'model': {
-      const store = modelStore(values.store);
-      if (rest[0] === 'pull' && rest[1]) return modelPullCommand({ name: rest[1], store, variant: values.variant, revision: values.revision });
+      const store = resolveModelStore(values.store, process.env);
+      if (rest[0] === 'pull' && rest[1]) return modelPullCommand({
+          name: rest[1],
+          store,
+          variant: values.variant === undefined ? undefined : oneOf('variant', values.variant, ['fp32', 'fp16', 'quantized'] as const, 'fp32'),
+          revision: values.revision,
+        });
       if (rest[0] === 'ls') return modelListCommand({ store, json: Boolean(values.json) });
       throw new RadprobeError(`radprobe model: expected 'pull NAME' or 'ls'`);
     }

@@ -2,18 +2,18 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunEvent, RunResults } from '@radprobe/core';
-import { writeDinov2Fixture, writeImageFolderDataset } from '@radprobe/testkit';
 import { writeFileAtomic } from '@radprobe/core';
+import { writeDinov2Fixture, writeImageFolderDataset } from '@radprobe/testkit';
 import { runCli, temporaryDir } from './helpers.js';
 
-function config(cache: string): string {
+function config(cache: string, model: string): string {
   return JSON.stringify({
     seed: 3,
     cache,
     output: 'results',
     batchSize: 4,
     bootstrap: { samples: 200, confidence: 0.95 },
-    backbones: [{ kind: 'onnx', name: 'vit', model: 'model/model.onnx' }],
+    backbones: [{ kind: 'onnx', name: 'vit', model }],
     datasets: [{ kind: 'image-folder', name: 'cxr', root: 'data' }],
     protocols: [{ kind: 'knn', k: [3, 9] }],
   });
@@ -28,10 +28,10 @@ describe('a run killed with SIGKILL during extraction', () => {
   let dir: string;
   beforeAll(async () => {
     dir = await temporaryDir('resume');
-    await writeDinov2Fixture(join(dir, 'model'), { embedDim: 48, depth: 2, heads: 2, patchSize: 14, posGrid: 8, seed: 5, style: 'hf' }, 'model');
+    const model = await writeDinov2Fixture(join(dir, 'model'), { embedDim: 48, depth: 2, heads: 2, patchSize: 14, posGrid: 8, seed: 5, style: 'hf' });
     await writeImageFolderDataset(join(dir, 'data'), { perClass: { train: 24, val: 4, test: 12 }, size: 112, seed: 9 });
-    await writeFileAtomic(join(dir, 'killed.json'), config('cache-killed'));
-    await writeFileAtomic(join(dir, 'clean.json'), config('cache-clean'));
+    await writeFileAtomic(join(dir, 'killed.json'), config('cache-killed', model));
+    await writeFileAtomic(join(dir, 'clean.json'), config('cache-clean', model));
   });
 
   it('resumes from the finished shards and ends with the numbers of an uninterrupted run', async () => {

@@ -97,6 +97,15 @@ describe('decodeModel', () => {
     expect(Array.from(tensorToInt64(sizes))).toEqual([-1n, INT64_MAX, 7n]);
   });
 
+  it('writes int64 attributes as two\'s complement and clamps numbers past the int64 range', () => {
+    // Number(INT64_MAX) rounds up to 2^63, which is outside int64: it is written as INT64_MAX and reads back as the
+    // same rounded number; -2^40 needs the 10-byte sign-extended varint.
+    const withInts = model();
+    withInts.graph.node[0].attribute = [intsAttribute('ends', [2 ** 63, -(2 ** 40), -(2 ** 70)])];
+    const [attribute] = decodeModel(encodeModel(withInts)).graph.node[0].attribute;
+    expect(attribute.ints).toEqual([2 ** 63, -(2 ** 40), -(2 ** 63)]);
+  });
+
   it('reads unpacked repeated scalars and skips unknown fields of every wire type', () => {
     const tensor = bytes(
       [0x08, 2], // dims: 2 (unpacked, field 1 varint)

@@ -1,13 +1,19 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import {
   TensorDataType,
+  decodeModel,
   encodeModel,
+  findAttribute,
   float16Tensor,
   float32Tensor,
   floatAttribute,
   intAttribute,
   tensorAttribute,
+  tensorToFloat32,
   tensorValueInfo,
 } from '../src/index.js';
 import type { OnnxModel } from '../src/index.js';
@@ -66,5 +72,36 @@ describe('encodeModel output in onnxruntime-node', () => {
     // + [0.25, -2] = [[9.25, 7], [1.25, -1]]; LeakyRelu(0.5) halves only the negative entry.
     expect(y.dims).toEqual([2, 2]);
     expect(Array.from(y.data as Float32Array)).toEqual([9.25, 7, 1.25, -0.5]);
+  });
+});
+
+describe('decodeModel on bytes written by onnxruntime (C++ protobuf)', () => {
+  it('reads the graph, attributes and weights back', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'onnx-format-'));
+    try {
+      const path = join(dir, 'resaved.onnx');
+      await ort.InferenceSession.create(encodeModel(smallModel()), {
+        graphOptimizationLevel: 'disabled',
+        optimizedModelFilePath: path,
+      });
+      const model = decodeModel(await readFile(path), path);
+      expect(model.producerName).toBe('radprobe-test');
+      expect(model.opsetImport).toContainEqual({ domain: '', version: 17 });
+      // onnxruntime turns Constant nodes into initializers when it loads a graph.
+      expect(model.graph.node.map((node) => node.opType)).toEqual(['MatMul', 'Add', 'Mul', 'Cast', 'Add', 'LeakyRelu']);
+      const leaky = model.graph.node[5];
+      expect(leaky.name).toBe('leaky');
+      expect(findAttribute(leaky, 'alpha')?.f).toBe(0.5);
+      expect(findAttribute(model.graph.node[3], 'to')?.i).toBe(TensorDataType.FLOAT);
+      expect(model.graph.input[0].type?.tensorType?.shape).toEqual([{ dimParam: 'batch' }, { dimValue: 3 }]);
+      const weights = new Map(model.graph.initializer.map((tensor) => [tensor.name, tensor]));
+      expect(weights.get('W')?.dims).toEqual([3, 2]);
+      expect(Array.from(tensorToFloat32(weights.get('W')!))).toEqual([1, 0, 0, 1, 1, 1]);
+      expect(Array.from(tensorToFloat32(weights.get('b')!))).toEqual([0.5, -0.5]);
+      expect(Array.from(tensorToFloat32(weights.get('c16')!))).toEqual([0.25, -2]);
+      expect(Array.from(tensorToFloat32(weights.get('two')!))).toEqual([2]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

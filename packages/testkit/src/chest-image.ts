@@ -63,8 +63,8 @@ interface Canvas {
 export function renderChest(size: number, anatomy: ChestAnatomy, findings: readonly NihFinding[], random: Random): Float64Array {
   const body = { ...anatomy };
   if (findings.includes('Cardiomegaly')) {
-    body.heartWidth *= 1.7;
-    body.heartHeight *= 1.4;
+    body.heartWidth *= 1.9;
+    body.heartHeight *= 1.5;
   }
   const emphysema = findings.includes('Emphysema');
   if (emphysema) body.lungHeight *= 1.15;
@@ -91,9 +91,11 @@ function drawAnatomy(size: number, anatomy: ChestAnatomy, lungDensity: number): 
       if (ellipse(u, v, 0.5, 0.6, anatomy.bodyWidth, 0.55) < 1) value = 0.48 + 0.08 * v;
       for (const side of [1, 2]) {
         const centerX = side === 1 ? 0.5 - anatomy.lungSpacing : 0.5 + anatomy.lungSpacing;
-        if (ellipse(u, v, centerX, lungCenterY, anatomy.lungWidth, anatomy.lungHeight) < 1 && v < lungCenterY + 0.6 * anatomy.lungHeight) {
+        const insideLung = ellipse(u, v, centerX, lungCenterY, anatomy.lungWidth, anatomy.lungHeight) < 1;
+        // The diaphragm cuts the lower part of each lung ellipse.
+        if (insideLung && v < lungCenterY + 0.6 * anatomy.lungHeight) {
           const rib = Math.max(0, Math.sin(v * 2 * Math.PI * 9 + anatomy.ribPhase + 3 * Math.abs(u - 0.5)));
-          value = lungDensity + 0.07 * rib;
+          value = lungDensity + 0.03 * rib;
           lung[index] = side;
         }
       }
@@ -113,7 +115,14 @@ function ellipse(u: number, v: number, centerX: number, centerY: number, radiusX
 }
 
 /** Adds `amount` with a smooth (Gaussian-edged) falloff around a point, only where `where` holds. */
-function blob(canvas: Canvas, centerX: number, centerY: number, radius: number, amount: number, where: (index: number) => boolean = () => true): void {
+function blob(
+  canvas: Canvas,
+  centerX: number,
+  centerY: number,
+  radius: number,
+  amount: number,
+  where: (index: number) => boolean = () => true,
+): void {
   const { size, pixels } = canvas;
   for (let y = 0; y < size; y++) {
     for (let x = 0; x < size; x++) {
@@ -137,7 +146,8 @@ function pointInLung(canvas: Canvas, random: Random, side: number, band: [number
 }
 
 const randomSide = (random: Random) => 1 + random.int(2);
-const inLung = (canvas: Canvas, side?: number) => (index: number) => (side === undefined ? canvas.lung[index] > 0 : canvas.lung[index] === side);
+const inLung = (canvas: Canvas, side?: number) => (index: number) =>
+  side === undefined ? canvas.lung[index] > 0 : canvas.lung[index] === side;
 
 const painters: Partial<Record<NihFinding, (canvas: Canvas, random: Random) => void>> = {
   Nodule: (canvas, random) => {
@@ -148,13 +158,13 @@ const painters: Partial<Record<NihFinding, (canvas: Canvas, random: Random) => v
   Mass: (canvas, random) => {
     const side = randomSide(random);
     const [u, v] = pointInLung(canvas, random, side, [0.25, 0.7]);
-    blob(canvas, u, v, 0.09, 0.5);
+    blob(canvas, u, v, 0.12, 0.55);
   },
   Effusion: (canvas, random) => {
     // Fluid settles in the lung base with a meniscus: everything below a curved line turns soft-tissue dense.
     const side = randomSide(random);
     const { size, pixels, anatomy } = canvas;
-    const level = anatomy.lungTop + 1.6 * anatomy.lungHeight * (0.55 + 0.15 * random.next());
+    const level = anatomy.lungTop + 1.6 * anatomy.lungHeight * (0.4 + 0.15 * random.next());
     for (let index = 0; index < pixels.length; index++) {
       if (canvas.lung[index] !== side) continue;
       const u = ((index % size) + 0.5) / size;

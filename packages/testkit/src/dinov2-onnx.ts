@@ -17,7 +17,7 @@ import { generateVitWeights } from './vit-weights.js';
 import type { VitBlockWeights, VitWeights } from './vit-weights.js';
 
 const LAYER_NORM_EPSILON = 1e-6;
-/** Slice's "to the end" bound (torch.onnx writes INT64_MAX; Number rounds it, the encoder clamps back). */
+/** Slice's "to the end" bound: Slice clamps any end past the axis length. */
 const TO_END = Number.MAX_SAFE_INTEGER;
 
 /**
@@ -79,19 +79,18 @@ function embed(
     intsAttribute('strides', [p, p]),
   ]);
   const convShape = graph.op(scope, 'Shape', [conv]);
-  const gridSize = graph.op(scope, 'Slice', [convShape, graph.int64(scope, [2]), graph.int64(scope, [4]), graph.int64(scope, [0])]);
-  const batchSize = graph.op(scope, 'Slice', [convShape, graph.int64(scope, [0]), graph.int64(scope, [1]), graph.int64(scope, [0])]);
-  const patchTokens = graph.op(scope, 'Transpose', [graph.op(scope, 'Reshape', [conv, graph.int64(scope, [0, d, -1])])], [
-    intsAttribute('perm', [0, 2, 1]),
-  ]);
+  const shapeEntries = (start: number, end: number) =>
+    graph.op(scope, 'Slice', [convShape, graph.int64(scope, [start]), graph.int64(scope, [end]), graph.int64(scope, [0])]);
+  const gridSize = shapeEntries(2, 4);
+  const batchSize = shapeEntries(0, 1);
+  const patchTokens = tokensFromChannels(graph, scope, conv, d);
 
   const posEmbed = graph.weight(names.posEmbed, [1, 1 + g * g, d], weights.posEmbed);
   const axis1 = graph.int64(scope, [1]);
   const clsPos = graph.op(scope, 'Slice', [posEmbed, graph.int64(scope, [0]), graph.int64(scope, [1]), axis1]);
   const patchPos = graph.op(scope, 'Slice', [posEmbed, graph.int64(scope, [1]), graph.int64(scope, [TO_END]), axis1]);
-  const patchPosGrid = graph.op(scope, 'Transpose', [graph.op(scope, 'Reshape', [patchPos, graph.int64(scope, [1, g, g, d])])], [
-    intsAttribute('perm', [0, 3, 1, 2]),
-  ]);
+  const patchPosRows = graph.op(scope, 'Reshape', [patchPos, graph.int64(scope, [1, g, g, d])]);
+  const patchPosGrid = graph.op(scope, 'Transpose', [patchPosRows], [intsAttribute('perm', [0, 3, 1, 2])]);
   const targetSize = graph.op(scope, 'Concat', [graph.int64(scope, [1, d]), gridSize], [intAttribute('axis', 0)]);
   // half_pixel with explicit sizes is PyTorch's interpolate(size=..., mode="bicubic", align_corners=False).
   const resizedPos = graph.op(scope, 'Resize', [patchPosGrid, '', '', targetSize], [
@@ -100,10 +99,7 @@ function embed(
     stringAttribute('coordinate_transformation_mode', 'half_pixel'),
     intAttribute('exclude_outside', 0),
   ]);
-  const resizedPosTokens = graph.op(scope, 'Transpose', [graph.op(scope, 'Reshape', [resizedPos, graph.int64(scope, [1, d, -1])])], [
-    intsAttribute('perm', [0, 2, 1]),
-  ]);
-  const positionedPatches = graph.op(scope, 'Add', [patchTokens, resizedPosTokens]);
+  const positionedPatches = graph.op(scope, 'Add', [patchTokens, tokensFromChannels(graph, scope, resizedPos, d)]);
 
   const perImage = graph.op(scope, 'Concat', [batchSize, graph.int64(scope, [1, 1])], [intAttribute('axis', 0)]);
   const clsToken = graph.weight(names.clsToken, [1, 1, d], weights.clsToken);
@@ -118,6 +114,12 @@ function embed(
   return graph.op(scope, 'Concat', sequence, [intAttribute('axis', 1)]);
 }
 
+/** [B, D, h, w] feature map → [B, h·w, D] tokens, row-major over the grid. */
+function tokensFromChannels(graph: OnnxGraphBuilder, scope: string, map: string, d: number): string {
+  const flat = graph.op(scope, 'Reshape', [map, graph.int64(scope, [0, d, -1])]);
+  return graph.op(scope, 'Transpose', [flat], [intsAttribute('perm', [0, 2, 1])]);
+}
+
 /** Pre-norm block: x + ls1·Attn(LN1(x)), then + ls2·MLP(LN2(x)). */
 function transformerBlock(
   graph: OnnxGraphBuilder,
@@ -127,51 +129,74 @@ function transformerBlock(
   index: number,
   input: string,
 ): string {
-  const { embedDim: d, heads, headDim, mlpHidden } = spec;
+  const d = spec.embedDim;
   const scope = `blocks.${index}`;
-  const normed1 = layerNorm(graph, scope, input, graph.weight(names.norm1Weight, [d], weights.norm1Weight), graph.weight(names.norm1Bias, [d], weights.norm1Bias));
+  const vector = (name: string, values: Float32Array) => graph.weight(name, [values.length], values);
+  const dense = (x: string, weightName: string, biasName: string, weight: Float32Array, bias: Float32Array) => {
+    const weightTensor = graph.weight(weightName, [bias.length, weight.length / bias.length], weight);
+    return linear(graph, scope, x, weightTensor, vector(biasName, bias));
+  };
 
-  let query: string;
-  let key: string;
-  let value: string;
-  if ('fused' in names.attention) {
-    const qkvWeight = graph.weight(names.attention.fused.weight, [3 * d, d], weights.qkvWeight);
-    const qkvBias = graph.weight(names.attention.fused.bias, [3 * d], weights.qkvBias);
-    const qkv = linear(graph, scope, normed1, qkvWeight, qkvBias);
-    const perHead = graph.op(scope, 'Transpose', [graph.op(scope, 'Reshape', [qkv, graph.int64(scope, [0, 0, 3, heads, headDim])])], [
-      intsAttribute('perm', [2, 0, 3, 1, 4]),
-    ]);
-    [query, key, value] = [0, 1, 2].map((part) =>
-      graph.op(scope, 'Gather', [perHead, graph.int64(scope, [part], true)], [intAttribute('axis', 0)]),
-    );
-  } else {
-    [query, key, value] = names.attention.split.map((projection, part) => {
-      const rows = weights.qkvWeight.subarray(part * d * d, (part + 1) * d * d);
-      const bias = weights.qkvBias.subarray(part * d, (part + 1) * d);
-      const projected = linear(graph, scope, normed1, graph.weight(projection.weight, [d, d], rows), graph.weight(projection.bias, [d], bias));
-      return graph.op(scope, 'Transpose', [graph.op(scope, 'Reshape', [projected, graph.int64(scope, [0, 0, heads, headDim])])], [
-        intsAttribute('perm', [0, 2, 1, 3]),
-      ]);
-    });
-  }
+  const norm1 = [vector(names.norm1Weight, weights.norm1Weight), vector(names.norm1Bias, weights.norm1Bias)];
+  const normed1 = layerNorm(graph, scope, input, norm1[0], norm1[1]);
+  const [query, key, value] = attentionHeads(graph, spec, weights, names, scope, normed1);
   const keyT = graph.op(scope, 'Transpose', [key], [intsAttribute('perm', [0, 1, 3, 2])]);
-  const scores = graph.op(scope, 'Mul', [graph.op(scope, 'MatMul', [query, keyT]), graph.float(scope, 1 / Math.sqrt(headDim))]);
+  const logits = graph.op(scope, 'MatMul', [query, keyT]);
+  const scores = graph.op(scope, 'Mul', [logits, graph.float(scope, 1 / Math.sqrt(spec.headDim))]);
   const attention = graph.op(scope, 'Softmax', [scores], [intAttribute('axis', -1)]);
-  const context = graph.op(scope, 'Transpose', [graph.op(scope, 'MatMul', [attention, value])], [intsAttribute('perm', [0, 2, 1, 3])]);
-  const merged = graph.op(scope, 'Reshape', [context, graph.int64(scope, [0, 0, d])]);
-  const projected = linear(graph, scope, merged, graph.weight(names.projWeight, [d, d], weights.projWeight), graph.weight(names.projBias, [d], weights.projBias));
-  const scaled1 = graph.op(scope, 'Mul', [projected, graph.weight(names.layerScale1, [d], weights.layerScale1)]);
+  const context = graph.op(scope, 'MatMul', [attention, value]);
+  const tokenMajor = graph.op(scope, 'Transpose', [context], [intsAttribute('perm', [0, 2, 1, 3])]);
+  const merged = graph.op(scope, 'Reshape', [tokenMajor, graph.int64(scope, [0, 0, d])]);
+  const projected = dense(merged, names.projWeight, names.projBias, weights.projWeight, weights.projBias);
+  const scaled1 = graph.op(scope, 'Mul', [projected, vector(names.layerScale1, weights.layerScale1)]);
   const afterAttention = graph.op(scope, 'Add', [input, scaled1]);
 
-  const normed2 = layerNorm(graph, scope, afterAttention, graph.weight(names.norm2Weight, [d], weights.norm2Weight), graph.weight(names.norm2Bias, [d], weights.norm2Bias));
-  const hidden = linear(graph, scope, normed2, graph.weight(names.fc1Weight, [mlpHidden, d], weights.fc1Weight), graph.weight(names.fc1Bias, [mlpHidden], weights.fc1Bias));
-  const activated = exactGelu(graph, scope, hidden);
-  const mlp = linear(graph, scope, activated, graph.weight(names.fc2Weight, [d, mlpHidden], weights.fc2Weight), graph.weight(names.fc2Bias, [d], weights.fc2Bias));
-  const scaled2 = graph.op(scope, 'Mul', [mlp, graph.weight(names.layerScale2, [d], weights.layerScale2)]);
+  const norm2 = [vector(names.norm2Weight, weights.norm2Weight), vector(names.norm2Bias, weights.norm2Bias)];
+  const normed2 = layerNorm(graph, scope, afterAttention, norm2[0], norm2[1]);
+  const hidden = dense(normed2, names.fc1Weight, names.fc1Bias, weights.fc1Weight, weights.fc1Bias);
+  const mlp = dense(exactGelu(graph, scope, hidden), names.fc2Weight, names.fc2Bias, weights.fc2Weight, weights.fc2Bias);
+  const scaled2 = graph.op(scope, 'Mul', [mlp, vector(names.layerScale2, weights.layerScale2)]);
   return graph.op(scope, 'Add', [afterAttention, scaled2]);
 }
 
-function layerNorm(graph: OnnxGraphBuilder, scope: string, input: string, weight: string, bias: string, output?: string): string {
+/** Per-head query, key, value [B, heads, T, d_head] from the fused qkv Linear (Meta) or three Linears (HF). */
+function attentionHeads(
+  graph: OnnxGraphBuilder,
+  spec: ResolvedVitSpec,
+  weights: VitBlockWeights,
+  names: BlockParameterNames,
+  scope: string,
+  normed: string,
+): string[] {
+  const { embedDim: d, heads, headDim } = spec;
+  if ('fused' in names.attention) {
+    const qkvWeight = graph.weight(names.attention.fused.weight, [3 * d, d], weights.qkvWeight);
+    const qkvBias = graph.weight(names.attention.fused.bias, [3 * d], weights.qkvBias);
+    const qkv = linear(graph, scope, normed, qkvWeight, qkvBias);
+    const split = graph.op(scope, 'Reshape', [qkv, graph.int64(scope, [0, 0, 3, heads, headDim])]);
+    const perHead = graph.op(scope, 'Transpose', [split], [intsAttribute('perm', [2, 0, 3, 1, 4])]);
+    return [0, 1, 2].map((part) => {
+      const index = graph.int64(scope, [part], true);
+      return graph.op(scope, 'Gather', [perHead, index], [intAttribute('axis', 0)]);
+    });
+  }
+  return names.attention.split.map((projection, part) => {
+    const weight = graph.weight(projection.weight, [d, d], weights.qkvWeight.subarray(part * d * d, (part + 1) * d * d));
+    const bias = graph.weight(projection.bias, [d], weights.qkvBias.subarray(part * d, (part + 1) * d));
+    const projected = linear(graph, scope, normed, weight, bias);
+    const split = graph.op(scope, 'Reshape', [projected, graph.int64(scope, [0, 0, heads, headDim])]);
+    return graph.op(scope, 'Transpose', [split], [intsAttribute('perm', [0, 2, 1, 3])]);
+  });
+}
+
+function layerNorm(
+  graph: OnnxGraphBuilder,
+  scope: string,
+  input: string,
+  weight: string,
+  bias: string,
+  output?: string,
+): string {
   return graph.op(
     scope,
     'LayerNormalization',
@@ -194,16 +219,28 @@ function exactGelu(graph: OnnxGraphBuilder, scope: string, input: string): strin
   return graph.op(scope, 'Mul', [graph.op(scope, 'Mul', [input, onePlus]), graph.float(scope, 0.5)]);
 }
 
-function finalNorm(graph: OnnxGraphBuilder, names: VitParameterNames, input: string, scope: string, output?: string): string {
+function finalNorm(
+  graph: OnnxGraphBuilder,
+  names: VitParameterNames,
+  input: string,
+  scope: string,
+  output?: string,
+): string {
   return layerNorm(graph, scope, input, names.normWeight, names.normBias, output);
 }
 
 /** last_hidden_state [B, 1 + R + N, D] and optionally pooler_output [B, D]. */
-function hfOutputs(graph: OnnxGraphBuilder, spec: ResolvedVitSpec, names: VitParameterNames, last: string): OnnxValueInfo[] {
+function hfOutputs(
+  graph: OnnxGraphBuilder,
+  spec: ResolvedVitSpec,
+  names: VitParameterNames,
+  last: string,
+): OnnxValueInfo[] {
   const normed = finalNorm(graph, names, last, 'layernorm', 'last_hidden_state');
   const outputs = [tensorValueInfo(normed, TensorDataType.FLOAT, ['batch', 'sequence_length', spec.embedDim])];
   if (spec.withPooler) {
-    const pooled = graph.op('pooler', 'Gather', [normed, graph.int64('pooler', [0], true)], [intAttribute('axis', 1)], 'pooler_output');
+    const first = graph.int64('pooler', [0], true);
+    const pooled = graph.op('pooler', 'Gather', [normed, first], [intAttribute('axis', 1)], 'pooler_output');
     outputs.push(tensorValueInfo(pooled, TensorDataType.FLOAT, ['batch', spec.embedDim]));
   }
   return outputs;
@@ -214,14 +251,20 @@ function hfOutputs(graph: OnnxGraphBuilder, spec: ResolvedVitSpec, names: VitPar
  * final-normed patch tokens [B, N, D] then the CLS token [B, D], under numeric names as torch.onnx gives outputs
  * it was not told to name.
  */
-function metaOutputs(graph: OnnxGraphBuilder, spec: ResolvedVitSpec, names: VitParameterNames, blockOutputs: string[]): OnnxValueInfo[] {
+function metaOutputs(
+  graph: OnnxGraphBuilder,
+  spec: ResolvedVitSpec,
+  names: VitParameterNames,
+  blockOutputs: string[],
+): OnnxValueInfo[] {
   const outputs: OnnxValueInfo[] = [];
   for (const block of spec.exposedBlocks) {
     const scope = `intermediate.${block}`;
     const normed = finalNorm(graph, names, blockOutputs[block], scope);
     const patchStart = graph.int64(scope, [1 + spec.registers]);
     const patchesName = String(graph.nodes.length + 1000);
-    const patches = graph.op(scope, 'Slice', [normed, patchStart, graph.int64(scope, [TO_END]), graph.int64(scope, [1])], [], patchesName);
+    const patchEnd = graph.int64(scope, [TO_END]);
+    const patches = graph.op(scope, 'Slice', [normed, patchStart, patchEnd, graph.int64(scope, [1])], [], patchesName);
     const clsName = String(graph.nodes.length + 1000);
     const cls = graph.op(scope, 'Gather', [normed, graph.int64(scope, [0], true)], [intAttribute('axis', 1)], clsName);
     outputs.push(tensorValueInfo(patches, TensorDataType.FLOAT, ['batch', 'tokens', spec.embedDim]));

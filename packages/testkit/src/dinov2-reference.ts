@@ -25,7 +25,9 @@ export function dinov2Reference(spec: VitSpec, pixels: Float32Array, batch: numb
     throw new RadprobeError(`dinov2Reference: input ${h}×${w} is not a positive multiple of the patch size ${p}`);
   }
   if (pixels.length !== batch * 3 * h * w) {
-    throw new RadprobeError(`dinov2Reference: pixels has ${pixels.length} values, [${batch}, 3, ${h}, ${w}] needs ${batch * 3 * h * w}`);
+    throw new RadprobeError(
+      `dinov2Reference: pixels has ${pixels.length} values, [${batch}, 3, ${h}, ${w}] needs ${batch * 3 * h * w}`,
+    );
   }
   const weights = generateVitWeights(resolved);
   const gridH = h / p;
@@ -103,11 +105,16 @@ function transformerBlock(spec: ResolvedVitSpec, weights: VitBlockWeights, token
   for (let index = 0; index < tokens.length; index++) {
     afterAttention[index] = tokens[index] + weights.layerScale1[index % d] * attention[index];
   }
-  const hidden = linear(layerNorm(afterAttention, d, weights.norm2Weight, weights.norm2Bias), d, weights.fc1Weight, weights.fc1Bias);
-  for (let index = 0; index < hidden.length; index++) hidden[index] = 0.5 * hidden[index] * (1 + erf(hidden[index] / Math.SQRT2));
+  const normed2 = layerNorm(afterAttention, d, weights.norm2Weight, weights.norm2Bias);
+  const hidden = linear(normed2, d, weights.fc1Weight, weights.fc1Bias);
+  for (let index = 0; index < hidden.length; index++) {
+    hidden[index] = 0.5 * hidden[index] * (1 + erf(hidden[index] / Math.SQRT2));
+  }
   const mlp = linear(hidden, spec.mlpHidden, weights.fc2Weight, weights.fc2Bias);
   const out = new Float64Array(tokens.length);
-  for (let index = 0; index < tokens.length; index++) out[index] = afterAttention[index] + weights.layerScale2[index % d] * mlp[index];
+  for (let index = 0; index < tokens.length; index++) {
+    out[index] = afterAttention[index] + weights.layerScale2[index % d] * mlp[index];
+  }
   return out;
 }
 

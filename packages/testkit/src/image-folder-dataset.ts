@@ -43,11 +43,17 @@ const SPLITS = ['train', 'val', 'test'] as const;
 export async function writeImageFolderDataset(root: string, opts: ImageFolderDatasetOptions): Promise<void> {
   const classes = opts.classes ?? DEFAULT_IMAGE_FOLDER_CLASSES;
   if (classes.length < 1 || classes.length > CLASS_LESIONS.length + 1) {
-    throw new RadprobeError(`writeImageFolderDataset: classes must hold 1 to ${CLASS_LESIONS.length + 1} names, got ${classes.length}`);
+    throw new RadprobeError(
+      `writeImageFolderDataset: classes must hold 1 to ${CLASS_LESIONS.length + 1} names, got ${classes.length}`,
+    );
   }
-  if (new Set(classes).size !== classes.length) throw new RadprobeError(`writeImageFolderDataset: class names repeat: ${classes.join(', ')}`);
+  if (new Set(classes).size !== classes.length) {
+    throw new RadprobeError(`writeImageFolderDataset: class names repeat: ${classes.join(', ')}`);
+  }
   const unusable = classes.find((name) => name === '' || name === '.' || name === '..' || /[\\/]/.test(name));
-  if (unusable !== undefined) throw new RadprobeError(`writeImageFolderDataset: class name '${unusable}' cannot be a folder name`);
+  if (unusable !== undefined) {
+    throw new RadprobeError(`writeImageFolderDataset: class name '${unusable}' cannot be a folder name`);
+  }
   for (const split of SPLITS) {
     const count = opts.perClass[split];
     if (!Number.isInteger(count) || count < 0) {

@@ -90,5 +90,7 @@ export function generateVitWeights(spec: ResolvedVitSpec): VitWeights {
       layerScale2: layerScale(),
     });
   }
-  return { patchWeight, patchBias, clsToken, registerTokens, posEmbed, blocks, normWeight: normal(d, 0.1, 1), normBias: normal(d, 0.1) };
+  const normWeight = normal(d, 0.1, 1);
+  const normBias = normal(d, 0.1);
+  return { patchWeight, patchBias, clsToken, registerTokens, posEmbed, blocks, normWeight, normBias };
 }

@@ -39,6 +39,9 @@ describe('erf', () => {
     expect(erf(1)).toBeCloseTo(0.8427007929497149, 14);
     expect(erf(-2)).toBeCloseTo(-0.9953222650189527, 14);
     expect(erf(3)).toBeCloseTo(0.9999779095030014, 14);
+    // Either side of the switch from the series to the continued fraction.
+    expect(erf(2.5)).toBeCloseTo(0.999593047982555, 14);
+    expect(erf(2.4)).toBeCloseTo(0.9993114861033549, 14);
     expect(erf(-6)).toBeCloseTo(-1, 14);
   });
 });

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { canonicalJson, writeFileAtomic } from '@radprobe/core';
 import { writeDinov2Fixture, writeImageFolderDataset, writeNihDataset, type VitSpec } from '@radprobe/testkit';
 import { runCommand } from './run.js';
@@ -21,7 +21,8 @@ const DEMO_DATA = {
   nih: { patients: 80, imagesPerPatient: [1, 3] as [number, number], seed: 11, size: 256 },
 };
 
-export function demoConfig(): Record<string, unknown> {
+/** The demo's config, given each model's path relative to the demo folder. */
+export function demoConfig(modelPaths: Record<string, string>): Record<string, unknown> {
   return {
     $schema: './radprobe.schema.json',
     name: 'radprobe demo: generated ViTs × synthetic chest X-rays × kNN',
@@ -30,7 +31,7 @@ export function demoConfig(): Record<string, unknown> {
     cache: '.radprobe/cache',
     preprocessing: 'study',
     bootstrap: { samples: 500, confidence: 0.95 },
-    backbones: DEMO_MODELS.map(({ name }) => ({ kind: 'onnx', name, model: `models/${name}/model.onnx` })),
+    backbones: DEMO_MODELS.map(({ name }) => ({ kind: 'onnx', name, model: modelPaths[name] })),
     datasets: [
       { kind: 'image-folder', name: 'synthetic-cxr', root: 'data/synthetic-cxr' },
       { kind: 'nih-chestxray14', name: 'synthetic-nih', root: 'data/synthetic-nih', valSize: 20 },
@@ -39,20 +40,25 @@ export function demoConfig(): Record<string, unknown> {
   };
 }
 
-/** Writes the demo's models and data (unless this exact version is already there), then its config. */
+/**
+ * Writes the demo's models, data and config, unless this exact version is already there (the config is kept
+ * then, with any edits the user made).
+ */
 export async function prepareDemo(dir: string): Promise<string> {
   const stamp = canonicalJson({ DEMO_MODELS, DEMO_DATA });
   const stampPath = join(dir, '.generated');
-  const current = await readFile(stampPath, 'utf8').catch(() => '');
-  if (current !== stamp) {
-    process.stderr.write(`generating the demo models and data in ${dir}\n`);
-    for (const { name, spec } of DEMO_MODELS) await writeDinov2Fixture(join(dir, 'models', name), spec, 'model');
-    await writeImageFolderDataset(join(dir, 'data', 'synthetic-cxr'), DEMO_DATA.imageFolder);
-    await writeNihDataset(join(dir, 'data', 'synthetic-nih'), DEMO_DATA.nih);
-    await writeFileAtomic(stampPath, stamp);
-  }
   const configPath = join(dir, 'radprobe.json');
-  if (!existsSync(configPath)) await writeFileAtomic(configPath, `${JSON.stringify(demoConfig(), null, 2)}\n`);
+  const current = await readFile(stampPath, 'utf8').catch(() => '');
+  if (current === stamp && existsSync(configPath)) return configPath;
+  process.stderr.write(`generating the demo models and data in ${dir}\n`);
+  const modelPaths: Record<string, string> = {};
+  for (const { name, spec } of DEMO_MODELS) {
+    modelPaths[name] = relative(dir, await writeDinov2Fixture(join(dir, 'models', name), spec)).split(sep).join('/');
+  }
+  await writeImageFolderDataset(join(dir, 'data', 'synthetic-cxr'), DEMO_DATA.imageFolder);
+  await writeNihDataset(join(dir, 'data', 'synthetic-nih'), DEMO_DATA.nih);
+  await writeFileAtomic(configPath, `${JSON.stringify(demoConfig(modelPaths), null, 2)}\n`);
+  await writeFileAtomic(stampPath, stamp);
   return configPath;
 }
 

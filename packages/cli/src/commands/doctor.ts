@@ -5,14 +5,14 @@ import { computeBackend } from '@radprobe/core';
 /** `radprobe doctor`: the runtimes, execution providers and compute backend this machine gives radprobe. */
 export async function doctorCommand(options: { json: boolean }): Promise<number> {
   const providers = await describeExecutionProviders();
-  const compute = await computeBackend();
+  const { name: compute } = await computeBackend();
   const report = {
     node: process.version,
     platform: `${process.platform}-${process.arch}`,
     cpu: `${cpus()[0]?.model ?? 'unknown'} × ${cpus().length}`,
     memoryGiB: +(totalmem() / 2 ** 30).toFixed(1),
     onnxruntime: providers,
-    compute,
+    computeBackend: compute,
   };
   if (options.json) {
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
@@ -22,8 +22,9 @@ export async function doctorCommand(options: { json: boolean }): Promise<number>
     [
       `node          ${report.node} (${report.platform})`,
       `cpu           ${report.cpu}, ${report.memoryGiB} GiB`,
-      `onnxruntime   ${JSON.stringify(providers)}`,
-      `compute       ${JSON.stringify(compute)}`,
+      `onnxruntime   ${providers.providers.map((p) => `${p.name}${p.usable ? '' : ' (not usable)'}`).join(', ')}; device "auto" picks ${providers.autoPicks}`,
+      ...providers.providers.filter((p) => p.note).map((p) => `              ${p.name}: ${p.note}`),
+      `compute       ${compute} (kNN similarities; training in later protocols)`,
     ].join('\n') + '\n',
   );
   return 0;

@@ -1,8 +1,8 @@
-import { listStore, pullModel } from '@radprobe/backbone-onnx';
+import { listStore, pullModel, type ModelVariant } from '@radprobe/backbone-onnx';
 import { progressLine } from '../reporters/progress-line.js';
 
 /** `radprobe model pull <name>`: downloads an ONNX export (and its configs) from the hub into the model store. */
-export async function modelPullCommand(options: { name: string; store: string; variant?: string; revision?: string }): Promise<number> {
+export async function modelPullCommand(options: { name: string; store: string; variant?: ModelVariant; revision?: string }): Promise<number> {
   const startedAt = Date.now();
   const interactive = Boolean(process.stderr.isTTY);
   let lastLogged = 0;
@@ -10,7 +10,7 @@ export async function modelPullCommand(options: { name: string; store: string; v
     storeDir: options.store,
     variant: options.variant,
     revision: options.revision,
-    onProgress: ({ file, done, total }: { file: string; done: number; total: number }) => {
+    onProgress: ({ file, bytesDone: done, bytesTotal: total }) => {
       const now = Date.now();
       if (!interactive && done < total && now - lastLogged < 2000) return;
       lastLogged = now;

@@ -7,7 +7,7 @@ import { progressLine } from './progress-line.js';
  */
 export function prettyReporter(stream: NodeJS.WriteStream = process.stderr): RunReporter {
   const interactive = Boolean(stream.isTTY);
-  const tasks = new Map<string, { startedAt: number; lastDecile: number }>();
+  const tasks = new Map<string, { startedAt: number; startDone: number; lastDecile: number }>();
   let barShown = false;
   const clearBar = () => {
     if (barShown) stream.write('\r\x1b[K');
@@ -31,8 +31,8 @@ export function prettyReporter(stream: NodeJS.WriteStream = process.stderr): Run
       case 'progress': {
         const now = Date.now();
         let task = tasks.get(event.task);
-        if (!task) tasks.set(event.task, (task = { startedAt: now, lastDecile: -1 }));
-        const text = `  ${progressLine(event.label, event.done, event.total, task.startedAt, now)}`;
+        if (!task) tasks.set(event.task, (task = { startedAt: now, startDone: event.done, lastDecile: -1 }));
+        const text = `  ${progressLine(event.label, event.done, event.total, task.startedAt, now, task.startDone)}`;
         if (interactive) {
           if (event.done >= event.total) {
             line(text);

@@ -18,7 +18,8 @@ export interface BackboneInfo {
   totalBlocks: number | null;
   /**
    * Blocks whose (final-LayerNorm'd) tokens the backbone exposes, as 0-based indices into the network's blocks,
-   * ascending. The last entry is the final block. An HF-style export exposes only `[totalBlocks - 1]`.
+   * ascending. The last entry is the final block. An HF-style export exposes only `[totalBlocks - 1]`. When the
+   * network's depth is unknown, blocks are numbered from the end instead (`[-4, -3, -2, -1]`, -1 = last).
    */
   exposedBlocks: number[];
   /** Register tokens between CLS and the patch tokens (0 or 4 for DINOv2); never handed to protocols. */

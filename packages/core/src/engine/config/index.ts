@@ -5,3 +5,4 @@ export { loadConfig, type LoadedConfig } from './load.js';
 export { configHash } from './config-hash.js';
 export { ConfigError, formatIssue, type ConfigIssue } from './config-error.js';
 export { editDistance, closestMatch } from './did-you-mean.js';
+export { resolveModelStore } from './model-store.js';
