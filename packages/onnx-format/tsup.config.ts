@@ -1,13 +1,3 @@
-import { defineConfig } from 'tsup';
+import { packageBuild } from '../../tsup.shared.ts';
 
-export default defineConfig({
-  entry: ["src/index.ts"],
-  format: ['esm'],
-  target: 'node20',
-  platform: 'node',
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  // Workspace packages stay imports, so every package shares one RadprobeError class (instanceof works).
-  external: [/^@radprobe\//],
-});
+export default packageBuild(['src/index.ts']);

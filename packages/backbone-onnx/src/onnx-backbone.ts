@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import {
@@ -27,7 +28,7 @@ export interface OnnxBackboneOptions {
   model: string;
   /** Overrides the run's device for this backbone. */
   device?: Device;
-  /** Manifest path; default `<model>.radprobe.json`, else `radprobe.json` beside the model, when present. */
+  /** Manifest path; default `<model>.radprobe.json`, else `radprobe.json` beside the model (unless that is a run config). */
   manifest?: string;
   /** Input side (or height and width) to use instead of the model's default. */
   inputSize?: number | { height: number; width: number };
@@ -62,10 +63,19 @@ async function findManifest(modelPath: string, options: OnnxBackboneOptions, bas
     const file = resolve(baseDir, options.manifest);
     return { manifest: await readOnnxManifest(file), file };
   }
-  for (const file of [`${modelPath}.radprobe.json`, join(dirname(modelPath), 'radprobe.json')]) {
-    if (existsSync(file)) return { manifest: await readOnnxManifest(file), file };
-  }
+  const ownManifest = `${modelPath}.radprobe.json`;
+  if (existsSync(ownManifest)) return { manifest: await readOnnxManifest(ownManifest), file: ownManifest };
+  const folderManifest = join(dirname(modelPath), 'radprobe.json');
+  if (existsSync(folderManifest) && !(await isRunConfig(folderManifest))) return { manifest: await readOnnxManifest(folderManifest), file: folderManifest };
   return {};
+}
+
+/**
+ * `radprobe.json` is also the default name of a run config, which often sits beside the model; a config always
+ * has `backbones` and a manifest never does (its schema admits no such field), so this tells them apart.
+ */
+async function isRunConfig(file: string): Promise<boolean> {
+  return /"backbones"\s*:/.test(await readFile(file, 'utf8'));
 }
 
 /** Content hash of the weights: the .onnx file alone, or it and its external-data files. */

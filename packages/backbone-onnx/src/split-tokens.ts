@@ -25,24 +25,10 @@ function checkDims(tensor: OutputTensor, expected: number[], name: string, model
   }
 }
 
-function nonFinite(name: string, modelPath: string): RadprobeError {
-  return new RadprobeError(
-    `${modelPath}: output "${name}" contains NaN or Inf; the model or its input is broken (check the normalisation)`,
-    { file: modelPath },
-  );
-}
-
-function checkFinite(data: Float32Array, name: string, modelPath: string): Float32Array {
-  for (let i = 0; i < data.length; i++) {
-    // `x - x` is 0 for finite x and NaN for ±Inf and NaN: one comparison per value.
-    if (data[i] - data[i] !== 0) throw nonFinite(name, modelPath);
-  }
-  return data;
-}
-
 /**
- * Splits a `[B, 1 + R + N, D]` sequence into `[B, D]` CLS and `[B, N, D]` patch tokens, dropping the registers,
- * checking finiteness while copying (one pass over what is kept).
+ * Splits a `[B, 1 + R + N, D]` sequence into `[B, D]` CLS and `[B, N, D]` patch tokens, dropping the registers.
+ * Values are copied as they are, NaN included: the engine judges each image's features, so that one image the
+ * model diverges on is named and skipped or reported on its own instead of failing its whole batch.
  */
 export function splitSequence(
   tensor: OutputTensor,
@@ -60,18 +46,9 @@ export function splitSequence(
   const patchLength = patches * embedDim;
   for (let b = 0; b < batchSize; b++) {
     const start = b * sequence * embedDim;
-    for (let d = 0; d < embedDim; d++) {
-      const value = source[start + d];
-      if (value - value !== 0) throw nonFinite(name, modelPath);
-      cls[b * embedDim + d] = value;
-    }
+    cls.set(source.subarray(start, start + embedDim), b * embedDim);
     const patchStart = start + (1 + registerTokens) * embedDim;
-    const target = b * patchLength;
-    for (let i = 0; i < patchLength; i++) {
-      const value = source[patchStart + i];
-      if (value - value !== 0) throw nonFinite(name, modelPath);
-      patch[target + i] = value;
-    }
+    patch.set(source.subarray(patchStart, patchStart + patchLength), b * patchLength);
   }
   return { cls, patch };
 }
@@ -98,8 +75,8 @@ export function collectTokens(
       checkDims(outputs[clsName], [batchSize, embedDim], clsName, modelPath);
       checkDims(outputs[patchName], [batchSize, rows * cols, embedDim], patchName, modelPath);
       // onnxruntime-node hands back outputs in fresh JavaScript buffers, so they can be kept without a copy.
-      cls.push(checkFinite(outputs[clsName].data, clsName, modelPath));
-      patch.push(checkFinite(outputs[patchName].data, patchName, modelPath));
+      cls.push(outputs[clsName].data);
+      patch.push(outputs[patchName].data);
     });
   }
   return { batchSize: geometry.batchSize, grid: { rows: geometry.rows, cols: geometry.cols }, cls, patch };

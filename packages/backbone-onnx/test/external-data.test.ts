@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { externalDataFiles } from '../src/external-data.js';
-import { addModel, externalInitializer, identityModel } from './helpers/onnx-bytes.js';
+import { TensorDataType } from '@radprobe/onnx-format';
+import { addModel, externalInitializer, identityModel } from './helpers/onnx-models.js';
 
 describe('externalDataFiles', () => {
   it('finds the file an initializer keeps its data in (the one onnxruntime reads)', async () => {
@@ -23,7 +24,7 @@ describe('externalDataFiles', () => {
   it('finds none in a self-contained model', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'radprobe-external-'));
     const modelPath = join(dir, 'identity.onnx');
-    await writeFile(modelPath, identityModel('float32', [1]));
+    await writeFile(modelPath, identityModel(TensorDataType.FLOAT, [1]));
     expect(await externalDataFiles(modelPath)).toEqual([]);
   });
 

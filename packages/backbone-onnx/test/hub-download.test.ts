@@ -6,10 +6,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { sha256 } from '@radprobe/core';
 import { pullModel, type PullProgress } from '../src/hub-download.js';
 import { resolveModel, listStore } from '../src/model-store.js';
-import { FakeHub, type FakeHubOptions } from './helpers/fake-hub.js';
-import { identityModel } from './helpers/onnx-bytes.js';
+import { TensorDataType } from '@radprobe/onnx-format';
+import { FakeHub, type FakeHubOptions } from '@radprobe/testkit';
+import { identityModel } from './helpers/onnx-models.js';
 
-const model = identityModel('float32', ['batch', 3, 'height', 'width']);
+const model = identityModel(TensorDataType.FLOAT, ['batch', 3, 'height', 'width']);
 const files = {
   'onnx/model.onnx': model,
   'onnx/model_fp16.onnx': Uint8Array.of(1, 2, 3),

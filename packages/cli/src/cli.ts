@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { RadprobeError, resolveModelStore } from '@radprobe/core';
 import { cacheListCommand, cachePruneCommand } from './commands/cache.js';
+import { dataInspectCommand } from './commands/data-inspect.js';
 import { demoCommand } from './commands/demo.js';
 import { doctorCommand } from './commands/doctor.js';
 import { listCommand } from './commands/list.js';
@@ -18,6 +19,7 @@ usage:
   radprobe schema [config.json] [--out radprobe.schema.json]  write the config's JSON Schema for editors
   radprobe list [--json]                                   installed plugins and what they contribute
   radprobe doctor [--json]                                 runtimes, execution providers, compute backend
+  radprobe data inspect CONFIG|FOLDER [--json]            counts per split and class, patients, sizes, skipped files
   radprobe cache ls|prune [--cache DIR] [--all] [--older-than DAYS] [--json]
   radprobe model pull NAME [--variant fp32|fp16|quantized] [--revision REV] [--store DIR]
   radprobe model ls [--store DIR] [--json]
@@ -83,6 +85,9 @@ export async function main(argv: string[]): Promise<number> {
       return listCommand({ json: Boolean(values.json) });
     case 'doctor':
       return doctorCommand({ json: Boolean(values.json) });
+    case 'data':
+      if (rest[0] === 'inspect' && rest[1]) return dataInspectCommand({ target: rest[1], json: Boolean(values.json) });
+      throw new RadprobeError(`radprobe data: expected 'inspect CONFIG|FOLDER'`);
     case 'cache': {
       const dir = values.cache ?? '.radprobe/cache';
       if (rest[0] === 'ls') return cacheListCommand({ dir, json: Boolean(values.json) });

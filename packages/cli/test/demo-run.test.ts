@@ -24,11 +24,29 @@ describe('the built-in default run, end to end through the CLI', () => {
     const results = JSON.parse(await readFile(join(outputDir, 'results.json'), 'utf8')) as RunResults;
     expect(results.cells.map((cell) => `${cell.backbone}/${cell.dataset}/${cell.protocol}:${cell.status}`).sort()).toEqual([
       'vit-tiny-hf/synthetic-cxr/knn:completed',
+      'vit-tiny-hf/synthetic-cxr/linear:completed',
+      'vit-tiny-hf/synthetic-cxr/logreg:completed',
       'vit-tiny-hf/synthetic-nih/knn:completed',
+      'vit-tiny-hf/synthetic-nih/linear:completed',
+      'vit-tiny-hf/synthetic-nih/logreg:completed',
       'vit-tiny-meta-reg4/synthetic-cxr/knn:completed',
+      'vit-tiny-meta-reg4/synthetic-cxr/linear:completed',
+      'vit-tiny-meta-reg4/synthetic-cxr/logreg:completed',
       'vit-tiny-meta-reg4/synthetic-nih/knn:completed',
+      'vit-tiny-meta-reg4/synthetic-nih/linear:completed',
+      'vit-tiny-meta-reg4/synthetic-nih/logreg:completed',
     ]);
-    const multiclass = results.cells.find((cell) => cell.dataset === 'synthetic-cxr' && cell.backbone === 'vit-tiny-hf')!.result!;
+    // The Hugging Face-style export exposes only its last block: the 4-block heads are skipped, and say why.
+    const hfLinear = results.cells.find((cell) => cell.backbone === 'vit-tiny-hf' && cell.protocol === 'linear')!.result!;
+    expect(hfLinear.skipped.some((entry) => entry.setting.blocks === 4)).toBe(true);
+    const metaLinear = results.cells.find((cell) => cell.backbone === 'vit-tiny-meta-reg4' && cell.dataset === 'synthetic-cxr' && cell.protocol === 'linear')!.result!;
+    expect(metaLinear.skipped).toEqual([]);
+    expect(metaLinear.rows[0]).toMatchObject({ split: 'test', setting: { selected: true } });
+    // The features are linearly separable: logistic regression on them does at least as well as kNN.
+    const logreg = results.cells.find((cell) => cell.backbone === 'vit-tiny-hf' && cell.dataset === 'synthetic-cxr' && cell.protocol === 'logreg')!.result!;
+    expect(logreg.rows[0].metrics.top1.value).toBeGreaterThan(0.6);
+    await expect(readFile(join(outputDir, 'report.html'), 'utf8')).resolves.toContain('<canvas');
+    const multiclass = results.cells.find((cell) => cell.dataset === 'synthetic-cxr' && cell.backbone === 'vit-tiny-hf' && cell.protocol === 'knn')!.result!;
     const top1 = multiclass.rows.find((row) => row.setting.k === 10)!.metrics.top1;
     // Three visibly different classes: even random ViT features put kNN far above the 1/3 of chance.
     expect(top1.value).toBeGreaterThan(0.6);

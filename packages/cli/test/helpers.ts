@@ -37,7 +37,8 @@ export function runCli(args: string[], options: { cwd: string; env?: Record<stri
       const lines = pending.split('\n');
       pending = lines.pop()!;
       for (const line of lines) {
-        if (!line.startsWith('{')) continue;
+        // Only jsonl events: the indented output of `--json` commands also has lines that start with '{'.
+        if (!line.startsWith('{"type":')) continue;
         const event = JSON.parse(line) as RunEvent;
         events.push(event);
         if (options.killWhen?.(event)) child.kill('SIGKILL');

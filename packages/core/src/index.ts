@@ -12,3 +12,5 @@ export * from './engine/plugins/index.js';
 export * from './engine/results/index.js';
 export * from './engine/cache/index.js';
 export * from './engine/run/index.js';
+export * from './engine/train/index.js';
+export * from './engine/splits/index.js';

@@ -202,6 +202,18 @@ describe('formatResultsTable', () => {
   });
 });
 
+describe('the reported rows', () => {
+  it('shows a cell\'s TEST rows and leaves its VAL selection grid to results.csv', () => {
+    const results = sampleResults();
+    const knn = results.cells[0].result!;
+    knn.rows.unshift({ setting: { k: 10, lr: 0.1 }, split: 'val', metrics: { auroc: { value: 0.9 } } });
+    const table = formatResultsTable(results);
+    expect(table).not.toContain('lr=0.1');
+    expect(table).toContain('k=10     test');
+    expect(renderResultsCsv(results)).toContain('lr=0.1');
+  });
+});
+
 describe('provenance', () => {
   const config = { plugins: [] } as unknown as RunConfig;
 

@@ -6,7 +6,7 @@ import { fileDataset } from './file-dataset.js';
 import { listFiles, readFolder } from './listing.js';
 import { compareStrings, sortById } from './ordering.js';
 import { splitCounts } from './patient-splits.js';
-import { splitFromName } from './split-names.js';
+import { findSplitFolders } from './split-folders.js';
 
 export interface ImageFolderOptions extends CommonOptions, SingleLabelOptions {
   /** Folder holding `<split>/<class>/<file>`. */
@@ -43,7 +43,7 @@ export const imageFolderDataset: DatasetFactory<ImageFolderOptions> = {
     const extensions = new Set((options.extensions ?? DEFAULT_EXTENSIONS).map(normaliseExtension));
     const notes: string[] = [];
     const skipped: SkippedItem[] = [];
-    const splitFolders = await findSplitFolders(root, notes);
+    const splitFolders = await findSplitFolders(root, KIND, notes);
     const found: Array<{ id: string; split: Split; className: string; source: string }> = [];
     const classNames = new Set<string>();
     for (const { folder, split } of splitFolders) {
@@ -72,26 +72,6 @@ export const imageFolderDataset: DatasetFactory<ImageFolderOptions> = {
     return fileDataset({ name, task: scheme.task, classes: scheme.classes, items, skipped, notes });
   },
 };
-
-/** Split folders of the root, with a note for every other folder; two folders for one split are an error. */
-async function findSplitFolders(root: string, notes: string[]): Promise<Array<{ folder: string; split: Split }>> {
-  const folders: Array<{ folder: string; split: Split }> = [];
-  for (const entry of await readFolder(root)) {
-    if (!entry.isDirectory || entry.name.startsWith('.')) continue;
-    const split = splitFromName(entry.name);
-    if (split === null) {
-      notes.push(`${KIND}: ignored folder "${entry.name}" (not a split name: train, val, valid, validation, test)`);
-      continue;
-    }
-    const twin = folders.find((other) => other.split === split);
-    if (twin) throw new RadprobeError(`${root}: folders "${twin.folder}" and "${entry.name}" both hold the ${split} split`, { file: root });
-    folders.push({ folder: entry.name, split });
-  }
-  if (folders.length === 0) {
-    throw new RadprobeError(`${root}: no split folders (expected train/, val/ (or valid/, validation/), test/)`, { file: root, pointer: '/root' });
-  }
-  return folders;
-}
 
 function normaliseExtension(extension: string): string {
   const lower = extension.toLowerCase();

@@ -9,6 +9,16 @@ const MINIMAL: Record<string, Record<string, unknown>> = {
   'image-folder': { root: 'data' },
   csv: { manifest: 'data/manifest.csv' },
   'nih-chestxray14': { root: 'nih' },
+  chexpert: { root: 'CheXpert-v1.0-small' },
+  'sars-cov-2-ct': { root: 'sars' },
+  'brain-tumor-mri': { root: 'figshare' },
+  montgomery: { root: 'MC' },
+  shenzhen: { root: 'CHN' },
+  medmnist: { file: 'pathmnist_224.npz' },
+  dicom: { root: 'dicom' },
+  btcv: { root: 'btcv' },
+  amos: { root: 'amos' },
+  msd: { root: 'Task09_Spleen' },
 };
 
 describe('@radprobe/datasets plugin', () => {

@@ -14,3 +14,4 @@ export { writeNihDataset, NIH_CSV_HEADER } from './nih-dataset.js';
 export type { NihDatasetOptions } from './nih-dataset.js';
 export { NIH_FINDINGS } from './chest-image.js';
 export type { NihFinding } from './chest-image.js';
+export { FakeHub, type FakeHubOptions } from './fake-hub.js';

@@ -9,7 +9,7 @@ import { schemaCommand } from './validate.js';
 /**
  * The built-in default: two small ViTs with DINOv2's architecture (one Hugging Face-style export, one export of
  * Meta's code exposing four blocks), a synthetic chest-X-ray classification set in the image-folder layout and a
- * synthetic NIH ChestX-ray14 folder, all generated here deterministically, evaluated with kNN.
+ * synthetic NIH ChestX-ray14 folder, all generated here deterministically, evaluated with kNN and the linear probe.
  */
 const DEMO_MODELS: Array<{ name: string; spec: VitSpec }> = [
   { name: 'vit-tiny-hf', spec: { embedDim: 96, depth: 4, heads: 3, patchSize: 14, posGrid: 16, seed: 1, style: 'hf', withPooler: true } },
@@ -25,7 +25,7 @@ const DEMO_DATA = {
 export function demoConfig(modelPaths: Record<string, string>): Record<string, unknown> {
   return {
     $schema: './radprobe.schema.json',
-    name: 'radprobe demo: generated ViTs × synthetic chest X-rays × kNN',
+    name: 'radprobe demo: generated ViTs × synthetic chest X-rays × kNN and linear probe',
     seed: 0,
     output: 'results',
     cache: '.radprobe/cache',
@@ -36,7 +36,11 @@ export function demoConfig(modelPaths: Record<string, string>): Record<string, u
       { kind: 'image-folder', name: 'synthetic-cxr', root: 'data/synthetic-cxr' },
       { kind: 'nih-chestxray14', name: 'synthetic-nih', root: 'data/synthetic-nih', valSize: 20 },
     ],
-    protocols: [{ kind: 'knn', k: [5, 10, 20] }],
+    protocols: [
+      { kind: 'knn', k: [5, 10, 20] },
+      { kind: 'linear', name: 'linear' },
+      { kind: 'linear', name: 'logreg', method: 'logreg' },
+    ],
   };
 }
 

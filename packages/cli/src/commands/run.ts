@@ -1,4 +1,5 @@
 import { formatResultsTable, runEvaluation, type RunReporter } from '@radprobe/core';
+import { writeReport } from '@radprobe/report';
 import { builtinPlugins, cliSearchDirs } from '../builtins.js';
 import { jsonlReporter } from '../reporters/jsonl.js';
 import { prettyReporter } from '../reporters/pretty.js';
@@ -24,7 +25,7 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
   try {
-    const { results } = await runEvaluation({
+    const { results, outputDir } = await runEvaluation({
       configPath: options.config,
       builtins: builtinPlugins,
       searchDirs: cliSearchDirs,
@@ -33,7 +34,9 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
       onBadItem: options.onBadItem,
       only: options.only,
     });
-    if (options.reporter === 'pretty') process.stdout.write(`\n${formatResultsTable(results)}\n`);
+    const report = await writeReport(outputDir, results);
+    if (options.reporter === 'pretty') process.stdout.write(`\n${formatResultsTable(results)}\n\nreport: ${report}\n`);
+    else reporter({ type: 'log', level: 'info', message: `report written to ${report}` });
     return results.cells.some((cell) => cell.status === 'failed') ? 1 : 0;
   } finally {
     process.off('SIGINT', stop);

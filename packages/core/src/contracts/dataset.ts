@@ -34,6 +34,14 @@ export interface RawImage {
   range?: { min: number; max: number };
 }
 
+/** A segmentation label map: one class index per pixel (0 = background), the same size as the item's image. */
+export interface LabelMap {
+  width: number;
+  height: number;
+  /** Row-major `[height, width]` class indices into `Dataset.classes`. */
+  data: Uint8Array | Uint16Array;
+}
+
 /** An item that a loader left out, and why. */
 export interface SkippedItem {
   source: string;
@@ -54,9 +62,12 @@ export interface Dataset {
   notes: string[];
   /** Decodes an item's image. Throws an error naming the file when it cannot. */
   open(item: DatasetItem): Promise<RawImage>;
+  /** Segmentation datasets: the item's label map, the same size as `open(item)`'s image. */
+  openMask?(item: DatasetItem): Promise<LabelMap>;
   /**
-   * Identity of the item's content (e.g. sha256 of its file bytes plus the slice index): together with the
-   * backbone and the preprocessing it keys the feature cache, so a changed file is never served stale features.
+   * Identity of the item's content (e.g. sha256 of its file bytes plus the slice index, plus any intensity step the
+   * loader applies in `open`, such as a CT window): together with the backbone and the preprocessing it keys the
+   * feature cache, so a changed file or setting is never served stale features.
    */
   contentKey(item: DatasetItem): Promise<string>;
 }

@@ -10,14 +10,29 @@ export interface ConfidenceInterval {
   unit: 'patient' | 'volume' | 'item';
 }
 
+/** A metric over several seeds of a whole protocol run (training order, initialisation, draws). */
+export interface SeedSpread {
+  seeds: number[];
+  /** The metric of each seed's run, in the order of `seeds`. */
+  values: number[];
+  mean: number;
+  /** Sample standard deviation (n − 1); 0 for one seed. */
+  std: number;
+  /** Each seed's bootstrap interval (null where undefined). */
+  intervals: Array<ConfidenceInterval | null>;
+}
+
 /** One metric's value, with what makes it publishable. */
 export interface MetricValue {
+  /** The value; with `seeds`, their mean. */
   value: number;
   ci?: ConfidenceInterval;
   /** Per-class values (class name → value, `null` when undefined for that class). */
   perClass?: Record<string, number | null>;
   /** Classes left out of a macro average, with the reason (e.g. `no positives in split`). */
   excludedClasses?: Array<{ name: string; reason: string }>;
+  /** Present when the protocol ran with several seeds. */
+  seeds?: SeedSpread;
 }
 
 /** Metrics of one setting of a protocol (e.g. kNN with k = 20) on one split. */

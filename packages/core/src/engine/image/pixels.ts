@@ -2,9 +2,9 @@
 export interface DecodedPixels {
   width: number;
   height: number;
-  /** Interleaved samples: RGBA (alpha ignored) or RGB, `samplesPerPixel` per pixel. */
+  /** Interleaved samples, `samplesPerPixel` per pixel: gray, RGB, or RGBA (alpha ignored). */
   samples: ArrayLike<number>;
-  samplesPerPixel: 3 | 4;
+  samplesPerPixel: 1 | 3 | 4;
   /** Nominal maximum of a sample (255 or 65535). */
   max: number;
 }

@@ -1,21 +1,28 @@
 import { PNG } from 'pngjs';
 import { RadprobeError, errorMessage } from '../util/errors.js';
+import type { PngChunk } from './png-chunks.js';
 import type { DecodedPixels } from './pixels.js';
 
-const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 const PALETTE_COLOR_TYPE = 3;
 
-/** Whether the bytes start with the PNG signature. */
-export function isPng(bytes: Uint8Array): boolean {
-  return bytes.length >= SIGNATURE.length && SIGNATURE.every((byte, index) => bytes[index] === byte);
-}
-
 /**
- * Decodes a PNG of any bit depth and colour type to RGBA samples with the file's own values: 16-bit samples
- * stay 0..65535 (pngjs' `skipRescale`), 1/2/4-bit gray is stretched to 0..255 as every viewer shows it.
+ * Decodes a PNG of any bit depth, colour type and interlacing through pngjs, to RGBA samples with the file's own
+ * values: 16-bit samples stay 0..65535 (pngjs' `skipRescale`), 1/2/4-bit gray is stretched to 0..255 as every
+ * viewer shows it. `tRNS` is removed from non-palette images first: pngjs paints the transparent colour black,
+ * which would change pixel values, while radprobe drops alpha and keeps the colour. This is the reference that
+ * `decodePngDirect` reproduces, and the path for every file that it leaves alone.
  */
-export function decodePng(bytes: Uint8Array, source: string): DecodedPixels {
-  const { bytes: parsable, colorType, bitDepth } = checkChunks(bytes, source);
+export function decodePngWithPngjs(bytes: Uint8Array, chunks: PngChunk[], source: string): DecodedPixels {
+  const headers = chunks.filter((chunk) => chunk.type === 'IHDR');
+  for (const { dataStart, dataEnd } of headers) {
+    if (dataEnd - dataStart < 13) throw new RadprobeError(`${source}: corrupt PNG (IHDR chunk of ${dataEnd - dataStart} bytes)`, { file: source });
+  }
+  const header = headers.at(-1);
+  if (!header) throw new RadprobeError(`${source}: corrupt PNG (no IHDR chunk)`, { file: source });
+  const bitDepth = bytes[header.dataStart + 8];
+  const colorType = bytes[header.dataStart + 9];
+  const transparency = colorType === PALETTE_COLOR_TYPE ? undefined : chunks.findLast((chunk) => chunk.type === 'tRNS');
+  const parsable = transparency ? withoutRange(bytes, transparency.start, transparency.end) : bytes;
   let png: ReturnType<typeof PNG.sync.read>;
   try {
     png = PNG.sync.read(Buffer.from(parsable.buffer, parsable.byteOffset, parsable.byteLength), { skipRescale: true });
@@ -33,42 +40,9 @@ export function decodePng(bytes: Uint8Array, source: string): DecodedPixels {
   return { width: png.width, height: png.height, samples: stretched, samplesPerPixel: 4, max: 255 };
 }
 
-/**
- * Walks the chunk list so that a truncated file is reported as such (pngjs only says that reads were left
- * waiting), and removes `tRNS` from non-palette images: pngjs paints the transparent colour black, which would
- * change pixel values, while radprobe drops alpha and keeps the colour.
- */
-function checkChunks(bytes: Uint8Array, source: string): { bytes: Uint8Array; colorType: number; bitDepth: number } {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let offset = SIGNATURE.length;
-  let colorType = -1;
-  let bitDepth = -1;
-  let transparency: { start: number; end: number } | null = null;
-  for (;;) {
-    if (offset + 8 > bytes.length) {
-      throw new RadprobeError(`${source}: truncated PNG (file ends at byte ${bytes.length} before the IEND chunk)`, { file: source });
-    }
-    const length = view.getUint32(offset);
-    const type = String.fromCharCode(...bytes.subarray(offset + 4, offset + 8));
-    const end = offset + 12 + length;
-    if (end > bytes.length) {
-      throw new RadprobeError(`${source}: truncated PNG (chunk ${type} at byte ${offset} needs ${length} bytes, the file ends at byte ${bytes.length})`, { file: source });
-    }
-    if (type === 'IHDR') {
-      if (length < 13) throw new RadprobeError(`${source}: corrupt PNG (IHDR chunk of ${length} bytes)`, { file: source });
-      bitDepth = bytes[offset + 16];
-      colorType = bytes[offset + 17];
-    } else if (type === 'tRNS') {
-      transparency = { start: offset, end };
-    } else if (type === 'IEND') {
-      break;
-    }
-    offset = end;
-  }
-  if (colorType < 0) throw new RadprobeError(`${source}: corrupt PNG (no IHDR chunk)`, { file: source });
-  if (!transparency || colorType === PALETTE_COLOR_TYPE) return { bytes, colorType, bitDepth };
-  const stripped = new Uint8Array(bytes.length - (transparency.end - transparency.start));
-  stripped.set(bytes.subarray(0, transparency.start), 0);
-  stripped.set(bytes.subarray(transparency.end), transparency.start);
-  return { bytes: stripped, colorType, bitDepth };
+function withoutRange(bytes: Uint8Array, start: number, end: number): Uint8Array {
+  const kept = new Uint8Array(bytes.length - (end - start));
+  kept.set(bytes.subarray(0, start), 0);
+  kept.set(bytes.subarray(end), start);
+  return kept;
 }

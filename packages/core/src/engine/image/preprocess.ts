@@ -19,40 +19,37 @@ export function preprocessInto(image: RawImage, resolved: ResolvedPreprocessing,
   for (let channel = 0; channel < image.channels; channel++) {
     resampleChannel({ ...source, channel }, target, out, offset + channel * plane);
   }
+  const ranges = Array.from({ length: image.channels }, (_, channel) => scaleRange(out, offset + channel * plane, plane, image, resolved));
   // Channel 0 last: a gray image's only resized plane is the source of all three and is overwritten last.
   for (let channel = 2; channel >= 0; channel--) {
-    const from = offset + (image.channels === 1 ? 0 : channel) * plane;
+    const sourceChannel = image.channels === 1 ? 0 : channel;
+    const from = offset + sourceChannel * plane;
     const to = offset + channel * plane;
-    const { factor, bias } = scaleOf(out, from, plane, image, resolved, channel);
+    const { factor, bias } = scaleOf(ranges[sourceChannel], resolved, channel);
     for (let index = 0; index < plane; index++) out[to + index] = out[from + index] * factor + bias;
   }
 }
 
-/** `x * factor + bias` = `((x - low) / (high - low) - mean) / std`: scaling and normalising in one multiply-add. */
-function scaleOf(
-  values: Float32Array,
-  from: number,
-  count: number,
-  image: RawImage,
-  resolved: ResolvedPreprocessing,
-  channel: number,
-): { factor: number; bias: number } {
-  let low: number;
-  let high: number;
+/** The values that scaling maps to 0 and 1: the resized plane's extremes for `minmax`, else the format's range. */
+function scaleRange(values: Float32Array, from: number, count: number, image: RawImage, resolved: ResolvedPreprocessing): { low: number; high: number } {
   if (resolved.scale === 'minmax') {
-    low = Infinity;
-    high = -Infinity;
-    for (let index = from; index < from + count; index++) {
+    let low = values[from];
+    let high = low;
+    for (let index = from + 1; index < from + count; index++) {
       const value = values[index];
       if (value < low) low = value;
-      if (value > high) high = value;
+      else if (value > high) high = value;
     }
-  } else {
-    if (!image.range) {
-      throw new RadprobeError('preprocessing: scale "range" needs an image format with a nominal range (this one has none); use "minmax"');
-    }
-    ({ min: low, max: high } = image.range);
+    return { low, high };
   }
+  if (!image.range) {
+    throw new RadprobeError('preprocessing: scale "range" needs an image format with a nominal range (this one has none); use "minmax"');
+  }
+  return { low: image.range.min, high: image.range.max };
+}
+
+/** `x * factor + bias` = `((x - low) / (high - low) - mean) / std`: scaling and normalising in one multiply-add. */
+function scaleOf({ low, high }: { low: number; high: number }, resolved: ResolvedPreprocessing, channel: number): { factor: number; bias: number } {
   const mean = resolved.normalize.mean[channel];
   const std = resolved.normalize.std[channel];
   // A constant channel carries no contrast: it scales to 0 rather than 0/0.

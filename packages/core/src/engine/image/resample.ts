@@ -86,15 +86,17 @@ export interface ResampleTarget {
   crop: { top: number; left: number; height: number; width: number };
 }
 
+/** Vertical-pass results, kept between calls: allocating and zeroing ~2 MB per image costs more than the reuse. */
+let columnsScratch = new Float64Array(0);
+
 /**
  * Resizes one channel and writes only the cropped window, row-major, at `out[offset…]`. The vertical pass runs
  * first, as contiguous multiply-adds over just the input columns the cropped outputs read, so the costly pass
  * over every input row touches each value once per tap; the horizontal pass then only sees the output rows.
  */
 export function resampleChannel(source: ResampleSource, target: ResampleTarget, out: Float32Array, offset: number): void {
-  const { data, width, channels, channel } = source;
   const { crop } = target;
-  const horizontal = axisWeights(width, target.width);
+  const horizontal = axisWeights(source.width, target.width);
   const vertical = axisWeights(source.height, target.height);
   const firstColumn = horizontal.starts[crop.left];
   let endColumn = firstColumn;
@@ -102,30 +104,75 @@ export function resampleChannel(source: ResampleSource, target: ResampleTarget, 
     endColumn = Math.max(endColumn, horizontal.starts[column] + horizontal.counts[column]);
   }
   const span = endColumn - firstColumn;
-  const columnsPassed = new Float32Array(crop.height * span);
+  if (columnsScratch.length < crop.height * span) columnsScratch = new Float64Array(crop.height * span);
+  const columnsPassed = columnsScratch;
   for (let row = 0; row < crop.height; row++) {
-    const output = crop.top + row;
-    const start = vertical.starts[output];
-    const count = vertical.counts[output];
-    const weightBase = output * vertical.stride;
-    const passedBase = row * span;
-    for (let tap = 0; tap < count; tap++) {
-      const weight = vertical.weights[weightBase + tap];
-      let at = ((start + tap) * width + firstColumn) * channels + channel;
-      for (let column = 0; column < span; column++, at += channels) columnsPassed[passedBase + column] += weight * data[at];
+    resampleColumns(source, firstColumn, span, vertical, crop.top + row, columnsPassed, row * span);
+  }
+  resampleRows(columnsPassed, span, firstColumn, crop, horizontal, out, offset);
+}
+
+/**
+ * One output row of the vertical pass over `span` input columns from `firstColumn`: taps are taken four rows at
+ * a time so that each partial sum is read and written once per four multiply-adds.
+ */
+function resampleColumns(
+  source: ResampleSource,
+  firstColumn: number,
+  span: number,
+  vertical: AxisWeights,
+  output: number,
+  passed: Float64Array,
+  passedBase: number,
+): void {
+  const { data, width, channels, channel } = source;
+  const weights = vertical.weights;
+  const weightBase = output * vertical.stride;
+  const count = vertical.counts[output];
+  const rowStride = width * channels;
+  const passedEnd = passedBase + span;
+  let sourceRow = vertical.starts[output] * rowStride + firstColumn * channels + channel;
+  passed.fill(0, passedBase, passedEnd);
+  let tap = 0;
+  for (; tap + 4 <= count; tap += 4, sourceRow += 4 * rowStride) {
+    const weight0 = weights[weightBase + tap];
+    const weight1 = weights[weightBase + tap + 1];
+    const weight2 = weights[weightBase + tap + 2];
+    const weight3 = weights[weightBase + tap + 3];
+    const row1 = sourceRow + rowStride;
+    const row2 = row1 + rowStride;
+    const row3 = row2 + rowStride;
+    for (let at = passedBase, column = 0; at < passedEnd; at++, column += channels) {
+      passed[at] += weight0 * data[sourceRow + column] + weight1 * data[row1 + column] + weight2 * data[row2 + column] + weight3 * data[row3 + column];
     }
   }
-  const horizontalWeights = horizontal.weights;
+  for (; tap < count; tap++, sourceRow += rowStride) {
+    const weight = weights[weightBase + tap];
+    for (let at = passedBase, column = 0; at < passedEnd; at++, column += channels) passed[at] += weight * data[sourceRow + column];
+  }
+}
+
+/** The horizontal pass: each cropped output row from its row of vertical-pass results. */
+function resampleRows(
+  passed: Float64Array,
+  span: number,
+  firstColumn: number,
+  crop: ResampleTarget['crop'],
+  horizontal: AxisWeights,
+  out: Float32Array,
+  offset: number,
+): void {
+  const { starts, counts, weights, stride } = horizontal;
   for (let row = 0; row < crop.height; row++) {
     const passedBase = row * span - firstColumn;
     const outBase = offset + row * crop.width;
     for (let column = 0; column < crop.width; column++) {
       const output = crop.left + column;
-      const start = horizontal.starts[output];
-      const count = horizontal.counts[output];
-      const weightBase = output * horizontal.stride;
+      const weightBase = output * stride;
+      const inputBase = passedBase + starts[output];
+      const count = counts[output];
       let sum = 0;
-      for (let tap = 0; tap < count; tap++) sum += horizontalWeights[weightBase + tap] * columnsPassed[passedBase + start + tap];
+      for (let tap = 0; tap < count; tap++) sum += weights[weightBase + tap] * passed[inputBase + tap];
       out[outBase + column] = sum;
     }
   }

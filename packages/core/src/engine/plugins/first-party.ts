@@ -11,7 +11,14 @@ export const firstPartyPlugins: ReadonlyArray<{ packageName: string; section: Co
   { packageName: '@radprobe/protocol-seg', section: 'protocols', kinds: ['seg'] },
   { packageName: '@radprobe/protocol-peft', section: 'protocols', kinds: ['peft'] },
   { packageName: '@radprobe/backbone-onnx', section: 'backbones', kinds: ['onnx'] },
-  { packageName: '@radprobe/datasets', section: 'datasets', kinds: ['image-folder', 'csv', 'nih-chestxray14'] },
+  {
+    packageName: '@radprobe/datasets',
+    section: 'datasets',
+    kinds: [
+      'image-folder', 'csv', 'nih-chestxray14', 'chexpert', 'sars-cov-2-ct', 'brain-tumor-mri', 'montgomery', 'shenzhen',
+      'medmnist', 'btcv', 'amos', 'msd', 'dicom',
+    ],
+  },
 ];
 
 /** The first-party package that provides `kind` in `section`, if any. */

@@ -13,7 +13,7 @@ export function renderResultsCsv(results: RunResults): string {
     if (!cell.result) continue;
     for (const row of cell.result.rows) {
       for (const [metricName, metric] of Object.entries(row.metrics)) {
-        const prefix = [cell.backbone, cell.dataset, cell.protocol, cell.protocolKind, formatSetting(row.setting), row.split, metricName];
+        const prefix = [cell.backbone, cell.dataset, cell.protocol, cell.protocolKind, formatSetting(row.setting, true), row.split, metricName];
         const primary = String(metricName === cell.result.primaryMetric);
         records.push([...prefix, '', String(metric.value), ...intervalFields(metric), primary]);
         for (const [className, value] of Object.entries(metric.perClass ?? {})) {

@@ -12,8 +12,12 @@ export function formatMetricValue(metric: MetricValue): string {
 }
 
 /** `k=20, temperature=0.07`; empty for a protocol with a single row. */
-export function formatSetting(setting: Record<string, string | number | boolean>): string {
+export function formatSetting(setting: Record<string, string | number | boolean>, exact = false): string {
+  // Swept values such as C = 10^linspace(-6, 5, 45) have long expansions; for reading, four significant digits tell
+  // them apart (files meant for analysis ask for `exact`).
+  const text = (value: string | number | boolean) =>
+    !exact && typeof value === 'number' && !Number.isInteger(value) ? String(Number(value.toPrecision(4))) : String(value);
   return Object.entries(setting)
-    .map(([key, value]) => `${key}=${value}`)
+    .map(([key, value]) => `${key}=${text(value)}`)
     .join(', ');
 }

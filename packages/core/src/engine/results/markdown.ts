@@ -10,7 +10,7 @@ export function renderResultsMarkdown(results: RunResults): string {
   const lines: string[] = [
     `# ${escapeInline(results.name)}`,
     '',
-    `Run \`${results.runId}\`, ${results.startedAt} to ${results.finishedAt}. Intervals are bootstrap confidence intervals.`,
+    `Run \`${results.runId}\`, ${results.startedAt} to ${results.finishedAt}. Intervals are bootstrap confidence intervals. Rows are what each cell reports on TEST; the VAL rows of model selection are in results.csv and report.html.`,
     '',
     '## Results',
     '',

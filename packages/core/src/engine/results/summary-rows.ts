@@ -27,7 +27,11 @@ export const summaryColumns: ReadonlyArray<{ key: keyof SummaryRow; title: strin
   { key: 'others', title: 'other metrics' },
 ];
 
-/** The rows of the results table, one per backbone × dataset × protocol × setting × split, in run order. */
+/**
+ * The rows of the results table, one per backbone × dataset × protocol × reported setting, in run order. A cell's
+ * TEST rows are what it reports; its VAL rows (a selection grid) stay in results.csv and the report's heat map,
+ * unless the cell has no TEST row.
+ */
 export function summaryRows(results: RunResults): SummaryRow[] {
   const rows: SummaryRow[] = [];
   for (const cell of results.cells) {
@@ -37,7 +41,8 @@ export function summaryRows(results: RunResults): SummaryRow[] {
       continue;
     }
     const { primaryMetric } = cell.result;
-    for (const row of cell.result.rows) {
+    const tested = cell.result.rows.filter((row) => row.split === 'test');
+    for (const row of tested.length > 0 ? tested : cell.result.rows) {
       const primary = row.metrics[primaryMetric];
       rows.push({
         ...where,

@@ -60,7 +60,7 @@ export async function extractFeatures(request: ExtractionRequest): Promise<Extra
     try {
       return await dataset.contentKey(item);
     } catch (error) {
-      reject(item, `cannot read: ${errorMessage(error)}`, error);
+      reject(item, `cannot read: ${reasonOf(item, error)}`, error);
       return null;
     }
   });
@@ -89,19 +89,26 @@ export async function extractFeatures(request: ExtractionRequest): Promise<Extra
         return true;
       } catch (error) {
         failedKeys.add(key);
-        reject(item, errorMessage(error), error);
+        reject(item, reasonOf(item, error), error);
         return false;
       }
     });
     return { slice, pixels, ok };
   };
+  const prefetch = (start: number) => {
+    const batch = prepare(start);
+    // Awaited on the next turn of the loop; a bad item under `fail` must not count as an unhandled rejection
+    // meanwhile (that would crash the process with a stack trace instead of reporting the item).
+    batch.catch(() => undefined);
+    return batch;
+  };
 
   let done = 0;
-  let next = total > 0 ? prepare(0) : null;
+  let next = total > 0 ? prefetch(0) : null;
   for (let start = 0; next; start += request.batchSize) {
     if (request.signal.aborted) break;
     const { slice, pixels, ok } = await next;
-    next = start + request.batchSize < total ? prepare(start + request.batchSize) : null;
+    next = start + request.batchSize < total ? prefetch(start + request.batchSize) : null;
     const rows = ok.map((good, row) => (good ? row : -1)).filter((row) => row >= 0);
     if (rows.length > 0) {
       const batchPixels = rows.length === slice.length ? pixels : gatherRows(pixels, rows, pixelsPerImage);
@@ -111,7 +118,7 @@ export async function extractFeatures(request: ExtractionRequest): Promise<Extra
         const records = request.groups.map((group) => recordOf(group, embedded, position));
         if (records.some((record) => !isFinite32(record))) {
           failedKeys.add(key);
-          reject(item, `the backbone produced non-finite features (NaN or Infinity) for this image`);
+          reject(item, `${request.backbone.info.description} gave non-finite features (NaN or Infinity) for this image`);
           return;
         }
         writer.add(key, records);
@@ -200,6 +207,13 @@ function meanToken(patch: Float32Array, position: number, tokens: number, dim: n
     for (let d = 0; d < dim; d++) sums[d] += patch[row + d];
   }
   for (let d = 0; d < dim; d++) out[offset + d] = sums[d] / tokens;
+}
+
+/** An error's message without a leading `<source>: `: the item's source is reported beside the reason already. */
+function reasonOf(item: DatasetItem, error: unknown): string {
+  const message = errorMessage(error);
+  const prefix = `${item.source}: `;
+  return message.startsWith(prefix) ? message.slice(prefix.length) : message;
 }
 
 function isFinite32(values: Float32Array): boolean {

@@ -8,6 +8,8 @@ import { RadprobeError } from '../util/errors.js';
 /** A plugin that ships with the program running radprobe (the CLI's backbone and dataset plugins). */
 export interface BuiltinPlugin {
   packageName: string;
+  /** Shown by `radprobe list` and in provenance. */
+  version?: string;
   plugin: RadprobePlugin;
 }
 

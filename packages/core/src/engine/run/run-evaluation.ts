@@ -14,7 +14,6 @@ import { FeatureCache } from '../cache/feature-cache.js';
 import { groupsFor, mergeNeeds } from '../cache/layout.js';
 import { configHash, loadConfig } from '../config/index.js';
 import { resolvePreprocessing } from '../image/index.js';
-import type { PluginRegistry } from '../plugins/index.js';
 import { collectProvenance, writeRunResults } from '../results/index.js';
 import { RadprobeError, errorMessage } from '../util/errors.js';
 import { extractFeatures } from './extract.js';
@@ -77,7 +76,8 @@ export async function runEvaluation(options: RunOptions): Promise<RunOutcome> {
   for (const entry of datasetEntries) {
     reporter({ type: 'stage', stage: 'dataset', dataset: entry.name, message: `loading dataset ${entry.name} (${entry.kind})` });
     const factory = registry.datasets.get(entry.kind)!.factory;
-    const dataset = await factory.create({ ...entryOptions(entry), onBadItem: config.onBadItem }, { baseDir, log });
+    // The entry's name goes in too, so that the dataset's own messages name it as the config does.
+    const dataset = await factory.create({ ...entryOptions(entry), name: entry.name, onBadItem: config.onBadItem }, { baseDir, log });
     datasets.push({ entry, dataset: { ...dataset, name: entry.name! } });
   }
 

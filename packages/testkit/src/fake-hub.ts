@@ -14,7 +14,10 @@ export interface FakeHubOptions {
   ignoreRange?: boolean;
 }
 
-/** A local stand-in for the Hugging Face hub: its tree API and its resolve URLs (redirecting like the real one). */
+/**
+ * A local stand-in for the Hugging Face hub on 127.0.0.1: its tree API and its resolve URLs (redirecting like the
+ * real one), for tests of `radprobe model pull` that must not reach the network.
+ */
 export class FakeHub {
   readonly rangeRequests: string[] = [];
   bytesServed = 0;

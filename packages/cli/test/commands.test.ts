@@ -1,0 +1,138 @@
+import { existsSync } from 'node:fs';
+import { readFile, readdir, truncate, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { writeDinov2Fixture, writeImageFolderDataset } from '@radprobe/testkit';
+import { embeddedAndCached, smallConfig, writeConfig } from './fixtures.js';
+import { runCli, temporaryDir } from './helpers.js';
+
+interface ListedPackage {
+  packageName: string;
+  protocols: string[];
+  backbones: string[];
+  datasets: string[];
+}
+
+describe('radprobe list', () => {
+  it('shows the installed plugins and their kinds, also from a folder with no node_modules (found beside the CLI)', async () => {
+    const cwd = await temporaryDir('list');
+    const text = await runCli(['list'], { cwd });
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(/^@radprobe\/protocol-knn@\S+\n {2}protocols: knn$/m);
+    expect(text.stdout).toMatch(/^@radprobe\/backbone-onnx@\S+\n {2}backbones: onnx$/m);
+    // Other dataset kinds may join these three; the line lists them all.
+    expect(text.stdout).toMatch(/^@radprobe\/datasets@\S+\n {2}datasets: (.+, )?image-folder, csv, nih-chestxray14(, .+)?$/m);
+
+    const json = await runCli(['list', '--json'], { cwd });
+    expect(json.code, json.stderr).toBe(0);
+    const { packages } = JSON.parse(json.stdout) as { packages: ListedPackage[] };
+    const byName = new Map(packages.map((pkg) => [pkg.packageName, pkg]));
+    expect(byName.get('@radprobe/protocol-knn')).toMatchObject({ protocols: ['knn'], backbones: [], datasets: [] });
+    expect(byName.get('@radprobe/backbone-onnx')).toMatchObject({ protocols: [], backbones: ['onnx'], datasets: [] });
+    expect(byName.get('@radprobe/datasets')).toMatchObject({ protocols: [], backbones: [], datasets: expect.arrayContaining(['image-folder', 'csv', 'nih-chestxray14']) });
+  });
+});
+
+describe('radprobe doctor', () => {
+  it('shows node, the CPU execution provider and the compute backend', async () => {
+    const cwd = await temporaryDir('doctor');
+    const text = await runCli(['doctor'], { cwd });
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toContain(`node          ${process.version}`);
+    expect(text.stdout).toMatch(/^onnxruntime {3}cpu[,;].*; device "auto" picks \w+ExecutionProvider$/m);
+    expect(text.stdout).toMatch(/^compute {7}wasm /m);
+
+    const json = await runCli(['doctor', '--json'], { cwd });
+    const report = JSON.parse(json.stdout) as { node: string; computeBackend: string; onnxruntime: { providers: Array<{ name: string; usable: boolean }> } };
+    expect(report.node).toBe(process.version);
+    expect(report.computeBackend).toBe('wasm');
+    expect(report.onnxruntime.providers.find((provider) => provider.name === 'cpu')).toMatchObject({ usable: true });
+  });
+});
+
+describe('radprobe schema', () => {
+  it('writes a JSON Schema whose protocol entries know the options of knn', async () => {
+    const cwd = await temporaryDir('schema');
+    const written = await runCli(['schema', '--out', 'radprobe.schema.json'], { cwd });
+    expect(written.code, written.stderr).toBe(0);
+    expect(written.stdout).toBe(`wrote ${join(cwd, 'radprobe.schema.json')}\n`);
+    type Branch = { if: { properties: { kind: { const: string } } }; then: { additionalProperties: boolean; properties: Record<string, unknown> } };
+    const schema = JSON.parse(await readFile(join(cwd, 'radprobe.schema.json'), 'utf8')) as {
+      properties: { protocols: { items: { properties: { kind: { enum: string[] } }; allOf: Branch[] } } };
+    };
+    const items = schema.properties.protocols.items;
+    expect(items.properties.kind.enum).toContain('knn');
+    const knn = items.allOf.find((branch) => branch.if.properties.kind.const === 'knn');
+    expect(knn?.then.additionalProperties).toBe(false);
+    expect(Object.keys(knn!.then.properties)).toEqual(expect.arrayContaining(['kind', 'name', 'k']));
+  });
+});
+
+describe('radprobe cache', () => {
+  it('lists the entry with its records, and prune removes a leftover temporary file and a truncated shard', async () => {
+    const dir = await temporaryDir('cache');
+    const model = await writeDinov2Fixture(join(dir, 'model'), { embedDim: 32, depth: 2, heads: 2, patchSize: 14, posGrid: 4, seed: 3, style: 'hf' });
+    await writeImageFolderDataset(join(dir, 'data'), { classes: ['normal', 'effusion'], perClass: { train: 6, val: 2, test: 4 }, size: 56, seed: 4 });
+    await writeConfig(join(dir, 'radprobe.json'), smallConfig(model, { kind: 'image-folder', name: 'cxr', root: 'data' }, { batchSize: 8 }));
+    // Shards of 8: 24 items make three.
+    const env = { RADPROBE_FLUSH_ITEMS: '8' };
+    const first = await runCli(['run', 'radprobe.json', '--reporter', 'jsonl'], { cwd: dir, env });
+    expect(first.code, first.stderr).toBe(0);
+
+    const listed = await runCli(['cache', 'ls', '--cache', 'cache'], { cwd: dir });
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(listed.stdout).toMatch(new RegExp(`^[0-9a-f-]+ {2}[\\d.]+ (B|KiB) {2}${model.replaceAll('.', '\\.')} \\(onnx, HF style\\), last used `, 'm'));
+    expect(listed.stdout).toMatch(/^ {2}\S+: 24 records, [\d.]+ (B|KiB)$/m);
+
+    const [entry] = JSON.parse((await runCli(['cache', 'ls', '--cache', 'cache', '--json'], { cwd: dir })).stdout) as Array<{ dir: string; groups: Array<{ name: string }> }>;
+    const groupDir = join(entry.dir, entry.groups[0].name);
+    const shards = (await readdir(groupDir)).filter((file) => file.endsWith('.json')).sort();
+    expect(shards).toHaveLength(3);
+    const broken = shards[1].slice(0, -'.json'.length);
+    const brokenRows = (JSON.parse(await readFile(join(groupDir, `${broken}.json`), 'utf8')) as { rows: number }).rows;
+    expect(brokenRows).toBe(8);
+    await truncate(join(groupDir, `${broken}.f32`), 100);
+    const leftover = join(groupDir, `.${broken}.f32.4242.0123456789ab.tmp`);
+    await writeFile(leftover, 'left by a killed run');
+
+    const damaged = await runCli(['cache', 'ls', '--cache', 'cache'], { cwd: dir });
+    expect(damaged.stdout).toMatch(/^ {2}\S+: 16 records, [\d.]+ (B|KiB), 2 file\(s\) to prune$/m);
+
+    const pruned = await runCli(['cache', 'prune', '--cache', 'cache'], { cwd: dir });
+    expect(pruned.code, pruned.stderr).toBe(0);
+    expect(pruned.stdout).toMatch(/^removed 0 entries and 3 file\(s\), freed [\d.]+ (B|KiB)\n$/);
+    expect(existsSync(leftover)).toBe(false);
+    expect(existsSync(join(groupDir, `${broken}.json`))).toBe(false);
+    expect(existsSync(join(groupDir, `${broken}.f32`))).toBe(false);
+
+    const next = await runCli(['run', 'radprobe.json', '--reporter', 'jsonl'], { cwd: dir, env });
+    expect(next.code, next.stderr).toBe(0);
+    expect(embeddedAndCached(next)).toEqual([brokenRows, 24 - brokenRows]);
+  }, 30_000);
+});
+
+describe('usage', () => {
+  it('--help prints usage and exits 0; no command prints it and exits 2', async () => {
+    const cwd = await temporaryDir('usage');
+    const help = await runCli(['--help'], { cwd });
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('usage:\n  radprobe demo');
+    const bare = await runCli([], { cwd });
+    expect(bare.code).toBe(2);
+    expect(bare.stdout).toBe(help.stdout);
+  });
+
+  it('an unknown command or flag names it, prints usage and exits 2', async () => {
+    const cwd = await temporaryDir('usage');
+    const command = await runCli(['frobnicate'], { cwd });
+    expect(command.code).toBe(2);
+    expect(command.stderr).toMatch(/^radprobe: unknown command 'frobnicate'\n\nradprobe: how well/);
+    expect(command.stderr).toContain('usage:\n  radprobe demo');
+
+    const flag = await runCli(['run', '--frobnicate'], { cwd });
+    expect(flag.code).toBe(2);
+    expect(flag.stderr).toMatch(/^radprobe: Unknown option '--frobnicate'/);
+    expect(flag.stderr).toContain('usage:\n  radprobe demo');
+    expect(flag.stderr).not.toMatch(/\n\s+at /);
+  });
+});

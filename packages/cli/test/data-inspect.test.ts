@@ -1,0 +1,84 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeImageFolderDataset, writeNihDataset } from '@radprobe/testkit';
+import { describe, expect, it, vi } from 'vitest';
+import { main } from '../src/cli.js';
+import { guessLayout, inspectData } from '../src/commands/data-inspect.js';
+import { temporaryDir } from './helpers.js';
+
+describe('radprobe data inspect', () => {
+  it('a folder: guesses the NIH layout, counts splits, patients and findings, reads sizes from PNG headers only', async () => {
+    const root = await temporaryDir('inspect-nih');
+    await writeNihDataset(root, { patients: 8, imagesPerPatient: [2, 3], seed: 3, size: 40 });
+    const report = await inspectData(root);
+    expect(report.source).toBe('folder');
+    const [dataset] = report.datasets;
+    expect(dataset).toMatchObject({ kind: 'nih-chestxray14', task: 'multilabel', volumes: 0, slices: 0, skipped: [] });
+    const splitItems = dataset.splits.train.items + dataset.splits.val.items + dataset.splits.test.items;
+    expect(splitItems).toBe(dataset.items);
+    expect(dataset.patients).toBe(8);
+    // Every image is a 40×40 8-bit gray PNG: one size, all of it from headers.
+    expect(dataset.imageSizes).toEqual([{ width: 40, height: 40, channels: 1, bitDepth: 8, count: dataset.items, from: 'header' }]);
+    expect(dataset.headersRead).toBe(dataset.items);
+    expect(dataset.intensity).toMatchObject({ decoded: 8, nominal: [{ min: 0, max: 255 }] });
+    expect(dataset.intensity!.min).toBeGreaterThanOrEqual(0);
+    expect(dataset.intensity!.max).toBeLessThanOrEqual(255);
+  });
+
+  it('a config: loads each dataset entry through the plugin registry, with skipped files and reasons', async () => {
+    const dir = await temporaryDir('inspect-config');
+    await writeImageFolderDataset(join(dir, 'data'), { classes: ['a', 'b'], perClass: { train: 3, val: 1, test: 2 }, size: 24, seed: 1 });
+    await writeFile(join(dir, 'data', 'train', 'a', 'notes.txt'), 'not an image');
+    const config = join(dir, 'radprobe.json');
+    await writeFile(config, JSON.stringify({ backbones: [{ kind: 'onnx', model: 'model.onnx' }], datasets: [{ kind: 'image-folder', name: 'mine', root: 'data' }], protocols: [{ kind: 'knn' }] }));
+    const report = await inspectData(config);
+    expect(report.source).toBe('config');
+    const [dataset] = report.datasets;
+    expect(dataset).toMatchObject({ name: 'mine', kind: 'image-folder', task: 'multiclass', classes: ['a', 'b'], items: 12 });
+    expect(dataset.splits).toEqual({
+      train: { items: 6, patients: 0, volumes: 0, perClass: { a: 3, b: 3 } },
+      val: { items: 2, patients: 0, volumes: 0, perClass: { a: 1, b: 1 } },
+      test: { items: 4, patients: 0, volumes: 0, perClass: { a: 2, b: 2 } },
+    });
+    expect(dataset.skipped).toEqual([{ source: join(dir, 'data', 'train', 'a', 'notes.txt'), reason: 'extension not in .png, .jpg, .jpeg' }]);
+
+    const written: string[] = [];
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (written.push(String(chunk)), true));
+    try {
+      expect(await main(['data', 'inspect', config])).toBe(0);
+      expect(await main(['data', 'inspect', config, '--json'])).toBe(0);
+    } finally {
+      spy.mockRestore();
+    }
+    const text = written[0];
+    expect(text).toContain('dataset mine (image-folder): multiclass, 12 items, 2 classes');
+    expect(text).toContain(['  split  items  patients  volumes  a  b', '  train  6      0         0        3  3', '  val    2      0         0        1  1'].join('\n'));
+    expect(text).toContain('size 24×24, 1 channel(s), 8-bit: 12 (from file headers)');
+    expect(text).toContain(`${join(dir, 'data', 'train', 'a', 'notes.txt')}: extension not in .png, .jpg, .jpeg`);
+    expect(JSON.parse(written[1]).datasets[0].splits.test.items).toBe(4);
+  });
+
+  it('guesses the published layouts from their files and folders, and says what it looked for otherwise', async () => {
+    const root = await temporaryDir('inspect-guess');
+    const layout = async (name: string, folders: string[], files: string[]) => {
+      const path = join(root, name);
+      for (const folder of folders) await mkdir(join(path, folder), { recursive: true });
+      await mkdir(path, { recursive: true });
+      for (const file of files) await writeFile(join(path, file), '');
+      return guessLayout(path, true);
+    };
+    expect((await layout('mc', ['CXR_png', 'ManualMask/leftMask'], [])).kind).toBe('montgomery');
+    expect((await layout('chn', ['CXR_png', 'masks'], [])).kind).toBe('shenzhen');
+    expect((await layout('sars', ['Covid', 'Healthy', 'Others'], [])).kind).toBe('sars-cov-2-ct');
+    expect((await layout('chexpert', ['train'], ['train.csv', 'valid.csv'])).kind).toBe('chexpert');
+    expect((await layout('msd', ['imagesTr', 'labelsTr'], ['dataset.json'])).kind).toBe('msd');
+    expect((await layout('amos', ['imagesTr', 'imagesVa'], ['dataset.json'])).kind).toBe('amos');
+    expect((await layout('btcv', ['imagesTr', 'labelsTr'], [])).kind).toBe('btcv');
+    expect(await layout('med', [], ['bloodmnist_64.npz'])).toEqual({ kind: 'medmnist', options: { file: join(root, 'med', 'bloodmnist_64.npz') } });
+    expect((await layout('figshare', ['brainTumorDataPublic_1-766'], ['brainTumorDataPublic_1-766/1.mat'])).kind).toBe('brain-tumor-mri');
+    expect((await layout('series', [], ['IM0001.dcm'])).kind).toBe('dicom');
+    expect((await layout('dicom-splits', ['test/a/series1'], ['test/a/series1/IM0001.dcm'])).kind).toBe('dicom');
+    expect((await layout('folders', ['train/a', 'test/a'], [])).kind).toBe('image-folder');
+    await expect(layout('empty', [], ['readme.md'])).rejects.toThrow(`radprobe data inspect: cannot tell the layout of ${join(root, 'empty')}: expected Data_Entry_2017.csv (NIH)`);
+  });
+});

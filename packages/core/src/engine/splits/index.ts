@@ -1,0 +1,2 @@
+export { carveValidation } from './carve-validation.js';
+export type { CarvedSplits } from './carve-validation.js';

@@ -1,0 +1,240 @@
+import { join } from 'node:path';
+import {
+  RadprobeError,
+  canonicalJson,
+  errorMessage,
+  sha256,
+  windowOptionSchema,
+  type DatasetFactory,
+  type DatasetItem,
+  type Split,
+} from '@radprobe/core';
+import { BadItems } from './bad-items.js';
+import { singleLabelOptionProperties, singleLabelScheme, type SingleLabelOptions } from './class-labels.js';
+import { commonOptionProperties, datasetName, existingPath, type CommonOptions } from './common-options.js';
+import { decodeDicomFrame, resolveDicomWindow, type DicomWindowOption } from './dicom/image.js';
+import { parseDicomFile, type DicomFile } from './dicom/parse.js';
+import { orderSeries } from './dicom/series.js';
+import { listFiles, readFolder } from './listing.js';
+import { compareStrings, sortById } from './ordering.js';
+import { checkPatientLeakage, splitCounts } from './patient-splits.js';
+import { findSplitFolders } from './split-folders.js';
+import { SPLIT_ORDER } from './split-names.js';
+import { hashImageFile, readImageBytes } from './image-file.js';
+
+export interface DicomDatasetOptions extends CommonOptions, SingleLabelOptions {
+  /** Folder holding `<split>/<class>/<DICOM file or series folder>`. */
+  root: string;
+  /** `header` (default): each file's first Window Center / Width; or a preset, bounds, level/width, or `none`. */
+  window?: DicomWindowOption;
+}
+
+const KIND = 'dicom';
+const WINDOW_POINTER = '/window';
+
+export const dicomDatasetOptionsSchema = {
+  type: 'object',
+  properties: {
+    ...commonOptionProperties,
+    root: { type: 'string', minLength: 1, description: 'Folder holding <split>/<class>/<DICOM file or series folder>.' },
+    window: {
+      description: `"header" (default): each file's Window Center / Width (first value), unwindowed when absent; else ${windowOptionSchema.description}`,
+      default: 'header',
+      anyOf: [{ enum: ['header'] }, ...(windowOptionSchema.anyOf as object[])],
+    },
+    ...singleLabelOptionProperties,
+  },
+  required: ['root'],
+  additionalProperties: false,
+};
+
+/** Where an item's pixels are: a file and a frame of it. */
+interface FrameLocation {
+  file: string;
+  frame: number;
+}
+
+interface ParsedFile {
+  path: string;
+  /** Path relative to the class folder, `/`-separated. */
+  relative: string;
+  dicom: DicomFile;
+}
+
+/**
+ * DICOM files and series in `<root>/<split>/<class>/…`: a file in the class folder is a single image (each frame
+ * of a multi-frame file an item); a folder in the class folder is a series (a folder holding several Series
+ * Instance UIDs is several), its slices ordered along the slice normal. Items carry `patient` (Patient ID) and
+ * `volume` (Series Instance UID); a patient or series found in two splits is an error.
+ */
+export const dicomDataset: DatasetFactory<DicomDatasetOptions> = {
+  kind: KIND,
+  optionsSchema: dicomDatasetOptionsSchema,
+  async create(options, context) {
+    const name = datasetName(options, KIND);
+    const root = await existingPath(context.baseDir, options.root, 'root', 'directory');
+    const windowOption = options.window ?? 'header';
+    const window = resolveDicomWindow(windowOption, WINDOW_POINTER);
+    const bad = new BadItems(options.onBadItem ?? 'fail', name);
+    const notes: string[] = [];
+    const found: Array<{ item: Omit<DatasetItem, 'label'>; className: string; location: FrameLocation }> = [];
+    const classNames = new Set<string>();
+    for (const { folder, split } of await findSplitFolders(root, KIND, notes)) {
+      for (const entry of await readFolder(join(root, folder))) {
+        const path = join(root, folder, entry.name);
+        if (entry.name.startsWith('.')) continue;
+        if (!entry.isDirectory) {
+          bad.add(path, 'not inside a class folder');
+          continue;
+        }
+        classNames.add(entry.name);
+        const scanned = await scanClassFolder(path, `${folder}/${entry.name}`, split, bad, notes);
+        found.push(...scanned.map((part) => ({ ...part, className: entry.name })));
+      }
+    }
+    const skipped = bad.settle();
+    if (classNames.size === 0) throw new RadprobeError(`dataset "${name}": no class folders under the split folders of ${root}`, { file: root });
+    if (found.length === 0) throw new RadprobeError(`dataset "${name}": no readable DICOM image under ${root}`, { file: root });
+    const scheme = singleLabelScheme([...classNames].sort(compareStrings), options);
+    const locations = new Map<string, FrameLocation>();
+    const items: DatasetItem[] = found.map(({ item, className, location }) => {
+      locations.set(item.id, location);
+      return { ...item, label: scheme.labelOf(className) };
+    });
+    sortById(items);
+    checkPatientLeakage(items, name);
+    checkVolumeLeakage(items, name);
+    const windowText = window.kind === 'header' ? 'Window Center / Width of each file (unwindowed when absent)' : canonicalJson(windowOption);
+    notes.push(...scheme.notes, `${KIND}: window ${windowText}`, `${KIND}: ${splitCounts(items)}`);
+    const windowKey = canonicalJson(windowOption);
+    const fileHashes = new Map<string, Promise<string>>();
+    const locate = (item: DatasetItem): FrameLocation => {
+      const location = locations.get(item.id);
+      if (!location) throw new RadprobeError(`dataset "${name}": item "${item.id}" is not one of its items`, { file: item.source });
+      return location;
+    };
+    return {
+      name,
+      task: scheme.task,
+      classes: scheme.classes,
+      items,
+      skipped,
+      notes,
+      async open(item) {
+        const { file, frame } = locate(item);
+        return decodeDicomFrame(parseDicomFile(await readImageBytes(file), file), frame, window);
+      },
+      async contentKey(item) {
+        const { file, frame } = locate(item);
+        let hash = fileHashes.get(file);
+        if (!hash) {
+          hash = hashImageFile(file);
+          fileHashes.set(file, hash);
+        }
+        return sha256(canonicalJson({ file: await hash, frame, window: windowKey }));
+      },
+    };
+  },
+};
+
+/** The items of one class folder: its files as single images, its subfolders as series. */
+async function scanClassFolder(
+  classFolder: string,
+  idPrefix: string,
+  split: Split,
+  bad: BadItems,
+  notes: string[],
+): Promise<Array<{ item: Omit<DatasetItem, 'label'>; location: FrameLocation }>> {
+  const results: Array<{ item: Omit<DatasetItem, 'label'>; location: FrameLocation }> = [];
+  for (const entry of await readFolder(classFolder)) {
+    if (entry.name.startsWith('.')) continue;
+    const path = join(classFolder, entry.name);
+    if (entry.isFile) {
+      const parsed = await parseOrReport(path, entry.name, bad);
+      if (parsed) results.push(...frameItems(parsed, `${idPrefix}/${entry.name}`, split));
+      continue;
+    }
+    if (!entry.isDirectory) continue;
+    const parsedFiles: ParsedFile[] = [];
+    for (const relative of await listFiles(path)) {
+      if (relative.split('/').some((part) => part.startsWith('.'))) continue;
+      const parsed = await parseOrReport(join(path, relative), relative, bad);
+      if (parsed) parsedFiles.push(parsed);
+    }
+    results.push(...seriesItems(parsedFiles, `${idPrefix}/${entry.name}`, split, notes));
+  }
+  return results;
+}
+
+/** Each frame of a single file: the file's id, with `#frame-k` when it has several. */
+function frameItems(parsed: ParsedFile, id: string, split: Split): Array<{ item: Omit<DatasetItem, 'label'>; location: FrameLocation }> {
+  const { header } = parsed.dicom;
+  const width = String(header.frames).length;
+  return Array.from({ length: header.frames }, (_, frame) => {
+    const suffix = header.frames > 1 ? `#frame-${String(frame + 1).padStart(width, '0')}` : '';
+    return { item: { id: `${id}${suffix}`, split, ...identity(parsed), source: `${parsed.path}${suffix}` }, location: { file: parsed.path, frame } };
+  });
+}
+
+/**
+ * The slices of a series folder in anatomical order: `<folder>#slice-k` (with the Series Instance UID before the
+ * slice number when the folder holds several series). Frames of a multi-frame file follow each other in the
+ * file's place.
+ */
+function seriesItems(files: ParsedFile[], id: string, split: Split, notes: string[]): Array<{ item: Omit<DatasetItem, 'label'>; location: FrameLocation }> {
+  const bySeries = new Map<string, ParsedFile[]>();
+  for (const file of files) {
+    const uid = file.dicom.header.seriesInstanceUid ?? '';
+    bySeries.set(uid, [...(bySeries.get(uid) ?? []), file]);
+  }
+  const several = bySeries.size > 1;
+  const results: Array<{ item: Omit<DatasetItem, 'label'>; location: FrameLocation }> = [];
+  for (const uid of [...bySeries.keys()].sort(compareStrings)) {
+    const series = orderSeries(bySeries.get(uid)!, (file) => file.dicom.header, (file) => file.relative);
+    const seriesId = several ? `${id}#${uid || 'no-series-uid'}` : id;
+    if (series.orderedBy === 'instance-number' && series.slices.length > 1) {
+      notes.push(`${KIND}: ${seriesId}: slices ordered by Instance Number (Image Position / Orientation (Patient) missing)`);
+    }
+    const locations = series.slices.flatMap((file) => Array.from({ length: file.dicom.header.frames }, (_, frame) => ({ file, frame })));
+    const width = String(locations.length).length;
+    locations.forEach(({ file, frame }, index) => {
+      const suffix = file.dicom.header.frames > 1 ? `#frame-${frame + 1}` : '';
+      results.push({
+        item: { id: `${seriesId}#slice-${String(index + 1).padStart(width, '0')}`, split, ...identity(file), source: `${file.path}${suffix}` },
+        location: { file: file.path, frame },
+      });
+    });
+  }
+  return results;
+}
+
+function identity(parsed: ParsedFile): Pick<DatasetItem, 'patient' | 'volume'> {
+  const { patientId, seriesInstanceUid } = parsed.dicom.header;
+  return { ...(patientId === undefined ? {} : { patient: patientId }), ...(seriesInstanceUid === undefined ? {} : { volume: seriesInstanceUid }) };
+}
+
+async function parseOrReport(path: string, relative: string, bad: BadItems): Promise<ParsedFile | null> {
+  try {
+    return { path, relative, dicom: parseDicomFile(await readImageBytes(path), path) };
+  } catch (error) {
+    bad.add(path, errorMessage(error).replace(`${path}: `, ''));
+    return null;
+  }
+}
+
+/** A series (volume) must stay in one split, like a patient. */
+function checkVolumeLeakage(items: readonly DatasetItem[], dataset: string): void {
+  const first = new Map<string, DatasetItem>();
+  for (const item of items) {
+    if (item.volume === undefined) continue;
+    const earlier = first.get(item.volume);
+    if (!earlier) first.set(item.volume, item);
+    else if (earlier.split !== item.split) {
+      const [a, b] = SPLIT_ORDER.indexOf(earlier.split) < SPLIT_ORDER.indexOf(item.split) ? [earlier, item] : [item, earlier];
+      throw new RadprobeError(
+        `dataset "${dataset}": series "${item.volume}" appears in splits ${a.split} (${a.source}) and ${b.split} (${b.source}); a volume must stay in one split`,
+        { file: b.source },
+      );
+    }
+  }
+}

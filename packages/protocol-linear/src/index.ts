@@ -1,0 +1,17 @@
+import type { RadprobePlugin } from '@radprobe/core';
+import { linearProtocol } from './protocol.js';
+
+export { linearProtocol } from './protocol.js';
+export { linearOptionsSchema, resolveLinearOptions, LOGREG_C } from './options.js';
+export type { LinearOptions, ResolvedLinearOptions, InputSetting } from './options.js';
+export { trainHeadGrid } from './head-grid.js';
+export type { HeadSpec, TrainedGrid } from './head-grid.js';
+export { fitLogistic, logisticLogits } from './logreg.js';
+export type { LogisticModel, LogisticProblem } from './logreg.js';
+export { minimizeLbfgs } from './lbfgs.js';
+export type { Evaluation, LbfgsOptions, LbfgsResult } from './lbfgs.js';
+export { buildSamples, readInputTable, inputColumns } from './samples.js';
+export type { InputTable, Samples } from './samples.js';
+
+const plugin: RadprobePlugin = { protocols: [linearProtocol] };
+export default plugin;

@@ -1,0 +1,130 @@
+import {
+  RadprobeError,
+  carveValidation,
+  computeBackend,
+  type MetricValue,
+  type Protocol,
+  type ProtocolContext,
+  type ProtocolResult,
+  type ResultRow,
+} from '@radprobe/core';
+import type { HeadSpec } from './head-grid.js';
+import { linearOptionsSchema, resolveLinearOptions, type InputSetting, type LinearOptions, type ResolvedLinearOptions } from './options.js';
+import { buildSamples, readInputTable, samplesOf, type InputTable } from './samples.js';
+import { runLogregSeed, runSgdSeed, type SeedOutcome } from './selection.js';
+import { acrossSeeds, primaryMetricOf, testValues } from './task-metrics.js';
+
+type Setting = Record<string, string | number | boolean>;
+
+/** The input settings the cache can serve; the others go to `skipped` with the reason. */
+function runnableInputs(options: ResolvedLinearOptions, context: ProtocolContext, skipped: ProtocolResult['skipped']): InputSetting[] {
+  const { features, backbone } = context;
+  return options.inputs.filter((input) => {
+    const setting = { blocks: input.blocks, avgpool: input.avgpool };
+    if (input.blocks > features.clsBlocks) {
+      skipped.push({ setting, reason: `needs the CLS tokens of the last ${input.blocks} blocks; ${backbone.description} exposes ${features.clsBlocks}` });
+      return false;
+    }
+    if (input.avgpool && !backbone.hasPatchTokens) {
+      skipped.push({ setting, reason: `needs the mean patch token; ${backbone.description} has no patch tokens` });
+      return false;
+    }
+    return true;
+  });
+}
+
+/** The TEST row's setting: each seed's choice where they agree, else the per-seed values joined in seed order. */
+function chosenSetting(choices: Setting[]): Setting {
+  const merged: Setting = {};
+  for (const key of Object.keys(choices[0])) {
+    const values = choices.map((choice) => choice[key]);
+    merged[key] = values.every((v) => v === values[0]) ? values[0] : values.join(' | ');
+  }
+  return { ...merged, selected: true };
+}
+
+function headSetting(head: HeadSpec): Setting {
+  return { blocks: head.setting.blocks, avgpool: head.setting.avgpool, lr: head.learningRate };
+}
+
+async function runLinear(options: ResolvedLinearOptions, context: ProtocolContext): Promise<ProtocolResult> {
+  const { dataset } = context;
+  const notes: string[] = [];
+  const skipped: ProtocolResult['skipped'] = [];
+  const inputs = runnableInputs(options, context, skipped);
+  if (inputs.length === 0) throw new RadprobeError(`linear: no input setting can run on these features (${skipped.map((s) => s.reason).join('; ')})`);
+  const table: InputTable = await readInputTable(context.features, inputs);
+  const primary = primaryMetricOf(dataset);
+  const seeds = options.seeds ?? [context.seed];
+  const hasVal = dataset.items.some((item) => item.split === 'val');
+  const heads: HeadSpec[] = inputs.flatMap((setting) => options.learningRates.map((learningRate) => ({ setting, learningRate })));
+  context.log(
+    `${options.method === 'sgd' ? `${heads.length} linear heads` : `logistic regression over ${options.logregC.length} C values`} on ${table.rows} items of width ${table.width}, ${seeds.length} seed(s), on ${(await computeBackend()).name}`,
+  );
+
+  const valRows: ResultRow[] = [];
+  const choices: Setting[] = [];
+  const testRuns: Array<Record<string, MetricValue>> = [];
+  let volumes = 0;
+  for (const seed of seeds) {
+    const carved = hasVal ? null : carveValidation(dataset.items, options.valFraction, seed);
+    if (carved) notes.push(carved.note);
+    const samples = buildSamples(table, dataset, (item) => (carved ? carved.splits[item] : dataset.items[item].split));
+    volumes = samples.volumes;
+    for (const split of ['train', 'val', 'test'] as const) {
+      if (samplesOf(samples, [split]).length === 0) throw new RadprobeError(`linear: dataset ${dataset.name} has no ${split.toUpperCase()} samples${split === 'val' && carved ? ' after carving' : ''}`);
+    }
+    const args = { dataset, samples, options, seed, context };
+    let outcome: SeedOutcome<Setting>;
+    if (options.method === 'sgd') {
+      const result = await runSgdSeed({ ...args, heads, table });
+      outcome = { candidates: result.candidates.map((c) => ({ setting: headSetting(c.setting), value: c.value })), chosen: headSetting(result.chosen), testLogits: result.testLogits };
+    } else {
+      const result = await runLogregSeed(args);
+      outcome = result;
+      notes.push(`seed ${seed}: L-BFGS iterations per C: ${result.iterations.join(', ')} (limit ${options.logregMaxIterations}).`);
+    }
+    for (const candidate of outcome.candidates) {
+      if (candidate.value === null) skipped.push({ setting: { ...candidate.setting, seed }, reason: 'diverged on TRAIN: non-finite VAL logits' });
+      else valRows.push({ setting: { ...candidate.setting, seed }, split: 'val', metrics: { [primary]: { value: candidate.value } } });
+    }
+    choices.push(outcome.chosen);
+    const bootstrap = { ...context.bootstrap, seed };
+    testRuns.push(testValues(dataset, samples, samplesOf(samples, ['test']), outcome.testLogits, bootstrap, notes));
+  }
+
+  const metrics: Record<string, MetricValue> = {};
+  for (const name of Object.keys(testRuns[0])) {
+    const runs = testRuns.map((run) => run[name]);
+    metrics[name] = options.seeds ? acrossSeeds(seeds, runs) : runs[0];
+  }
+  if (new Set(choices.map((choice) => JSON.stringify(choice))).size > 1) {
+    notes.push(`Seeds chose different settings on VAL: ${seeds.map((seed, i) => `seed ${seed}: ${JSON.stringify(choices[i])}`).join('; ')}.`);
+  }
+  notes.push(
+    options.method === 'sgd'
+      ? `Linear probe: ${heads.length} heads trained together on TRAIN (SGD momentum 0.9, cosine to 0 per iteration, batch ${options.batchSize} capped at the TRAIN size, ${options.epochs} epochs, weights N(0, 0.01²)), the best by VAL ${primary} retrained fresh on TRAIN ∪ VAL and reported on TEST. TEST never takes part in the choice.`
+      : `Logistic regression: L2 (C · Σ loss + ½‖W‖², bias unpenalised), L-BFGS, on the last block's CLS token; C chosen by VAL ${primary} from ${options.logregC.length} values, refitted on TRAIN ∪ VAL and reported on TEST.${dataset.task === 'multilabel' ? ' Multi-label: one-vs-rest.' : ''}`,
+  );
+  if (volumes > 0) notes.push(`3D: the linear inputs of a scan's slices are averaged into one sample (${volumes} scans); a scan is positive for a class when any of its slices is.`);
+  const testRow: ResultRow = { setting: chosenSetting(choices), split: 'test', metrics };
+  return { primaryMetric: primary, rows: [testRow, ...valRows], notes, skipped };
+}
+
+export const linearProtocol: Protocol<LinearOptions> = {
+  kind: 'linear',
+  title: 'Linear probe',
+  optionsSchema: linearOptionsSchema,
+  tasks: ['multiclass', 'binary', 'multilabel'],
+  featureNeeds(options, backbone) {
+    const { inputs } = resolveLinearOptions(options);
+    return {
+      clsBlocks: Math.max(...inputs.map((input) => input.blocks)),
+      patchMean: backbone.hasPatchTokens && inputs.some((input) => input.avgpool),
+      patchBlocks: 0,
+    };
+  },
+  async run(options, context) {
+    return runLinear(resolveLinearOptions(options), context);
+  },
+};

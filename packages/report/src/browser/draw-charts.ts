@@ -1,0 +1,169 @@
+/// <reference lib="dom" />
+import type { Chart, ChartConfiguration, Plugin } from 'chart.js';
+import type { ChartSpec } from '../charts/chart-spec.js';
+
+/**
+ * Runs in the report page, not in Node: the page inlines this function's source and calls it with Chart.js and
+ * the chart specs, so it must use nothing from outside its own body. Animation is off so that a chart's first
+ * render is its final picture; once every chart has rendered, `document.body.dataset.chartsDrawn` holds their
+ * number (what the browser test waits for). A chart that fails shows its error in place of the canvas.
+ */
+export function drawCharts(ChartLibrary: typeof Chart, specs: ChartSpec[]): void {
+  const body = document.body;
+  body.dataset.chartsExpected = String(specs.length);
+  let drawn = 0;
+  const counted = new Set<string>();
+  const countFirstRender: Plugin = {
+    id: 'radprobeCountFirstRender',
+    afterRender(chart) {
+      const id = chart.canvas.id;
+      if (counted.has(id)) return;
+      counted.add(id);
+      drawn += 1;
+      body.dataset.chartsDrawn = String(drawn);
+    },
+  };
+  const three = (value: number) => value.toFixed(3);
+  const seriesColours = ['#21918c', '#440154', '#5ec962', '#3b528b', '#e4572e', '#8a8a8a'];
+
+  function perClassConfig(spec: Extract<ChartSpec, { kind: 'per-class' }>): ChartConfiguration {
+    return {
+      type: 'bar',
+      data: { labels: spec.classes, datasets: spec.series.map((series, index) => ({ label: series.label, data: series.values, backgroundColor: seriesColours[index % seriesColours.length] })) },
+      options: { scales: { y: { suggestedMin: 0, suggestedMax: 1, title: { display: true, text: spec.metric } } } },
+    };
+  }
+
+  function valGridConfig(spec: Extract<ChartSpec, { kind: 'val-grid' }>): ChartConfiguration<'scatter'> {
+    const squares = spec.squares;
+    const squareSide = (chart: Chart) => {
+      const area = chart.chartArea;
+      return area ? Math.max(4, Math.min(area.width / spec.lrs.length, area.height / spec.combos.length) - 4) : 8;
+    };
+    const valueLabels: Plugin<'scatter'> = {
+      id: 'radprobeGridValues',
+      afterDatasetsDraw(chart) {
+        const context = chart.ctx;
+        context.save();
+        context.textAlign = 'center';
+        context.textBaseline = 'middle';
+        context.font = '12px sans-serif';
+        chart.getDatasetMeta(0).data.forEach((point, index) => {
+          context.fillStyle = squares[index].textColour;
+          context.fillText(three(squares[index].value), point.x, point.y);
+        });
+        context.restore();
+      },
+    };
+    return {
+      type: 'scatter',
+      data: {
+        datasets: [
+          {
+            label: spec.metric,
+            data: squares.map((square) => ({ x: square.lr, y: square.combo })) as unknown as Array<{ x: number; y: number }>,
+            pointStyle: 'rect',
+            pointRadius: (context) => squareSide(context.chart) / 2,
+            pointHoverRadius: (context) => squareSide(context.chart) / 2,
+            backgroundColor: squares.map((square) => square.colour),
+            borderColor: squares.map((square) => (square.selected ? '#e4572e' : square.colour)),
+            borderWidth: squares.map((square) => (square.selected ? 4 : 1)),
+          },
+        ],
+      },
+      options: {
+        scales: {
+          x: { type: 'category', labels: spec.lrs, offset: true, grid: { display: false }, title: { display: true, text: 'lr' } },
+          y: { type: 'category', labels: spec.combos, offset: true, grid: { display: false } },
+        },
+        plugins: {
+          legend: { display: false },
+          tooltip: {
+            callbacks: {
+              label: (item) => {
+                const square = squares[item.dataIndex];
+                const selected = square.selected ? ' (reported on TEST)' : '';
+                return `${square.combo}, lr=${square.lr}: ${spec.metric} ${three(square.value)} over ${square.rows} run(s)${selected}`;
+              },
+            },
+          },
+        },
+      },
+      plugins: [valueLabels],
+    };
+  }
+
+  function seedSpreadConfig(spec: Extract<ChartSpec, { kind: 'seed-spread' }>): ChartConfiguration {
+    const labels = spec.entries.map((entry) => entry.label);
+    return {
+      type: 'bar',
+      data: {
+        labels,
+        datasets: [
+          {
+            type: 'bar',
+            label: 'mean ± std',
+            data: spec.entries.map((entry) => [entry.mean - entry.std, entry.mean + entry.std]) as unknown as number[],
+            backgroundColor: 'rgba(33, 145, 140, 0.25)',
+            borderColor: 'rgb(33, 145, 140)',
+            borderWidth: 1,
+            barPercentage: 0.35,
+          },
+          {
+            type: 'line',
+            label: 'mean',
+            data: spec.entries.map((entry) => entry.mean),
+            showLine: false,
+            pointStyle: 'line',
+            pointRadius: 18,
+            pointBorderWidth: 3,
+            borderColor: 'rgb(33, 145, 140)',
+          },
+          {
+            type: 'line',
+            label: 'seeds',
+            data: spec.entries.flatMap((entry) => entry.values.map((value, index) => ({ x: entry.label, y: value, seed: entry.seeds[index] }))) as unknown as number[],
+            showLine: false,
+            pointRadius: 4,
+            backgroundColor: 'rgb(68, 1, 84)',
+            borderColor: 'rgb(68, 1, 84)',
+          },
+        ],
+      },
+      options: {
+        scales: { y: { beginAtZero: false, grace: '10%' } },
+        plugins: {
+          tooltip: {
+            callbacks: {
+              label: (item) => {
+                if (item.datasetIndex !== 2) {
+                  const entry = spec.entries[item.dataIndex];
+                  return `mean ${three(entry.mean)} ± ${three(entry.std)} over ${entry.values.length} seeds`;
+                }
+                const point = item.raw as { y: number; seed: number };
+                return `seed ${point.seed}: ${three(point.y)}`;
+              },
+            },
+          },
+        },
+      },
+    };
+  }
+
+  const configure = { 'per-class': perClassConfig, 'val-grid': valGridConfig, 'seed-spread': seedSpreadConfig } as const;
+  for (const spec of specs) {
+    const canvas = document.getElementById(spec.canvasId) as HTMLCanvasElement;
+    try {
+      const config = configure[spec.kind](spec as never) as ChartConfiguration;
+      config.options = { ...config.options, animation: false, responsive: true, maintainAspectRatio: false };
+      config.plugins = [...(config.plugins ?? []), countFirstRender];
+      new ChartLibrary(canvas, config);
+    } catch (error) {
+      const message = document.createElement('p');
+      message.className = 'chart-error';
+      message.textContent = `This chart could not be drawn: ${error instanceof Error ? error.message : String(error)}`;
+      canvas.replaceWith(message);
+      body.dataset.chartErrors = String(Number(body.dataset.chartErrors ?? 0) + 1);
+    }
+  }
+}

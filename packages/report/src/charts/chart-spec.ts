@@ -1,0 +1,52 @@
+/**
+ * What the page's script needs to draw each chart: plain JSON, computed in Node so that the logic (grouping,
+ * averaging, colours) is tested there and the browser side only draws.
+ */
+export type ChartSpec = (PerClassChart | ValGridChart | SeedSpreadChart) & { /** Id of the canvas element it draws on. */ canvasId: string };
+
+/** Per-class values of one metric in one cell: one bar series per result row that has them. */
+export interface PerClassChart {
+  kind: 'per-class';
+  metric: string;
+  classes: string[];
+  series: Array<{ label: string; values: Array<number | null> }>;
+}
+
+/** One square of the VAL grid: the primary metric averaged over the seeds that trained this head. */
+export interface ValGridSquare {
+  lr: string;
+  combo: string;
+  value: number;
+  /** How many VAL rows (seeds) were averaged. */
+  rows: number;
+  colour: string;
+  textColour: string;
+  /** This head's settings are the ones the TEST row reports. */
+  selected: boolean;
+}
+
+/** The VAL grid of a cell as a heat map: lr on the x axis, the other varying settings on the y axis. */
+export interface ValGridChart {
+  kind: 'val-grid';
+  metric: string;
+  lrs: string[];
+  combos: string[];
+  squares: ValGridSquare[];
+  min: number;
+  max: number;
+}
+
+/** One metric of one row run with several seeds. */
+export interface SeedSpreadEntry {
+  label: string;
+  seeds: number[];
+  values: number[];
+  mean: number;
+  std: number;
+}
+
+/** Per-seed values as points with the mean ± std, one column per row × metric of a cell. */
+export interface SeedSpreadChart {
+  kind: 'seed-spread';
+  entries: SeedSpreadEntry[];
+}

@@ -1,0 +1,117 @@
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeReport } from '../src/index.js';
+import { fixtureResults, hostileLabel, hostileNote } from './fixtures.js';
+
+/** Debian's package; playwright cannot download its own browsers offline, and CI installs this one. */
+const chromiumPath = '/usr/bin/chromium';
+const screenshotPath = join(dirname(fileURLToPath(import.meta.url)), '..', 'test-output', 'report.png');
+const launchArgs = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+let workDir = '';
+let context: BrowserContext;
+let page: Page;
+const requests: string[] = [];
+const dialogs: string[] = [];
+const problems: string[] = [];
+
+beforeAll(async () => {
+  if (!existsSync(chromiumPath)) {
+    throw new Error(
+      `${chromiumPath} is missing: the report's browser test renders report.html in Debian's headless Chromium. ` +
+        'Install it with `sudo apt-get install chromium` (or run `bash scripts/ensure-chromium.sh` as root).',
+    );
+  }
+  workDir = await mkdtemp(join(tmpdir(), 'radprobe-report-browser-'));
+  const reportPath = await writeReport(join(workDir, 'run'), fixtureResults());
+  context = await chromium.launchPersistentContext(join(workDir, 'profile'), {
+    executablePath: chromiumPath,
+    headless: true,
+    args: launchArgs,
+    viewport: { width: 1200, height: 900 },
+  });
+  page = await context.newPage();
+  page.on('request', (request) => requests.push(request.url()));
+  page.on('dialog', (dialog) => {
+    dialogs.push(dialog.message());
+    void dialog.dismiss();
+  });
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error' || message.type() === 'warning') problems.push(`console ${message.type()}: ${message.text()}`);
+  });
+  await page.goto(pathToFileURL(reportPath).href);
+  await page.waitForFunction(() => document.body.dataset.chartsExpected !== undefined && document.body.dataset.chartsDrawn === document.body.dataset.chartsExpected, undefined, {
+    timeout: 30_000,
+  });
+});
+
+afterAll(async () => {
+  await context?.close();
+  if (workDir) await rm(workDir, { recursive: true, force: true });
+});
+
+/** How many pixels of a canvas are painted at all, and how many have exactly the given colour. */
+function canvasPixels(canvasId: string, colour: readonly [number, number, number]): Promise<{ total: number; painted: number; matching: number }> {
+  return page.evaluate(
+    ({ canvasId, colour }) => {
+      const canvas = document.getElementById(canvasId) as HTMLCanvasElement;
+      const { data } = (canvas.getContext('2d') as CanvasRenderingContext2D).getImageData(0, 0, canvas.width, canvas.height);
+      let painted = 0;
+      let matching = 0;
+      for (let offset = 0; offset < data.length; offset += 4) {
+        if (data[offset + 3] === 0) continue;
+        painted += 1;
+        if (data[offset] === colour[0] && data[offset + 1] === colour[1] && data[offset + 2] === colour[2] && data[offset + 3] === 255) matching += 1;
+      }
+      return { total: data.length / 4, painted, matching };
+    },
+    { canvasId, colour },
+  );
+}
+
+describe('report.html in headless Chromium', () => {
+  it('draws every chart without an error', async () => {
+    const dataset = await page.evaluate(() => ({ ...document.body.dataset }));
+    expect(dataset).toEqual({ chartsExpected: '3', chartsDrawn: '3' });
+    expect(problems).toEqual([]);
+  });
+
+  it('paints each canvas, in the colours the charts use', async () => {
+    // The first per-class series in #21918c; the heat map's best head in viridis yellow #fde725; the seed points
+    // in rgb(68, 1, 84).
+    const expectations: Array<[string, [number, number, number]]> = [
+      ['chart-1', [0x21, 0x91, 0x8c]],
+      ['chart-2', [0xfd, 0xe7, 0x25]],
+      ['chart-3', [68, 1, 84]],
+    ];
+    for (const [canvasId, colour] of expectations) {
+      const pixels = await canvasPixels(canvasId, colour);
+      expect(pixels.painted, canvasId).toBeGreaterThan(pixels.total * 0.01);
+      expect(pixels.matching, canvasId).toBeGreaterThan(20);
+    }
+  });
+
+  it('shows hostile labels as text and runs no handler from them', async () => {
+    expect(await page.locator('h1').textContent()).toBe(`study reproduction ${hostileLabel}`);
+    expect(await page.locator('li', { hasText: hostileNote }).count()).toBe(1);
+    expect(await page.locator('img').count()).toBe(0);
+    expect(dialogs).toEqual([]);
+  });
+
+  it('requests nothing beyond its own file', async () => {
+    expect(requests.length).toBeGreaterThan(0);
+    expect(requests.filter((url) => !url.startsWith('file://'))).toEqual([]);
+  });
+
+  it('saves a screenshot for a person to look at', async () => {
+    await mkdir(dirname(screenshotPath), { recursive: true });
+    await page.screenshot({ path: screenshotPath, fullPage: true });
+    expect(existsSync(screenshotPath)).toBe(true);
+  });
+});

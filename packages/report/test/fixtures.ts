@@ -1,0 +1,130 @@
+import type { CellResult, ConfidenceInterval, ResultRow, RunResults } from '@radprobe/core';
+
+/** A class name that would run script if any string from the data reached the page unescaped. */
+export const hostileLabel = '<img src=x onerror=alert(1)>';
+/** A note that would end the data block if the JSON inside it were not escaped. */
+export const hostileNote = '</script><script>alert(2)</script>';
+
+export const blocksOptions = [1, 4];
+export const avgpoolOptions = [false, true];
+export const learningRates = [1e-3, 5e-3, 1e-2, 5e-2];
+export const seeds = [0, 1, 2];
+
+/** A head's VAL macro AUROC in the fixture: 0.70 + 0.02·[blocks=4] + 0.01·avgpool + lrBonus(lr) + 0.001·seed. */
+const lrBonus = new Map([
+  [1e-3, 0],
+  [5e-3, 0.03],
+  [1e-2, 0.05],
+  [5e-2, 0.01],
+]);
+export function valAuroc(blocks: number, avgpool: boolean, lr: number, seed: number): number {
+  return 0.7 + (blocks === 4 ? 0.02 : 0) + (avgpool ? 0.01 : 0) + (lrBonus.get(lr) ?? 0) + 0.001 * seed;
+}
+
+const interval = (low: number, high: number, unit: ConfidenceInterval['unit'] = 'patient'): ConfidenceInterval => ({ low, high, confidence: 0.95, samples: 1000, unit });
+
+/** The linear probe's rows: one per grid head per seed on VAL, and the selected head retrained and scored on TEST. */
+function linearProbeRows(): ResultRow[] {
+  const valRows: ResultRow[] = [];
+  for (const seed of seeds)
+    for (const blocks of blocksOptions)
+      for (const avgpool of avgpoolOptions)
+        for (const lr of learningRates) valRows.push({ setting: { blocks, avgpool, lr, seed }, split: 'val', metrics: { auroc: { value: valAuroc(blocks, avgpool, lr, seed) } } });
+  const testRow: ResultRow = {
+    setting: { blocks: 4, avgpool: true, lr: 1e-2, selected: true },
+    split: 'test',
+    metrics: {
+      auroc: {
+        value: 0.8,
+        ci: interval(0.78, 0.82),
+        perClass: { Atelectasis: 0.75, [hostileLabel]: 0.9, Effusion: null },
+        excludedClasses: [{ name: 'Effusion', reason: 'no positives in split' }],
+        seeds: { seeds, values: [0.79, 0.8, 0.81], mean: 0.8, std: 0.01, intervals: [interval(0.77, 0.81), interval(0.78, 0.82), null] },
+      },
+    },
+  };
+  return [...valRows, testRow];
+}
+
+const linearCell: CellResult = {
+  backbone: 'dinov2-vits14',
+  dataset: 'nih-mini',
+  protocol: 'linear',
+  protocolKind: 'linear',
+  status: 'completed',
+  durationMs: 12_345,
+  result: {
+    primaryMetric: 'auroc',
+    rows: linearProbeRows(),
+    notes: ['VAL carved from TRAIN (10 %, by patient).', hostileNote],
+    skipped: [{ setting: { blocks: 8 }, reason: `the export has 4 blocks ${hostileLabel}` }],
+  },
+};
+
+const knnCell: CellResult = {
+  backbone: 'dinov2-vits14',
+  dataset: 'cxr-folder',
+  protocol: 'knn',
+  protocolKind: 'knn',
+  status: 'completed',
+  durationMs: 173,
+  result: {
+    primaryMetric: 'top1',
+    rows: [
+      [5, 0.775, 0.675, 0.8625],
+      [10, 0.7, 0.6, 0.8],
+      [20, 0.5625, 0.4625, 0.675],
+    ].map(([k, value, low, high]) => ({ setting: { k }, split: 'test' as const, metrics: { top1: { value, ci: interval(low, high, 'item') }, balancedAccuracy: { value: 0.7 } } })),
+    notes: [],
+    skipped: [],
+  },
+};
+
+const failedCell: CellResult = {
+  backbone: 'dinov2-vitb14',
+  dataset: 'nih-mini',
+  protocol: 'linear',
+  protocolKind: 'linear',
+  status: 'failed',
+  reason: 'out of memory',
+  durationMs: 5,
+};
+
+/** A run with the linear probe over three seeds, a kNN cell and a failed cell; hostile strings in labels and notes. */
+export function fixtureResults(): RunResults {
+  return {
+    schemaVersion: 1,
+    runId: '20260101-000000-abcdef12',
+    name: `study reproduction ${hostileLabel}`,
+    startedAt: '2026-01-01T00:00:00.000Z',
+    finishedAt: '2026-01-01T01:00:00.000Z',
+    config: { name: 'study reproduction' },
+    provenance: {
+      configHash: 'ab'.repeat(32),
+      packages: { '@radprobe/core': '0.1.0', '@radprobe/protocol-linear': '0.1.0' },
+      gitCommit: 'cd'.repeat(20),
+      seed: 0,
+      node: 'v20.19.0',
+      platform: 'linux 6.1 x64',
+      cpu: 'Test CPU',
+      cpus: 2,
+      memoryBytes: 8 * 2 ** 30,
+      hostname: 'ci-host',
+      backbones: [{ name: 'dinov2-vits14', description: 'models/dinov2-vits14.onnx (onnx, Meta style)', weightsHash: 'ef'.repeat(32), executionProvider: 'onnxruntime CPUExecutionProvider' }],
+    },
+    datasets: [
+      {
+        name: 'nih-mini',
+        kind: 'nih-chestxray14',
+        task: 'multilabel',
+        classes: ['Atelectasis', hostileLabel, 'Effusion'],
+        counts: { train: 113, val: 20, test: 28 },
+        patients: 80,
+        skipped: [{ source: `images/${hostileLabel}.png`, reason: 'unreadable PNG' }],
+        notes: ['nih-chestxray14: TRAIN 113 / VAL 20 / TEST 28'],
+      },
+      { name: 'cxr-folder', kind: 'image-folder', task: 'multiclass', classes: ['normal', 'effusion'], counts: { train: 160, val: 40, test: 80 }, patients: null, skipped: [], notes: [] },
+    ],
+    cells: [linearCell, knnCell, failedCell],
+  };
+}
