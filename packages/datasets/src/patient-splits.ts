@@ -1,5 +1,4 @@
-import { RadprobeError, sha256, type DatasetItem, type Split } from '@radprobe/core';
-import { compareStrings } from './ordering.js';
+import { RadprobeError, rankByHash, type DatasetItem, type Split } from '@radprobe/core';
 import { SPLIT_ORDER } from './split-names.js';
 
 /** The grouping unit that a split must not cut: the patient where known, else the item itself. */
@@ -8,18 +7,16 @@ export function groupOf(item: Pick<DatasetItem, 'id' | 'patient'>): string {
 }
 
 /**
- * Assigns whole groups to splits: groups ordered by the sha256 of their key (a fixed pseudo-random order that
- * neither the file order nor the naming scheme of the ids can bias), the first `round(test·n)` to TEST, the next
- * `round(val·n)` to VAL, the rest to TRAIN.
+ * Assigns whole groups to splits in core's fixed pseudo-random order (`rankByHash`, which neither the file order
+ * nor the naming scheme of the ids can bias): the first `round(test·n)` to TEST, the next `round(val·n)` to VAL,
+ * the rest to TRAIN.
  */
 export function carveSplits(groups: Iterable<string>, fractions: { val: number; test: number }): Map<string, Split> {
-  const ordered = [...new Set(groups)]
-    .map((group) => ({ group, hash: sha256(group) }))
-    .sort((a, b) => compareStrings(a.hash, b.hash) || compareStrings(a.group, b.group));
+  const ordered = rankByHash(groups);
   const test = Math.round(fractions.test * ordered.length);
   const val = Math.round(fractions.val * ordered.length);
   const splits = new Map<string, Split>();
-  ordered.forEach(({ group }, index) => splits.set(group, index < test ? 'test' : index < test + val ? 'val' : 'train'));
+  ordered.forEach((group, index) => splits.set(group, index < test ? 'test' : index < test + val ? 'val' : 'train'));
   return splits;
 }
 

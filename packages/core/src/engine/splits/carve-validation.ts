@@ -21,6 +21,17 @@ function groupKey(item: DatasetItem, unit: CarvedSplits['unit']): string {
 }
 
 /**
+ * `keys` in a fixed pseudo-random order, sha256 of each key (after `salt` when given): the same on every run and
+ * biased by neither the order the keys come in nor how they are named. Every split rule that draws groups uses it.
+ */
+export function rankByHash(keys: Iterable<string>, salt?: string): string[] {
+  return [...new Set(keys)]
+    .map((key) => ({ key, rank: sha256(salt === undefined ? key : `${salt}\u0000${key}`) }))
+    .sort((a, b) => (a.rank < b.rank ? -1 : a.rank > b.rank ? 1 : a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+    .map(({ key }) => key);
+}
+
+/**
  * Moves `round(fraction · groups)` whole groups of TRAIN items (patients where any TRAIN item names one, else
  * volumes, else items) to VAL, at least one and never all. Groups are ranked by sha256 of `seed` and their key,
  * so the choice depends on neither the item order nor the naming scheme, and is the same on every run.
@@ -38,10 +49,7 @@ export function carveValidation(items: readonly DatasetItem[], fraction = 0.1, s
     throw new RadprobeError(`cannot carve VAL from TRAIN: TRAIN has ${groups.length} ${unit}(s), and both need at least one`);
   }
   const count = Math.min(groups.length - 1, Math.max(1, Math.round(fraction * groups.length)));
-  const ranked = groups
-    .map((key) => ({ key, rank: sha256(`${seed}\u0000${key}`) }))
-    .sort((a, b) => (a.rank < b.rank ? -1 : a.rank > b.rank ? 1 : a.key < b.key ? -1 : 1));
-  const chosen = new Set(ranked.slice(0, count).map(({ key }) => key));
+  const chosen = new Set(rankByHash(groups, String(seed)).slice(0, count));
   let carved = 0;
   const splits = items.map((item): Split => {
     if (item.split !== 'train' || !chosen.has(groupKey(item, unit))) return item.split;

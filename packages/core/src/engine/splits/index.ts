@@ -1,2 +1,2 @@
-export { carveValidation } from './carve-validation.js';
+export { carveValidation, rankByHash } from './carve-validation.js';
 export type { CarvedSplits } from './carve-validation.js';
