@@ -51,6 +51,11 @@ export function fakeContext(
     progress: (update) => extra.progress?.push([update.label, update.done, update.total]),
     log: () => {},
     signal: extra.signal ?? new AbortController().signal,
+    masks: null,
+    protocol: () => undefined,
+    restrict: () => {
+      throw new Error('kNN must not restrict its context');
+    },
   };
 }
 

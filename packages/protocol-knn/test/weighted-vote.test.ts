@@ -35,7 +35,7 @@ describe('weightedVoteScores', () => {
 describe('knn protocol, weighted vote', () => {
   it('is the plugin’s one protocol and reads only the last CLS token', () => {
     expect(plugin.protocols).toEqual([knnProtocol]);
-    expect(knnProtocol.featureNeeds({}, fakeContext('binary', ['a', 'b'], items).backbone)).toEqual({ clsBlocks: 1, patchMean: false, patchBlocks: 0 });
+    expect(knnProtocol.featureNeeds({}, fakeContext('binary', ['a', 'b'], items).backbone, () => undefined)).toEqual({ clsBlocks: 1, patchMean: false, patchBlocks: 0 });
   });
 
   it('reports the hand-computed metrics per k (features normalised first)', async () => {

@@ -50,5 +50,10 @@ export function fakeContext(task: TaskType, classes: string[], items: FakeItem[]
     progress: () => {},
     log: (message) => extra.log?.push(message),
     signal: new AbortController().signal,
+    masks: null,
+    protocol: () => undefined,
+    restrict: () => {
+      throw new Error('the linear probe must not restrict its context');
+    },
   };
 }

@@ -75,9 +75,9 @@ describe('linear protocol, study grid', () => {
 
   it('declares the features it reads', () => {
     const info = fakeContext('multilabel', CLASSES, items).backbone;
-    expect(linearProtocol.featureNeeds({}, info)).toEqual({ clsBlocks: 4, patchMean: true, patchBlocks: 0 });
-    expect(linearProtocol.featureNeeds({ blocks: [1], avgpool: [false] }, info)).toEqual({ clsBlocks: 1, patchMean: false, patchBlocks: 0 });
-    expect(linearProtocol.featureNeeds({ preset: 'upstream' }, info)).toEqual({ clsBlocks: 4, patchMean: true, patchBlocks: 0 });
+    expect(linearProtocol.featureNeeds({}, info, () => undefined)).toEqual({ clsBlocks: 4, patchMean: true, patchBlocks: 0 });
+    expect(linearProtocol.featureNeeds({ blocks: [1], avgpool: [false] }, info, () => undefined)).toEqual({ clsBlocks: 1, patchMean: false, patchBlocks: 0 });
+    expect(linearProtocol.featureNeeds({ preset: 'upstream' }, info, () => undefined)).toEqual({ clsBlocks: 4, patchMean: true, patchBlocks: 0 });
   });
 });
 

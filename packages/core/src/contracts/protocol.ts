@@ -1,5 +1,5 @@
 import type { BackboneInfo } from './backbone.js';
-import type { DatasetItem, Split, TaskType } from './dataset.js';
+import type { DatasetItem, LabelMap, Split, TaskType } from './dataset.js';
 import type { JsonSchema } from './json-schema.js';
 import type { ProtocolResult } from './results.js';
 
@@ -11,6 +11,8 @@ export interface FeatureNeeds {
   patchMean: boolean;
   /** Full patch tokens of this many last exposed blocks (0: none), e.g. 1 for a linear decoder, 5 for U-Net. */
   patchBlocks: number;
+  /** Segmentation label maps of the items (`ProtocolContext.masks`). */
+  masks?: boolean;
 }
 
 /** Rows of features for a set of items, row-major `[rows, dim]`. */
@@ -53,6 +55,17 @@ export interface DatasetView {
   notes: readonly string[];
 }
 
+/** Segmentation label maps, in the geometry of the backbone's input. */
+export interface MaskSource {
+  /** Height and width of every label map: the preprocessing's output size (the backbone input). */
+  readonly size: { height: number; width: number };
+  /**
+   * The label map of `DatasetView.items[index]`, carried through the same resize and centre crop as its image
+   * (nearest neighbour, so class indices stay classes).
+   */
+  mask(index: number): Promise<LabelMap>;
+}
+
 /** Progress of a long step, for progress bars and the editor. */
 export interface ProgressUpdate {
   /** What is being counted, e.g. `heads trained`, `test queries`. */
@@ -78,6 +91,15 @@ export interface ProtocolContext {
   log(message: string): void;
   /** Aborted when the user cancels; long loops check it. */
   signal: AbortSignal;
+  /** Label maps, when the protocol asked for them (`FeatureNeeds.masks`) and the dataset has them; else null. */
+  masks: MaskSource | null;
+  /** Another installed protocol, for protocols that wrap one (few-shot); undefined when not installed. */
+  protocol(kind: string): Protocol<any> | undefined;
+  /**
+   * This context restricted to some items (indices into `dataset.items`, any order; kept in dataset order): the
+   * dataset view, features and masks then see only those items, re-indexed from 0.
+   */
+  restrict(items: readonly number[]): ProtocolContext;
 }
 
 /** What a protocol plugin contributes: one `kind` of protocol entry in a config. */
@@ -89,7 +111,10 @@ export interface Protocol<Options = Record<string, unknown>> {
   optionsSchema: JsonSchema;
   /** Task types the protocol can evaluate; other cells are skipped with a message. */
   tasks: readonly TaskType[];
-  /** Features it reads, given its options (defaults applied) and the backbone. */
-  featureNeeds(options: Options, backbone: BackboneInfo): FeatureNeeds;
+  /**
+   * Features it reads, given its options (defaults applied) and the backbone. A protocol that wraps another looks
+   * it up with `protocols` and asks it in turn.
+   */
+  featureNeeds(options: Options, backbone: BackboneInfo, protocols: (kind: string) => Protocol<any> | undefined): FeatureNeeds;
   run(options: Options, context: ProtocolContext): Promise<ProtocolResult>;
 }

@@ -45,7 +45,8 @@ export function mergeNeeds(all: FeatureNeeds[]): FeatureNeeds {
       clsBlocks: Math.max(merged.clsBlocks, needs.clsBlocks),
       patchMean: merged.patchMean || needs.patchMean,
       patchBlocks: Math.max(merged.patchBlocks, needs.patchBlocks),
+      masks: Boolean(merged.masks || needs.masks),
     }),
-    { clsBlocks: 0, patchMean: false, patchBlocks: 0 },
+    { clsBlocks: 0, patchMean: false, patchBlocks: 0, masks: false },
   );
 }

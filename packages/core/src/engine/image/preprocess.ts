@@ -62,7 +62,7 @@ function scaleOf({ low, high }: { low: number; high: number }, resolved: Resolve
  * the longer side truncated (`int(size * long / short)`), and `CenterCrop` offsets by Python's `round`
  * (half to even) of the margin / 2.
  */
-function resampleTarget(image: RawImage, resolved: ResolvedPreprocessing): ResampleTarget {
+export function resampleTarget(image: Pick<RawImage, 'width' | 'height'>, resolved: ResolvedPreprocessing): ResampleTarget {
   const size = resolved.resize.size;
   let width = size;
   let height = size;

@@ -2,3 +2,4 @@ export { runEvaluation, entryOptions, type RunOptions, type RunOutcome } from '.
 export { extractFeatures, type ExtractionRequest, type ExtractionResult } from './extract.js';
 export { cachedFeatureSource } from './feature-source.js';
 export { loadRegistry, loadRegistryForConfig, type BuiltinPlugin, type RegistryOptions } from './registry.js';
+export { protocolContext, type CellResources } from './protocol-context.js';

@@ -17,7 +17,7 @@ import { resolvePreprocessing } from '../image/index.js';
 import { collectProvenance, writeRunResults } from '../results/index.js';
 import { RadprobeError, errorMessage } from '../util/errors.js';
 import { extractFeatures } from './extract.js';
-import { cachedFeatureSource, type CachedGroup } from './feature-source.js';
+import { protocolContext, type CellResources } from './protocol-context.js';
 import { loadRegistryForConfig, type BuiltinPlugin } from './registry.js';
 
 export interface RunOptions {
@@ -107,7 +107,8 @@ export async function runEvaluation(options: RunOptions): Promise<RunOutcome> {
 
         const preprocessing = resolvePreprocessing(config.preprocessing, backbone.info);
         for (const note of preprocessing.notes) log(note);
-        const needs = mergeNeeds(runnable.map(({ protocol, options: protocolOptions }) => protocol.featureNeeds(protocolOptions, backbone.info)));
+        const lookup = (kind: string) => registry.protocols.get(kind)?.protocol;
+        const needs = mergeNeeds(runnable.map(({ protocol, options: protocolOptions }) => protocol.featureNeeds(protocolOptions, backbone.info, lookup)));
         const grid = { rows: preprocessing.outputSize.height / patchSide(backbone.info), cols: preprocessing.outputSize.width / patchSide(backbone.info) };
         const groups = groupsFor(needs, backbone.info, grid.rows * grid.cols);
         const cache = await FeatureCache.open(resolve(baseDir, config.cache), {
@@ -134,17 +135,22 @@ export async function runEvaluation(options: RunOptions): Promise<RunOutcome> {
         for (const item of extraction.skipped) if (!known.some((k) => k.source === item.source)) known.push(item);
 
         const kept = dataset.items.flatMap((item, index) => (extraction.keys[index] === null ? [] : [{ item, key: extraction.keys[index]! }]));
-        const stores = await Promise.all(groups.map(async (group) => ({ group, store: await cache.store(group) })));
-        const features = cachedFeatureSource({
+        const resources: Omit<CellResources, 'log' | 'progress'> = {
+          dataset,
           items: kept.map(({ item }) => item),
           keys: kept.map(({ key }) => key),
-          global: (stores.find(({ group }) => group.kind === 'global') as CachedGroup<'global'> | undefined) ?? null,
-          patch: (stores.find(({ group }) => group.kind === 'patch') as CachedGroup<'patch'> | undefined) ?? null,
+          stores: await Promise.all(groups.map(async (group) => ({ group, store: await cache.store(group) }))),
           grid,
-        });
-        const view = { name: dataset.name, task: dataset.task, classes: dataset.classes, items: kept.map(({ item }) => item), notes: dataset.notes };
+          preprocessing,
+          backbone: backbone.info,
+          masks: Boolean(needs.masks),
+          seed: config.seed,
+          bootstrap: config.bootstrap,
+          signal,
+          protocols: lookup,
+        };
         for (const { entry, protocol, options: protocolOptions } of runnable) {
-          cells.push(await runCell({ cellBase, entry, protocol, protocolOptions, view, features, info: backbone.info, config, signal, reporter }));
+          cells.push(await runCell({ cellBase, entry, protocol, protocolOptions, resources, signal, reporter }));
         }
       }
     } finally {
@@ -173,10 +179,7 @@ async function runCell(args: {
   entry: ComponentEntry;
   protocol: Protocol;
   protocolOptions: Record<string, unknown>;
-  view: Parameters<Protocol['run']>[1]['dataset'];
-  features: Parameters<Protocol['run']>[1]['features'];
-  info: BackboneInfo;
-  config: RunConfig;
+  resources: Omit<CellResources, 'log' | 'progress'>;
   signal: AbortSignal;
   reporter: RunReporter;
 }): Promise<CellResult> {
@@ -185,16 +188,12 @@ async function runCell(args: {
   const started = Date.now();
   reporter({ type: 'stage', stage: 'protocol', ...cellBase, protocol: name, message: `${protocol.title} on ${cellBase.dataset} with ${cellBase.backbone}` });
   try {
-    const result = await protocol.run(args.protocolOptions, {
-      dataset: args.view,
-      backbone: args.info,
-      features: args.features,
-      seed: args.config.seed,
-      bootstrap: args.config.bootstrap,
-      signal: args.signal,
+    const context = protocolContext({
+      ...args.resources,
       log: (message) => reporter({ type: 'log', level: 'info', message: `[${name}] ${message}` }),
       progress: (update) => reporter({ type: 'progress', task: `protocol:${cellBase.backbone}:${cellBase.dataset}:${name}`, ...update }),
     });
+    const result = await protocol.run(args.protocolOptions, context);
     const best = result.rows.find((row) => row.metrics[result.primaryMetric]);
     const metric = best?.metrics[result.primaryMetric];
     const summary = metric ? `${result.primaryMetric} ${metric.value.toFixed(3)}${metric.ci ? ` [${metric.ci.low.toFixed(3)}, ${metric.ci.high.toFixed(3)}]` : ''}` : 'no metric';
