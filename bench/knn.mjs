@@ -5,6 +5,7 @@
 // Run `npm run build` first, then `node bench/knn.mjs [--baseline-queries N]`.
 import { Random, aurocMetric, bootstrapInterval, computeBackend, topKSimilarities } from '@radprobe/core';
 import { knnProtocol } from '@radprobe/protocol-knn';
+import { measure, mib } from './measure.mjs';
 
 const TRAIN = 20_000;
 const TEST = 5_000;
@@ -14,20 +15,6 @@ const K = [10, 20, 100, 200];
 const baselineArg = process.argv.indexOf('--baseline-queries');
 const BASELINE_QUERIES = baselineArg > 0 ? Number(process.argv[baselineArg + 1]) : 1_000;
 
-const mib = (bytes) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
-
-/** Peak RSS over a phase, sampled every 20 ms (work yields between similarity blocks). */
-async function measure(label, work) {
-  let peak = process.memoryUsage().rss;
-  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
-  const start = performance.now();
-  const result = await work();
-  const seconds = (performance.now() - start) / 1000;
-  clearInterval(timer);
-  peak = Math.max(peak, process.memoryUsage().rss);
-  console.log(`${label}: ${seconds.toFixed(2)} s, peak RSS ${mib(peak)}`);
-  return { seconds, peak, result };
-}
 
 function randomRows(random, rows) {
   const data = new Float32Array(rows * DIM);

@@ -6,6 +6,7 @@
 // `node bench/linear.mjs [--dim 384] [--samples 20000] [--epochs 10]`.
 import { Random, computeBackend } from '@radprobe/core';
 import { buildSamples, trainHeadGrid } from '@radprobe/protocol-linear';
+import { measure, mib } from './measure.mjs';
 
 const arg = (name, fallback) => {
   const at = process.argv.indexOf(name);
@@ -18,19 +19,6 @@ const LABELS = 15;
 const BATCH = 128;
 const LRS = [1e-3, 5e-3, 1e-2, 5e-2];
 const SETTINGS = [1, 4].flatMap((blocks) => [false, true].map((avgpool) => ({ blocks, avgpool })));
-const mib = (bytes) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
-
-async function measure(label, work) {
-  let peak = process.memoryUsage().rss;
-  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
-  const start = performance.now();
-  const result = await work();
-  const seconds = (performance.now() - start) / 1000;
-  clearInterval(timer);
-  peak = Math.max(peak, process.memoryUsage().rss);
-  console.log(`${label}: ${seconds.toFixed(2)} s, peak RSS ${mib(peak)}`);
-  return { seconds, peak, result };
-}
 
 const random = new Random(0);
 const width = 5 * DIM;

@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { RadprobeError, errorMessage } from '@radprobe/core';
+import { RadprobeError } from '@radprobe/core';
+import { readJsonObjectIfPresent } from './json-file.js';
 
 /** What a Hugging Face `config.json` and `preprocessor_config.json` say about a ViT, where they say it. */
 export interface HfModelConfig {
@@ -13,26 +13,6 @@ export interface HfModelConfig {
   /** The preprocessor's crop size: the input the model is evaluated at. */
   inputSize?: { height: number; width: number };
   normalization?: { mean: [number, number, number]; std: [number, number, number] };
-}
-
-async function readJsonIfPresent(file: string): Promise<Record<string, unknown> | undefined> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new RadprobeError(`Cannot read ${file}: ${errorMessage(error)}`, { file, cause: error });
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    throw new RadprobeError(`${file} is not valid JSON: ${errorMessage(error)}`, { file, cause: error });
-  }
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new RadprobeError(`${file} must hold a JSON object`, { file, pointer: '/' });
-  }
-  return parsed as Record<string, unknown>;
 }
 
 function integerField(json: Record<string, unknown>, key: string, file: string, minimum = 1): number | undefined {
@@ -82,9 +62,9 @@ export async function readHfModelConfig(modelPath: string): Promise<HfModelConfi
   const result: HfModelConfig = { files: [] };
   for (const folder of [dirname(modelPath), dirname(dirname(modelPath))]) {
     const configFile = join(folder, 'config.json');
-    const config = await readJsonIfPresent(configFile);
+    const config = await readJsonObjectIfPresent(configFile);
     const preprocessorFile = join(folder, 'preprocessor_config.json');
-    const preprocessor = await readJsonIfPresent(preprocessorFile);
+    const preprocessor = await readJsonObjectIfPresent(preprocessorFile);
     if (!config && !preprocessor) continue;
     if (config) {
       result.files.push(configFile);

@@ -1,7 +1,8 @@
 import { existsSync, statSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { RadprobeError, errorMessage } from '@radprobe/core';
+import { RadprobeError } from '@radprobe/core';
+import { readJsonObjectIfPresent } from './json-file.js';
 
 /** Short names for the DINOv2 exports on the Hugging Face hub. */
 export const KNOWN_MODELS: Readonly<Record<string, string>> = Object.fromEntries(
@@ -88,19 +89,8 @@ function checkStoreEntry(value: unknown, file: string): StoreEntry {
 /** Reads a store entry's manifest, or `undefined` when the folder holds none. */
 export async function readStoreEntry(folder: string): Promise<StoreEntry | undefined> {
   const file = join(folder, STORE_MANIFEST);
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new RadprobeError(`Cannot read ${file}: ${errorMessage(error)}`, { file, cause: error });
-  }
-  try {
-    return checkStoreEntry(JSON.parse(text), file);
-  } catch (error) {
-    if (error instanceof RadprobeError) throw error;
-    throw new RadprobeError(`${file} is not valid JSON: ${errorMessage(error)}`, { file, cause: error });
-  }
+  const json = await readJsonObjectIfPresent(file);
+  return json === undefined ? undefined : checkStoreEntry(json, file);
 }
 
 /**

@@ -2,9 +2,8 @@ import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeFileAtomic } from '@radprobe/core';
-import { writeDinov2Fixture, writeImageFolderDataset } from '@radprobe/testkit';
+import { encodeGrayPng, writeDinov2Fixture, writeImageFolderDataset } from '@radprobe/testkit';
 import {
-  blackPng,
   embeddedAndCached,
   expectNothingHalfWritten,
   expectOneClearLine,
@@ -124,7 +123,7 @@ describe('bad input gives one clear message naming the file or field, and leaves
     const dir = await caseWithData('nan', smallConfig({ name: 'log-pixels', model: 'log-pixels.onnx', inputSize: 28 }, IMAGE_FOLDER, { preprocessing }));
     await writeFileAtomic(join(dir, 'log-pixels.onnx'), logPixelsModel());
     const black = join(dir, 'data', 'test', 'effusion', 'effusion_0001.png');
-    await writeFile(black, blackPng(56));
+    await writeFile(black, encodeGrayPng(new Uint8Array(56 * 56), 56, 56, 8));
 
     const reason = 'log-pixels.onnx (onnx, HF style) gave non-finite features (NaN or Infinity) for this image';
     expectOneClearLine(await run(dir), `${black}: ${reason}`);

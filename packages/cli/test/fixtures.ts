@@ -1,6 +1,5 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { crc32, deflateSync } from 'node:zlib';
 import { expect } from 'vitest';
 import { writeFileAtomic, type RunEvent, type RunResults } from '@radprobe/core';
 import {
@@ -123,31 +122,4 @@ export function logPixelsModel(): Uint8Array {
     input: [tensorValueInfo('pixel_values', TensorDataType.FLOAT, ['batch', 3, 28, 28])],
     output: [tensorValueInfo('last_hidden_state', TensorDataType.FLOAT, ['batch', 5, 3])],
   });
-}
-
-/**
- * A uniformly black 8-bit gray PNG (IHDR, one IDAT, IEND), written by hand: the testkit only renders
- * chest-like images, and this test needs one with nothing in it.
- */
-export function blackPng(side: number): Uint8Array {
-  const chunk = (type: string, data: Buffer) => {
-    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-    const length = Buffer.alloc(4);
-    length.writeUInt32BE(data.length);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(body));
-    return Buffer.concat([length, body, crc]);
-  };
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(side, 0);
-  header.writeUInt32BE(side, 4);
-  header.set([8, 0, 0, 0, 0], 8); // bit depth 8, gray, deflate, adaptive filtering, no interlace
-  // Each row: filter type 0 then `side` zero samples.
-  const rows = Buffer.alloc(side * (side + 1));
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', header),
-    chunk('IDAT', deflateSync(rows)),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
 }

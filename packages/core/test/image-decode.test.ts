@@ -1,8 +1,8 @@
-import { crc32, deflateSync } from 'node:zlib';
+import { deflateSync } from 'node:zlib';
 import jpeg from 'jpeg-js';
 import { describe, expect, it } from 'vitest';
 import { decodeImage, RadprobeError } from '../src/index.js';
-import { encodePng } from './png-fixture.js';
+import { encodePng, pngChunk } from './png-fixture.js';
 
 describe('decodeImage: PNG', () => {
   it('keeps 16-bit gray values and reports the 0..65535 range', () => {
@@ -66,23 +66,15 @@ describe('decodeImage: PNG', () => {
     // pngjs would hand back pixels from uninitialised memory for such a file (different at every call); it must be
     // reported instead, so it can never reach the feature cache. Built by hand: a 4×4 gray header, and an IDAT
     // holding a complete zlib stream of only two filtered scanlines (2 × (1 + 4) bytes).
-    const chunk = (type: string, data: Uint8Array) => {
-      const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-      const length = Buffer.alloc(4);
-      length.writeUInt32BE(data.length);
-      const crc = Buffer.alloc(4);
-      crc.writeUInt32BE(crc32(body));
-      return Buffer.concat([length, body, crc]);
-    };
     const header = Buffer.alloc(13);
     header.writeUInt32BE(4, 0);
     header.writeUInt32BE(4, 4);
     header[8] = 8;
     const bytes = Buffer.concat([
       Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-      chunk('IHDR', header),
-      chunk('IDAT', deflateSync(Buffer.from([0, 1, 2, 3, 4, 0, 5, 6, 7, 8]))),
-      chunk('IEND', Buffer.alloc(0)),
+      pngChunk('IHDR', header),
+      pngChunk('IDAT', deflateSync(Buffer.from([0, 1, 2, 3, 4, 0, 5, 6, 7, 8]))),
+      pngChunk('IEND', Buffer.alloc(0)),
     ]);
     expect(() => decodeImage(bytes, 'short.png')).toThrow(/short\.png: corrupt PNG \(the image data holds 10 of 20 bytes\)/);
   });

@@ -3,6 +3,7 @@ import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import type { RawImage } from '../src/index.js';
 import { decodeImage } from '../src/index.js';
+import { pngChunk } from './png-fixture.js';
 import { readChunks } from '../src/engine/image/png-chunks.js';
 import { TruncatedImageData, decodePngDirect } from '../src/engine/image/png-direct.js';
 import { decodePngWithPngjs } from '../src/engine/image/png.js';
@@ -47,13 +48,13 @@ function encodeFiltered(encoding: Encoding): Uint8Array {
   header.writeUInt32BE(height, 4);
   header[8] = bitDepth;
   header[9] = colorType;
-  const chunks = [chunk('IHDR', header)];
-  if (encoding.palette) chunks.push(chunk('PLTE', encoding.palette));
-  if (encoding.transparency) chunks.push(chunk('tRNS', encoding.transparency));
+  const chunks = [pngChunk('IHDR', header)];
+  if (encoding.palette) chunks.push(pngChunk('PLTE', encoding.palette));
+  if (encoding.transparency) chunks.push(pngChunk('tRNS', encoding.transparency));
   // Two IDAT chunks: the stream is concatenated across chunks.
   const compressed = deflateSync(stream);
   const half = compressed.length >> 1;
-  chunks.push(chunk('IDAT', compressed.subarray(0, half)), chunk('IDAT', compressed.subarray(half)), chunk('IEND', new Uint8Array(0)));
+  chunks.push(pngChunk('IDAT', compressed.subarray(0, half)), pngChunk('IDAT', compressed.subarray(half)), pngChunk('IEND', new Uint8Array(0)));
   return new Uint8Array(Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), ...chunks]));
 }
 
@@ -62,15 +63,6 @@ function paeth(left: number, up: number, upLeft: number): number {
   const [toLeft, toUp, toUpLeft] = [Math.abs(estimate - left), Math.abs(estimate - up), Math.abs(estimate - upLeft)];
   if (toLeft <= toUp && toLeft <= toUpLeft) return left;
   return toUp <= toUpLeft ? up : upLeft;
-}
-
-function chunk(type: string, data: Uint8Array): Buffer {
-  const typeAndData = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-  const framed = Buffer.alloc(typeAndData.length + 8);
-  framed.writeUInt32BE(data.length, 0);
-  typeAndData.copy(framed, 4);
-  framed.writeUInt32BE(crc32(typeAndData), framed.length - 4);
-  return framed;
 }
 
 /** Random rows; `levels` limits byte values (palette indices), `gray` makes RGB samples equal. */
@@ -186,7 +178,7 @@ describe('decodePngDirect leaves what it cannot vouch for to pngjs', () => {
     header.writeUInt32BE(width, 0);
     header.writeUInt32BE(height, 4);
     header[8] = 8;
-    const bytes = new Uint8Array(Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', stream), chunk('IEND', new Uint8Array(0))]));
+    const bytes = new Uint8Array(Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), pngChunk('IHDR', header), pngChunk('IDAT', stream), pngChunk('IEND', new Uint8Array(0))]));
     expect(() => decodePngDirect(bytes, readChunks(bytes, 's.png'))).toThrow(TruncatedImageData);
   });
 

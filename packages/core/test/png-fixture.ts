@@ -21,11 +21,11 @@ export function encodePng(fixture: PngFixture): Uint8Array {
   header.writeUInt32BE(fixture.height, 4);
   header[8] = fixture.bitDepth;
   header[9] = fixture.colorType;
-  const chunks = [chunk('IHDR', header)];
-  if (fixture.palette) chunks.push(chunk('PLTE', Buffer.from(fixture.palette.flat())));
-  if (fixture.transparency) chunks.push(chunk('tRNS', Buffer.from(fixture.transparency)));
-  chunks.push(chunk('IDAT', deflateSync(Buffer.concat(fixture.rows.map((row) => scanline(row, fixture.bitDepth))))));
-  chunks.push(chunk('IEND', Buffer.alloc(0)));
+  const chunks = [pngChunk('IHDR', header)];
+  if (fixture.palette) chunks.push(pngChunk('PLTE', Buffer.from(fixture.palette.flat())));
+  if (fixture.transparency) chunks.push(pngChunk('tRNS', Buffer.from(fixture.transparency)));
+  chunks.push(pngChunk('IDAT', deflateSync(Buffer.concat(fixture.rows.map((row) => scanline(row, fixture.bitDepth))))));
+  chunks.push(pngChunk('IEND', Buffer.alloc(0)));
   return new Uint8Array(Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), ...chunks]));
 }
 
@@ -43,7 +43,8 @@ function scanline(samples: number[], bitDepth: number): Buffer {
   return line;
 }
 
-function chunk(type: string, data: Buffer): Buffer {
+/** One PNG chunk: length, type, data and a valid CRC (tests build damaged files chunk by chunk with it). */
+export function pngChunk(type: string, data: Uint8Array): Buffer {
   const length = Buffer.alloc(4);
   length.writeUInt32BE(data.length);
   const typeAndData = Buffer.concat([Buffer.from(type, 'latin1'), data]);

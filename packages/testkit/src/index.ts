@@ -15,3 +15,4 @@ export type { NihDatasetOptions } from './nih-dataset.js';
 export { NIH_FINDINGS } from './chest-image.js';
 export type { NihFinding } from './chest-image.js';
 export { FakeHub, type FakeHubOptions } from './fake-hub.js';
+export { encodeGrayPng } from './gray-png.js';
