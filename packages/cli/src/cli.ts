@@ -13,7 +13,7 @@ const USAGE = `radprobe: how well does a vision foundation model transfer to rad
 
 usage:
   radprobe demo [--dir demo] [--reporter pretty|jsonl]    generate the built-in default and evaluate it
-  radprobe run [config.json] [--reporter pretty|jsonl] [--on-bad-item fail|skip]
+  radprobe run [config.json] [--reporter pretty|jsonl] [--on-bad-item fail|skip] [--device auto|cpu|cuda]
                [--backbone NAME] [--dataset NAME] [--protocol NAME]
   radprobe validate [config.json]                          check a config against the installed plugins
   radprobe schema [config.json] [--out radprobe.schema.json]  write the config's JSON Schema for editors
@@ -30,6 +30,7 @@ The config defaults to ./radprobe.json. Models are stored in $RADPROBE_MODEL_STO
 const OPTIONS = {
   reporter: { type: 'string' },
   'on-bad-item': { type: 'string' },
+  device: { type: 'string' },
   backbone: { type: 'string' },
   dataset: { type: 'string' },
   protocol: { type: 'string' },
@@ -75,6 +76,7 @@ export async function main(argv: string[]): Promise<number> {
         config,
         reporter,
         onBadItem: values['on-bad-item'] === undefined ? undefined : oneOf('on-bad-item', values['on-bad-item'], ['fail', 'skip'] as const, 'fail'),
+        device: values.device === undefined ? undefined : oneOf('device', values.device, ['auto', 'cpu', 'cuda'] as const, 'auto'),
         only: values.backbone || values.dataset || values.protocol ? { backbone: values.backbone, dataset: values.dataset, protocol: values.protocol } : undefined,
       });
     case 'validate':

@@ -1,22 +1,7 @@
-import { RadprobeError, type Split } from '@radprobe/core';
+import { evenlySpaced, type Split } from '@radprobe/core';
 
-/** numpy's `round`: halves go to the even neighbour, so positions match the study's Python code. */
-export function roundHalfEven(value: number): number {
-  const floor = Math.floor(value);
-  const fraction = value - floor;
-  if (fraction !== 0.5) return Math.round(value);
-  return floor % 2 === 0 ? floor : floor + 1;
-}
-
-/**
- * `round(arange(0, count, count / picks))`: `picks` positions spread evenly over `0..count-1` (for 210 and 70:
- * 0, 3, 6, …, 207).
- */
-export function evenlySpaced(count: number, picks: number): number[] {
-  if (!(Number.isInteger(picks) && picks >= 0 && picks <= count)) throw new RadprobeError(`cannot pick ${picks} evenly spaced of ${count}`);
-  const step = count / picks;
-  return Array.from({ length: picks }, (_, index) => roundHalfEven(index * step));
-}
+// Moved to core (few-shot subsets use it too); re-exported for this package's loaders.
+export { evenlySpaced, roundHalfEven } from '@radprobe/core';
 
 /** `arange(0, count, every)`: positions 0, every, 2·every, …. */
 export function everyNth(count: number, every: number): number[] {

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import type { DatasetItem } from '@radprobe/core';
+import { memoryProtocolContext } from '@radprobe/testkit';
 import { fitMlKnn, knnProtocol, predictMlKnn } from '../src/index.js';
-import { direction, fakeContext, type FakeItem } from './fake-context.js';
+
+type FakeItem = DatasetItem & { feature: number[] };
+
+/** The unit vector at `degrees`. */
+const direction = (degrees: number): number[] => [Math.cos((degrees * Math.PI) / 180), Math.sin((degrees * Math.PI) / 180)];
 
 // TRAIN ∪ VAL (labels A, B, C): p0 at 0° (1,0,0), p1 at 10° (1,1,0), p2 at 90° (0,1,0), p3 at 100° (0,0,0, in VAL).
 // k = 1, s = 1, N = 4. Nearest other point: p0↔p1, p2↔p3.
@@ -45,7 +51,7 @@ describe('ML-kNN', () => {
   });
 
   it('runs through the protocol on TRAIN ∪ VAL with neighbours excluding the point itself', async () => {
-    const result = await knnProtocol.run({ k: [1] }, fakeContext('multilabel', ['A', 'B', 'C'], [...train, ...test]));
+    const result = await knnProtocol.run({ k: [1] }, memoryProtocolContext({ task: 'multilabel', classes: ['A', 'B', 'C'], items: [...train, ...test], cls: [...train, ...test].map((item) => [item.feature]) }));
     expect(result.primaryMetric).toBe('auroc');
     expect(result.rows).toHaveLength(1);
     const auroc = result.rows[0].metrics.auroc;

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import type { DatasetItem, TaskType } from '@radprobe/core';
+import { memoryProtocolContext, type MemoryContextOptions } from '@radprobe/testkit';
 import plugin, { knnProtocol, resolveKnnOptions, weightedVoteScores } from '../src/index.js';
-import { fakeContext, type FakeItem } from './fake-context.js';
+
+type FakeItem = DatasetItem & { feature: number[] };
+
+/** A context whose last-block CLS token of each item is its `feature`. */
+const contextOf = (task: TaskType, classes: string[], items: FakeItem[], extra: Partial<MemoryContextOptions> = {}) =>
+  memoryProtocolContext({ task, classes, items, cls: items.map((item) => [item.feature]), ...extra });
 
 // TRAIN: t0 (1, 0) class 0, t1 (0.8, 0.6) class 1, t2 (0, 1) class 1, t3 (0.6, 0.8) class 0.
 // TEST: q0 (1, 0) class 0, q1 (0.6, 0.8) class 1. Temperature 0.5, k ∈ {1, 3} so max_k = 3.
@@ -35,12 +42,12 @@ describe('weightedVoteScores', () => {
 describe('knn protocol, weighted vote', () => {
   it('is the plugin’s one protocol and reads only the last CLS token', () => {
     expect(plugin.protocols).toEqual([knnProtocol]);
-    expect(knnProtocol.featureNeeds({}, fakeContext('binary', ['a', 'b'], items).backbone, () => undefined)).toEqual({ clsBlocks: 1, patchMean: false, patchBlocks: 0 });
+    expect(knnProtocol.featureNeeds({}, contextOf('binary', ['a', 'b'], items).backbone, () => undefined)).toEqual({ clsBlocks: 1, patchMean: false, patchBlocks: 0 });
   });
 
   it('reports the hand-computed metrics per k (features normalised first)', async () => {
     const progress: Array<[string, number, number]> = [];
-    const result = await knnProtocol.run({ k: [1, 3], temperature: 0.5 }, fakeContext('binary', ['neg', 'pos'], items, { progress }));
+    const result = await knnProtocol.run({ k: [1, 3], temperature: 0.5 }, contextOf('binary', ['neg', 'pos'], items, { progress: (update) => progress.push([update.label, update.done, update.total]) }));
     expect(result.primaryMetric).toBe('auroc');
     expect(result.rows.map((row) => row.setting)).toEqual([{ k: 1 }, { k: 3 }]);
     const [k1, k3] = result.rows.map((row) => row.metrics);
@@ -59,7 +66,7 @@ describe('knn protocol, weighted vote', () => {
 
   it('caps k at the training set and says so; reports top-5 with five classes', async () => {
     const fiveClasses = items.map((item, i) => ({ ...item, label: i % 5 }));
-    const result = await knnProtocol.run({ k: [2, 10] }, fakeContext('multiclass', ['a', 'b', 'c', 'd', 'e'], fiveClasses));
+    const result = await knnProtocol.run({ k: [2, 10] }, contextOf('multiclass', ['a', 'b', 'c', 'd', 'e'], fiveClasses));
     expect(result.primaryMetric).toBe('top1');
     expect(result.notes).toContain('k = 10 exceeds the 4 TRAIN features: it used 4 neighbours.');
     expect(result.rows[1].setting).toEqual({ k: 10 });
@@ -71,7 +78,7 @@ describe('knn protocol, weighted vote', () => {
   it('stops when cancelled', async () => {
     const controller = new AbortController();
     controller.abort(new Error('cancelled'));
-    await expect(knnProtocol.run({}, fakeContext('binary', ['a', 'b'], items, { signal: controller.signal }))).rejects.toThrow('cancelled');
+    await expect(knnProtocol.run({}, contextOf('binary', ['a', 'b'], items, { signal: controller.signal }))).rejects.toThrow('cancelled');
   });
 });
 

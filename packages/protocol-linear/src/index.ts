@@ -2,8 +2,8 @@ import type { RadprobePlugin } from '@radprobe/core';
 import { linearProtocol } from './protocol.js';
 
 export { linearProtocol } from './protocol.js';
-export { linearOptionsSchema, resolveLinearOptions, LOGREG_C } from './options.js';
-export type { LinearOptions, ResolvedLinearOptions, InputSetting } from './options.js';
+export { linearOptionsSchema, resolveLinearOptions, finalTrainingSplits, LOGREG_C } from './options.js';
+export type { LinearOptions, ResolvedLinearOptions, InputSetting, FinalTraining } from './options.js';
 export { trainHeadGrid } from './head-grid.js';
 export type { HeadSpec, TrainedGrid } from './head-grid.js';
 export { fitLogistic, logisticLogits } from './logreg.js';

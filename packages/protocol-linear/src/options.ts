@@ -1,4 +1,4 @@
-import { RadprobeError, type JsonSchema } from '@radprobe/core';
+import { RadprobeError, type JsonSchema, type Split } from '@radprobe/core';
 
 /** The `linear` protocol entry's options, as written in a config. */
 export interface LinearOptions {
@@ -13,7 +13,11 @@ export interface LinearOptions {
   valFraction?: number;
   logregC?: number[];
   logregMaxIterations?: number;
+  finalTraining?: FinalTraining;
 }
+
+/** What the chosen setting is retrained on before TEST: the spec's TRAIN ∪ VAL, or TRAIN alone (few-shot). */
+export type FinalTraining = 'train+val' | 'train';
 
 /** One input construction: CLS of the last `blocks` blocks, plus the last block's mean patch token if `avgpool`. */
 export interface InputSetting {
@@ -34,6 +38,7 @@ export interface ResolvedLinearOptions {
   valFraction: number;
   logregC: number[];
   logregMaxIterations: number;
+  finalTraining: FinalTraining;
 }
 
 const STUDY_LEARNING_RATES = [1e-3, 5e-3, 1e-2, 5e-2];
@@ -68,6 +73,11 @@ export const linearOptionsSchema: JsonSchema = {
     valFraction: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1, default: 0.1, description: 'Share of TRAIN patients carved into VAL when the dataset has no VAL split.' },
     logregC: { type: 'array', items: { type: 'number', exclusiveMinimum: 0 }, minItems: 1, uniqueItems: true, description: 'logreg: inverse L2 strengths to sweep (default 10^linspace(-6, 5, 45)).' },
     logregMaxIterations: { type: 'integer', minimum: 1, default: 1000, description: 'logreg: L-BFGS iterations per C.' },
+    finalTraining: {
+      enum: ['train+val', 'train'],
+      default: 'train+val',
+      description: 'What the setting chosen on VAL is retrained on before TEST: TRAIN ∪ VAL (the study), or TRAIN alone (few-shot sets this so that VAL never joins a few-shot training set).',
+    },
   },
 };
 
@@ -102,6 +112,8 @@ export function resolveLinearOptions(options: LinearOptions): ResolvedLinearOpti
     (preset === 'study' ? STUDY_LEARNING_RATES : UPSTREAM_LEARNING_RATES.map((lr) => (lr * batchSize) / 256));
   const valFraction = options.valFraction ?? 0.1;
   if (!(valFraction > 0 && valFraction < 1)) throw new RadprobeError(`linear option valFraction = ${valFraction} must lie strictly between 0 and 1`, { pointer: '/valFraction' });
+  const finalTraining = options.finalTraining ?? 'train+val';
+  if (finalTraining !== 'train+val' && finalTraining !== 'train') throw new RadprobeError(`linear option finalTraining = ${String(finalTraining)} must be "train+val" or "train"`, { pointer: '/finalTraining' });
   const seeds = list(options.seeds, 'seeds', (entry) => typeof entry === 'number' && Number.isInteger(entry) && entry >= 0, 'a non-negative integer') ?? null;
   return {
     method,
@@ -115,5 +127,11 @@ export function resolveLinearOptions(options: LinearOptions): ResolvedLinearOpti
     valFraction,
     logregC: list(options.logregC, 'logregC', isPositive, 'a positive number') ?? LOGREG_C,
     logregMaxIterations: positiveInteger(options.logregMaxIterations ?? 1000, 'logregMaxIterations'),
+    finalTraining,
   };
+}
+
+/** The splits the chosen setting is retrained on. */
+export function finalTrainingSplits(options: ResolvedLinearOptions): Split[] {
+  return options.finalTraining === 'train' ? ['train'] : ['train', 'val'];
 }

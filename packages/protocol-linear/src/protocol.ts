@@ -1,5 +1,6 @@
 import {
   RadprobeError,
+  acrossSeeds,
   carveValidation,
   computeBackend,
   type MetricValue,
@@ -12,7 +13,7 @@ import type { HeadSpec } from './head-grid.js';
 import { linearOptionsSchema, resolveLinearOptions, type InputSetting, type LinearOptions, type ResolvedLinearOptions } from './options.js';
 import { buildSamples, readInputTable, samplesOf, type InputTable } from './samples.js';
 import { runLogregSeed, runSgdSeed, type SeedOutcome } from './selection.js';
-import { acrossSeeds, primaryMetricOf, testValues } from './task-metrics.js';
+import { primaryMetricOf, testValues } from './task-metrics.js';
 
 type Setting = Record<string, string | number | boolean>;
 
@@ -101,10 +102,11 @@ async function runLinear(options: ResolvedLinearOptions, context: ProtocolContex
   if (new Set(choices.map((choice) => JSON.stringify(choice))).size > 1) {
     notes.push(`Seeds chose different settings on VAL: ${seeds.map((seed, i) => `seed ${seed}: ${JSON.stringify(choices[i])}`).join('; ')}.`);
   }
+  const finalOn = options.finalTraining === 'train' ? 'TRAIN alone (VAL only chooses)' : 'TRAIN ∪ VAL';
   notes.push(
     options.method === 'sgd'
-      ? `Linear probe: ${heads.length} heads trained together on TRAIN (SGD momentum 0.9, cosine to 0 per iteration, batch ${options.batchSize} capped at the TRAIN size, ${options.epochs} epochs, weights N(0, 0.01²)), the best by VAL ${primary} retrained fresh on TRAIN ∪ VAL and reported on TEST. TEST never takes part in the choice.`
-      : `Logistic regression: L2 (C · Σ loss + ½‖W‖², bias unpenalised), L-BFGS, on the last block's CLS token; C chosen by VAL ${primary} from ${options.logregC.length} values, refitted on TRAIN ∪ VAL and reported on TEST.${dataset.task === 'multilabel' ? ' Multi-label: one-vs-rest.' : ''}`,
+      ? `Linear probe: ${heads.length} heads trained together on TRAIN (SGD momentum 0.9, cosine to 0 per iteration, batch ${options.batchSize} capped at the TRAIN size, ${options.epochs} epochs, weights N(0, 0.01²)), the best by VAL ${primary} retrained fresh on ${finalOn} and reported on TEST. TEST never takes part in the choice.`
+      : `Logistic regression: L2 (C · Σ loss + ½‖W‖², bias unpenalised), L-BFGS, on the last block's CLS token; C chosen by VAL ${primary} from ${options.logregC.length} values, refitted on ${finalOn} and reported on TEST.${dataset.task === 'multilabel' ? ' Multi-label: one-vs-rest.' : ''}`,
   );
   if (volumes > 0) notes.push(`3D: the linear inputs of a scan's slices are averaged into one sample (${volumes} scans); a scan is positive for a class when any of its slices is.`);
   const testRow: ResultRow = { setting: chosenSetting(choices), split: 'test', metrics };

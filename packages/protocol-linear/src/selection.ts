@@ -1,7 +1,7 @@
 import { RadprobeError, type DatasetView, type ProtocolContext } from '@radprobe/core';
 import { trainHeadGrid, type HeadSpec } from './head-grid.js';
 import { fitLogistic, logisticLogits, parametersOf, type LogisticModel, type LogisticProblem } from './logreg.js';
-import type { ResolvedLinearOptions } from './options.js';
+import { finalTrainingSplits, type ResolvedLinearOptions } from './options.js';
 import { samplesOf, type Samples } from './samples.js';
 import { validationValue } from './task-metrics.js';
 
@@ -36,7 +36,7 @@ interface SeedArgs {
 
 /**
  * The SGD grid for one seed: every head trained together on TRAIN, scored on VAL, the best chosen; then one fresh
- * head with its settings trained on TRAIN ∪ VAL and scored on TEST. TEST samples are read only after the choice.
+ * head with its settings trained on TRAIN ∪ VAL (or TRAIN alone, `finalTraining`) and scored on TEST. TEST samples are read only after the choice.
  */
 export async function runSgdSeed(args: SeedArgs & { heads: HeadSpec[]; table: Parameters<typeof trainHeadGrid>[0]['table'] }): Promise<SeedOutcome<HeadSpec>> {
   const { dataset, samples, options, seed, context, heads, table } = args;
@@ -53,7 +53,7 @@ export async function runSgdSeed(args: SeedArgs & { heads: HeadSpec[]; table: Pa
   }
   const candidates = heads.map((setting, h) => ({ setting, value: validationValue(dataset, samples, val, valLogits[h]) }));
   const chosen = choose(candidates, 'head');
-  const final = await trainHeadGrid({ ...common, train: samplesOf(samples, ['train', 'val']), heads: [chosen], onEpoch: progress(`refit epochs (seed ${seed})`) });
+  const final = await trainHeadGrid({ ...common, train: samplesOf(samples, finalTrainingSplits(options)), heads: [chosen], onEpoch: progress(`refit epochs (seed ${seed})`) });
   try {
     const [testLogits] = await final.logits(samplesOf(samples, ['test']));
     return { candidates, chosen, testLogits };
@@ -74,7 +74,7 @@ function problemOf(dataset: DatasetView, samples: Samples, rows: readonly number
 
 /**
  * Logistic regression for one seed: each C fitted on TRAIN (warm-started from the previous C), scored on VAL; the
- * best C refitted from zero on TRAIN ∪ VAL and scored on TEST. L-BFGS is deterministic, so the seed only moves
+ * best C refitted from zero on TRAIN ∪ VAL (or TRAIN alone) and scored on TEST. L-BFGS is deterministic, so the seed only moves
  * a carved VAL.
  */
 export async function runLogregSeed(args: SeedArgs): Promise<SeedOutcome<{ C: number }> & { iterations: number[] }> {
@@ -93,7 +93,7 @@ export async function runLogregSeed(args: SeedArgs): Promise<SeedOutcome<{ C: nu
     context.progress({ label: `C values fitted (seed ${args.seed})`, done: i + 1, total: options.logregC.length });
   }
   const chosen = choose(candidates, 'C');
-  const final = await fitLogistic(problemOf(dataset, samples, samplesOf(samples, ['train', 'val'])), chosen.C, options.logregMaxIterations);
+  const final = await fitLogistic(problemOf(dataset, samples, samplesOf(samples, finalTrainingSplits(options))), chosen.C, options.logregMaxIterations);
   const testRows = samplesOf(samples, ['test']);
   return { candidates, chosen, iterations, testLogits: logisticLogits(final, problemOf(dataset, samples, testRows).x, testRows.length) };
 }

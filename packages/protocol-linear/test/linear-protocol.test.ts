@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Random, type ResultRow } from '@radprobe/core';
 import { linearProtocol } from '../src/index.js';
-import { fakeContext } from './fake-context.js';
-import { syntheticItems } from './synthetic.js';
+import { syntheticContext, syntheticItems } from './synthetic.js';
 
 const CLASSES = ['a', 'b', 'c'];
 const testRow = (rows: ResultRow[]) => rows.find((row) => row.split === 'test')!;
@@ -11,7 +10,7 @@ describe('linear protocol, study grid', () => {
   const items = syntheticItems({ task: 'multilabel', classes: 3 });
 
   it('learns a linear rule to near-perfect AUROC, trains 16 heads, reports VAL rows and one TEST row', async () => {
-    const result = await linearProtocol.run({}, fakeContext('multilabel', CLASSES, items));
+    const result = await linearProtocol.run({}, syntheticContext('multilabel', CLASSES, items));
     expect(result.primaryMetric).toBe('auroc');
     const val = result.rows.filter((row) => row.split === 'val');
     expect(val).toHaveLength(16);
@@ -29,15 +28,15 @@ describe('linear protocol, study grid', () => {
   });
 
   it('gives the same chosen head and TEST metric for the same seed, and never lets TEST steer the choice', async () => {
-    const first = await linearProtocol.run({ blocks: [1], avgpool: [false, true] }, fakeContext('multilabel', CLASSES, items));
-    const again = await linearProtocol.run({ blocks: [1], avgpool: [false, true] }, fakeContext('multilabel', CLASSES, items));
+    const first = await linearProtocol.run({ blocks: [1], avgpool: [false, true] }, syntheticContext('multilabel', CLASSES, items));
+    const again = await linearProtocol.run({ blocks: [1], avgpool: [false, true] }, syntheticContext('multilabel', CLASSES, items));
     expect(again.rows).toEqual(first.rows);
     // TEST labels scrambled: the VAL rows and the choice stay exactly the same; only the TEST metric moves.
     const random = new Random(5);
     const testLabels = random.shuffle(items.filter((item) => item.split === 'test').map((item) => item.labels!));
     let next = 0;
     const poisoned = items.map((item) => (item.split === 'test' ? { ...item, labels: testLabels[next++] } : item));
-    const scrambled = await linearProtocol.run({ blocks: [1], avgpool: [false, true] }, fakeContext('multilabel', CLASSES, poisoned));
+    const scrambled = await linearProtocol.run({ blocks: [1], avgpool: [false, true] }, syntheticContext('multilabel', CLASSES, poisoned));
     expect(scrambled.rows.filter((row) => row.split === 'val')).toEqual(first.rows.filter((row) => row.split === 'val'));
     expect(testRow(scrambled.rows).setting).toEqual(testRow(first.rows).setting);
     expect(testRow(scrambled.rows).metrics.auroc.value).toBeLessThan(0.75);
@@ -45,24 +44,24 @@ describe('linear protocol, study grid', () => {
 
   it('skips settings that need blocks the cache does not expose', async () => {
     const oneBlock = items.map((item) => ({ ...item, cls: item.cls.slice(-1) }));
-    const result = await linearProtocol.run({ learningRates: [0.01] }, fakeContext('multilabel', CLASSES, oneBlock));
+    const result = await linearProtocol.run({ learningRates: [0.01] }, syntheticContext('multilabel', CLASSES, oneBlock));
     expect(result.skipped).toEqual([
       { setting: { blocks: 4, avgpool: false }, reason: 'needs the CLS tokens of the last 4 blocks; fake ViT exposes 1' },
       { setting: { blocks: 4, avgpool: true }, reason: 'needs the CLS tokens of the last 4 blocks; fake ViT exposes 1' },
     ]);
     expect(result.rows.filter((row) => row.split === 'val').map((row) => row.setting.blocks)).toEqual([1, 1]);
-    await expect(linearProtocol.run({ blocks: [4] }, fakeContext('multilabel', CLASSES, oneBlock))).rejects.toThrow(/no input setting can run/);
+    await expect(linearProtocol.run({ blocks: [4] }, syntheticContext('multilabel', CLASSES, oneBlock))).rejects.toThrow(/no input setting can run/);
   });
 
   it('carves VAL from TRAIN by patient when the dataset has none, and says so', async () => {
     const noVal = items.map((item) => (item.split === 'val' ? { ...item, split: 'train' as const } : item));
-    const result = await linearProtocol.run({ blocks: [1], avgpool: [false], learningRates: [0.01] }, fakeContext('multilabel', CLASSES, noVal));
+    const result = await linearProtocol.run({ blocks: [1], avgpool: [false], learningRates: [0.01] }, syntheticContext('multilabel', CLASSES, noVal));
     expect(result.notes.join('\n')).toMatch(/VAL carved from TRAIN: 30 of 300 patients/);
     expect(testRow(result.rows).metrics.auroc.value).toBeGreaterThan(0.95);
   });
 
   it('runs every seed and reports the spread, each seed with its interval', async () => {
-    const result = await linearProtocol.run({ blocks: [1], avgpool: [false], learningRates: [0.01, 0.05], seeds: [0, 1, 2] }, fakeContext('multilabel', CLASSES, items));
+    const result = await linearProtocol.run({ blocks: [1], avgpool: [false], learningRates: [0.01, 0.05], seeds: [0, 1, 2] }, syntheticContext('multilabel', CLASSES, items));
     const auroc = testRow(result.rows).metrics.auroc;
     expect(auroc.seeds!.seeds).toEqual([0, 1, 2]);
     expect(auroc.seeds!.values).toHaveLength(3);
@@ -74,7 +73,7 @@ describe('linear protocol, study grid', () => {
   });
 
   it('declares the features it reads', () => {
-    const info = fakeContext('multilabel', CLASSES, items).backbone;
+    const info = syntheticContext('multilabel', CLASSES, items).backbone;
     expect(linearProtocol.featureNeeds({}, info, () => undefined)).toEqual({ clsBlocks: 4, patchMean: true, patchBlocks: 0 });
     expect(linearProtocol.featureNeeds({ blocks: [1], avgpool: [false] }, info, () => undefined)).toEqual({ clsBlocks: 1, patchMean: false, patchBlocks: 0 });
     expect(linearProtocol.featureNeeds({ preset: 'upstream' }, info, () => undefined)).toEqual({ clsBlocks: 4, patchMean: true, patchBlocks: 0 });
@@ -84,7 +83,7 @@ describe('linear protocol, study grid', () => {
 describe('linear protocol, other tasks', () => {
   it('multiclass: cross-entropy heads, top-1 selection, accuracy metrics', async () => {
     const items = syntheticItems({ task: 'multiclass', classes: 5, counts: { train: 400 } });
-    const result = await linearProtocol.run({ blocks: [1], avgpool: [false], learningRates: [0.01, 0.05] }, fakeContext('multiclass', ['a', 'b', 'c', 'd', 'e'], items));
+    const result = await linearProtocol.run({ blocks: [1], avgpool: [false], learningRates: [0.01, 0.05] }, syntheticContext('multiclass', ['a', 'b', 'c', 'd', 'e'], items));
     expect(result.primaryMetric).toBe('top1');
     const test = testRow(result.rows);
     expect(Object.keys(test.metrics)).toEqual(['top1', 'top5', 'balancedAccuracy']);
@@ -93,7 +92,7 @@ describe('linear protocol, other tasks', () => {
 
   it('binary: one output, AUROC', async () => {
     const items = syntheticItems({ task: 'binary', classes: 1 });
-    const result = await linearProtocol.run({ blocks: [1], avgpool: [false] }, fakeContext('binary', ['negative', 'positive'], items));
+    const result = await linearProtocol.run({ blocks: [1], avgpool: [false] }, syntheticContext('binary', ['negative', 'positive'], items));
     expect(testRow(result.rows).metrics.auroc.value).toBeGreaterThan(0.97);
   });
 
@@ -111,7 +110,7 @@ describe('linear protocol, other tasks', () => {
         cls: item.cls.map((block) => block.map((v) => v + 0.3 * random.normal())),
       })),
     );
-    const result = await linearProtocol.run({ blocks: [1], avgpool: [false] }, fakeContext('binary', ['negative', 'positive'], slices));
+    const result = await linearProtocol.run({ blocks: [1], avgpool: [false] }, syntheticContext('binary', ['negative', 'positive'], slices));
     expect(result.notes.join('\n')).toMatch(/averaged into one sample \(220 scans\)/);
     const auroc = testRow(result.rows).metrics.auroc;
     expect(auroc.ci!.unit).toBe('volume');
@@ -123,7 +122,7 @@ describe('linear protocol, logistic regression', () => {
   it('separates a linearly separable problem and sweeps C on VAL', async () => {
     const items = syntheticItems({ task: 'multilabel', classes: 3, counts: { train: 150, val: 50, test: 80 } });
     const C = [1e-4, 1e-2, 1, 100];
-    const result = await linearProtocol.run({ method: 'logreg', logregC: C, logregMaxIterations: 200 }, fakeContext('multilabel', CLASSES, items));
+    const result = await linearProtocol.run({ method: 'logreg', logregC: C, logregMaxIterations: 200 }, syntheticContext('multilabel', CLASSES, items));
     const val = result.rows.filter((row) => row.split === 'val');
     expect(val.map((row) => row.setting)).toEqual(C.map((c) => ({ C: c, seed: 0 })));
     const test = testRow(result.rows);

@@ -1,5 +1,11 @@
-import { Random, type Split, type TaskType } from '@radprobe/core';
-import type { FakeItem } from './fake-context.js';
+import { Random, type DatasetItem, type ProtocolContext, type Split, type TaskType } from '@radprobe/core';
+import { memoryProtocolContext, type MemoryContextOptions } from '@radprobe/testkit';
+
+/** One item with its cached features: CLS per exposed block (oldest first, last = final block) and mean patch token. */
+export interface SyntheticItem extends DatasetItem {
+  cls: number[][];
+  patchMean: number[];
+}
 
 export interface SyntheticOptions {
   task: TaskType;
@@ -15,7 +21,7 @@ export interface SyntheticOptions {
  * (multi-label: `z_c > 0`; multiclass: argmax; binary: `z_0 > 0`); earlier blocks and the mean patch token are
  * unrelated noise. Patients are one per item.
  */
-export function syntheticItems(options: SyntheticOptions): FakeItem[] {
+export function syntheticItems(options: SyntheticOptions): SyntheticItem[] {
   const { task, classes } = options;
   const dim = options.dim ?? 8;
   const blocks = options.blocks ?? 4;
@@ -23,7 +29,7 @@ export function syntheticItems(options: SyntheticOptions): FakeItem[] {
   const random = new Random(options.seed ?? 11);
   const rule = Array.from({ length: dim * classes }, () => random.normal());
   const vector = () => Array.from({ length: dim }, () => random.normal());
-  const items: FakeItem[] = [];
+  const items: SyntheticItem[] = [];
   for (const split of ['train', 'val', 'test'] as const) {
     for (let i = 0; i < counts[split]; i++) {
       const x = vector();
@@ -39,4 +45,18 @@ export function syntheticItems(options: SyntheticOptions): FakeItem[] {
     }
   }
   return items;
+}
+
+/** A context over synthetic items as a fake ViT caches them: every block's CLS token, the last block's mean patch token. */
+export function syntheticContext(task: TaskType, classes: string[], items: SyntheticItem[], extra: Partial<MemoryContextOptions> = {}): ProtocolContext {
+  return memoryProtocolContext({
+    task,
+    classes,
+    items,
+    cls: items.map((item) => item.cls),
+    patchMean: items.map((item) => [item.patchMean]),
+    backbone: { description: 'fake ViT' },
+    bootstrap: { samples: 100, confidence: 0.95 },
+    ...extra,
+  });
 }

@@ -7,6 +7,7 @@ import { html, rawHtml, scriptJson } from './html.js';
 import { pageStyle } from './page-style.js';
 import { cellSections } from './sections/cell-sections.js';
 import { datasetsSection } from './sections/datasets.js';
+import { fewshotCurvesSection } from './sections/fewshot-curves.js';
 import { provenanceSection, provenanceSummary } from './sections/provenance.js';
 import { resultsTableSection } from './sections/results-table.js';
 
@@ -14,9 +15,9 @@ const dataElementId = 'radprobe-report-data';
 
 /**
  * `report.html` of a run: one self-contained page (Chart.js, data and styles inline) with the provenance, the
- * results table, per-cell charts (per-class bars, the VAL grid as a heat map, the spread over seeds) and the
- * datasets. Every string from the results is escaped; the chart data travels as JSON in a non-executed script
- * element. The Content-Security-Policy lets only the page's own two scripts run (by hash) and forbids every
+ * results table, per-cell charts (per-class bars, the VAL grid as a heat map, the spread over seeds), the
+ * few-shot curves and the datasets. Every string from the results is escaped; the chart data travels as JSON in
+ * a non-executed script element. The Content-Security-Policy lets only the page's own two scripts run (by hash) and forbids every
  * fetch, so that the page stays offline and an injected handler could not run even if escaping failed.
  */
 export function renderReport(results: RunResults): string {
@@ -27,6 +28,7 @@ ${provenanceSummary(results)}
 </header>
 ${resultsTableSection(results)}
 ${cellSections(results, charts)}
+${fewshotCurvesSection(results, charts)}
 ${datasetsSection(results)}
 ${provenanceSection(results.provenance)}`;
 

@@ -78,17 +78,18 @@ function canvasPixels(canvasId: string, colour: readonly [number, number, number
 describe('report.html in headless Chromium', () => {
   it('draws every chart without an error', async () => {
     const dataset = await page.evaluate(() => ({ ...document.body.dataset }));
-    expect(dataset).toEqual({ chartsExpected: '3', chartsDrawn: '3' });
+    expect(dataset).toEqual({ chartsExpected: '6', chartsDrawn: '6' });
     expect(problems).toEqual([]);
   });
 
   it('paints each canvas, in the colours the charts use', async () => {
     // The first per-class series in #21918c; the heat map's best head in viridis yellow #fde725; the seed points
-    // in rgb(68, 1, 84).
+    // in rgb(68, 1, 84); the few-shot curve's second backbone (line, points and error bars) in #440154.
     const expectations: Array<[string, [number, number, number]]> = [
       ['chart-1', [0x21, 0x91, 0x8c]],
       ['chart-2', [0xfd, 0xe7, 0x25]],
       ['chart-3', [68, 1, 84]],
+      ['chart-6', [0x44, 0x01, 0x54]],
     ];
     for (const [canvasId, colour] of expectations) {
       const pixels = await canvasPixels(canvasId, colour);

@@ -90,7 +90,47 @@ const failedCell: CellResult = {
   durationMs: 5,
 };
 
-/** A run with the linear probe over three seeds, a kNN cell and a failed cell; hostile strings in labels and notes. */
+/** A TEST row of a few-shot cell: the primary metric over tries (sample std given by hand). */
+function fewshotRow(shots: number | 'all', values: number[], mean: number, std: number): ResultRow {
+  const tries = values.map((_, t) => t);
+  return { setting: { shots, unit: 'patient' }, split: 'test', metrics: { auroc: { value: mean, seeds: { seeds: tries, values, mean, std, intervals: values.map(() => null) } } } };
+}
+
+/**
+ * Few-shot cells of two backbones on nih-mini. vits14: 1 shot 0.60, 0.62, 0.64 (mean 0.62, std 0.02); 4 shots
+ * 0.68, 0.71, 0.74 (mean 0.71, std 0.03); all 0.80 once. vitb14 (rows out of order, no 4-shot row): all 0.85;
+ * 1 shot 0.65, 0.66, 0.67 (mean 0.66, std 0.01).
+ */
+export const fewshotCells: CellResult[] = [
+  {
+    backbone: 'dinov2-vits14',
+    dataset: 'nih-mini',
+    protocol: 'fewshot',
+    protocolKind: 'fewshot',
+    status: 'completed',
+    durationMs: 2_000,
+    result: {
+      primaryMetric: 'auroc',
+      rows: [fewshotRow(1, [0.6, 0.62, 0.64], 0.62, 0.02), fewshotRow(4, [0.68, 0.71, 0.74], 0.71, 0.03), fewshotRow('all', [0.8], 0.8, 0)],
+      notes: [],
+      skipped: [],
+    },
+  },
+  {
+    backbone: 'dinov2-vitb14',
+    dataset: 'nih-mini',
+    protocol: 'fewshot',
+    protocolKind: 'fewshot',
+    status: 'completed',
+    durationMs: 3_000,
+    result: { primaryMetric: 'auroc', rows: [fewshotRow('all', [0.85], 0.85, 0), fewshotRow(1, [0.65, 0.66, 0.67], 0.66, 0.01)], notes: [], skipped: [] },
+  },
+];
+
+/**
+ * A run with the linear probe over three seeds, a kNN cell, a failed cell and few-shot cells of two backbones;
+ * hostile strings in labels and notes.
+ */
 export function fixtureResults(): RunResults {
   return {
     schemaVersion: 1,
@@ -125,6 +165,6 @@ export function fixtureResults(): RunResults {
       },
       { name: 'cxr-folder', kind: 'image-folder', task: 'multiclass', classes: ['normal', 'effusion'], counts: { train: 160, val: 40, test: 80 }, patients: null, skipped: [], notes: [] },
     ],
-    cells: [linearCell, knnCell, failedCell],
+    cells: [linearCell, knnCell, failedCell, ...fewshotCells],
   };
 }

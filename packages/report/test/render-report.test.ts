@@ -31,7 +31,8 @@ describe('renderReport', () => {
     expect(page).toContain('<dd>train 113, val 20, test 28</dd>');
     expect(page).toContain('<td colspan="5">failed: out of memory</td>');
     expect(page).toContain('<td>k=20</td><td>test</td><td>top1</td><td class="value">0.563 [0.463, 0.675]</td><td>balancedAccuracy 0.700</td>');
-    expect(page.match(/<canvas /g)).toHaveLength(3);
+    expect(page.match(/<canvas /g)).toHaveLength(6);
+    expect(page).toContain('<section id="fewshot">');
   });
 
   it('lists only TEST rows in the results table and shows mean ± std over seeds', () => {
@@ -64,6 +65,9 @@ describe('renderReport', () => {
       ['per-class', 'chart-1'],
       ['val-grid', 'chart-2'],
       ['seed-spread', 'chart-3'],
+      ['seed-spread', 'chart-4'],
+      ['seed-spread', 'chart-5'],
+      ['fewshot-curve', 'chart-6'],
     ]);
     expect(specs[0].kind === 'per-class' && specs[0].classes).toEqual(['Atelectasis', hostileLabel, 'Effusion']);
   });

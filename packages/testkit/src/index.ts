@@ -16,3 +16,4 @@ export { NIH_FINDINGS } from './chest-image.js';
 export type { NihFinding } from './chest-image.js';
 export { FakeHub, type FakeHubOptions } from './fake-hub.js';
 export { encodeGrayPng } from './gray-png.js';
+export { memoryProtocolContext, type MemoryContextOptions, type PerItemPerBlock } from './memory-context.js';

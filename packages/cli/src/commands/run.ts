@@ -8,6 +8,7 @@ export interface RunCommandOptions {
   config: string;
   reporter: 'pretty' | 'jsonl';
   onBadItem?: 'fail' | 'skip';
+  device?: 'auto' | 'cpu' | 'cuda';
   only?: { backbone?: string; dataset?: string; protocol?: string };
 }
 
@@ -32,6 +33,7 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
       reporter,
       signal: controller.signal,
       onBadItem: options.onBadItem,
+      device: options.device,
       only: options.only,
     });
     const report = await writeReport(outputDir, results);

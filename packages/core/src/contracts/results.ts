@@ -54,6 +54,28 @@ export interface ProtocolResult {
   notes: string[];
   /** Settings that could not run, and why (e.g. `n_last_blocks = 4` on a last-layer-only export). */
   skipped: Array<{ setting: Record<string, string | number | boolean>; reason: string }>;
+  /**
+   * Files for a reader to look at (e.g. predicted masks as images). The engine writes them next to results.json
+   * and records only their file names (`CellResult.artifacts`); the bytes never enter results.json.
+   */
+  artifacts?: ResultArtifact[];
+}
+
+/** A file a protocol produced, in memory. */
+export interface ResultArtifact {
+  /** File name, unique within the cell: letters, digits, `.`, `_`, `-` only. */
+  name: string;
+  /** e.g. `image/png`. */
+  mediaType: string;
+  data: Uint8Array;
+}
+
+/** Where the engine wrote a cell's artifact. */
+export interface ArtifactFile {
+  name: string;
+  mediaType: string;
+  /** Path relative to the folder of results.json, with `/` separators. */
+  file: string;
 }
 
 export type CellStatus = 'completed' | 'failed' | 'skipped';
@@ -68,7 +90,10 @@ export interface CellResult {
   status: CellStatus;
   /** Why it failed or was skipped. */
   reason?: string;
-  result?: ProtocolResult;
+  /** The protocol's result, without artifact bytes. */
+  result?: Omit<ProtocolResult, 'artifacts'>;
+  /** Files the protocol produced, as written next to results.json. */
+  artifacts?: ArtifactFile[];
   durationMs: number;
 }
 

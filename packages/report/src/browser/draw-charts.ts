@@ -150,7 +150,69 @@ export function drawCharts(ChartLibrary: typeof Chart, specs: ChartSpec[]): void
     };
   }
 
-  const configure = { 'per-class': perClassConfig, 'val-grid': valGridConfig, 'seed-spread': seedSpreadConfig } as const;
+  function fewshotCurveConfig(spec: Extract<ChartSpec, { kind: 'fewshot-curve' }>): ChartConfiguration<'line'> {
+    // Chart.js has no error bars: a plugin draws each point's mean ± std as a vertical whisker in its line's colour.
+    const errorBars: Plugin<'line'> = {
+      id: 'radprobeErrorBars',
+      afterDatasetsDraw(chart) {
+        const context = chart.ctx;
+        const y = chart.scales.y;
+        context.save();
+        context.lineWidth = 1.5;
+        spec.series.forEach((series, s) => {
+          context.strokeStyle = seriesColours[s % seriesColours.length];
+          chart.getDatasetMeta(s).data.forEach((point, i) => {
+            const value = series.points[i];
+            if (!value || value.std === 0) return;
+            const top = y.getPixelForValue(value.mean + value.std);
+            const bottom = y.getPixelForValue(value.mean - value.std);
+            context.beginPath();
+            context.moveTo(point.x, top);
+            context.lineTo(point.x, bottom);
+            context.moveTo(point.x - 5, top);
+            context.lineTo(point.x + 5, top);
+            context.moveTo(point.x - 5, bottom);
+            context.lineTo(point.x + 5, bottom);
+            context.stroke();
+          });
+        });
+        context.restore();
+      },
+    };
+    return {
+      type: 'line',
+      data: {
+        labels: spec.shots,
+        datasets: spec.series.map((series, s) => ({
+          label: series.label,
+          data: series.points.map((point) => (point ? point.mean : null)),
+          borderColor: seriesColours[s % seriesColours.length],
+          backgroundColor: seriesColours[s % seriesColours.length],
+          pointRadius: 4,
+          spanGaps: true,
+        })),
+      },
+      options: {
+        scales: {
+          x: { offset: true, title: { display: true, text: 'shots' } },
+          y: { grace: '10%', title: { display: true, text: `TEST ${spec.metric}` } },
+        },
+        plugins: {
+          tooltip: {
+            callbacks: {
+              label: (item) => {
+                const point = spec.series[item.datasetIndex].points[item.dataIndex]!;
+                return `${spec.series[item.datasetIndex].label}: ${three(point.mean)} ± ${three(point.std)} over ${point.tries} tr${point.tries === 1 ? 'y' : 'ies'}`;
+              },
+            },
+          },
+        },
+      },
+      plugins: [errorBars],
+    };
+  }
+
+  const configure = { 'per-class': perClassConfig, 'val-grid': valGridConfig, 'seed-spread': seedSpreadConfig, 'fewshot-curve': fewshotCurveConfig } as const;
   for (const spec of specs) {
     const canvas = document.getElementById(spec.canvasId) as HTMLCanvasElement;
     try {

@@ -2,7 +2,7 @@
  * What the page's script needs to draw each chart: plain JSON, computed in Node so that the logic (grouping,
  * averaging, colours) is tested there and the browser side only draws.
  */
-export type ChartSpec = (PerClassChart | ValGridChart | SeedSpreadChart) & { /** Id of the canvas element it draws on. */ canvasId: string };
+export type ChartSpec = (PerClassChart | ValGridChart | SeedSpreadChart | FewshotCurveChart) & { /** Id of the canvas element it draws on. */ canvasId: string };
 
 /** Per-class values of one metric in one cell: one bar series per result row that has them. */
 export interface PerClassChart {
@@ -49,4 +49,23 @@ export interface SeedSpreadEntry {
 export interface SeedSpreadChart {
   kind: 'seed-spread';
   entries: SeedSpreadEntry[];
+}
+
+/** A few-shot point: the metric's mean over tries and its std (0 for one try). */
+export interface FewshotPoint {
+  mean: number;
+  std: number;
+  tries: number;
+}
+
+/** A few-shot curve of one dataset × few-shot entry: metric against shots, one series per backbone. */
+export interface FewshotCurveChart {
+  kind: 'fewshot-curve';
+  dataset: string;
+  protocol: string;
+  metric: string;
+  /** x axis: shots values, counts ascending, "all" last. */
+  shots: string[];
+  /** `points[i]` belongs to `shots[i]`; null where that backbone has no such row. */
+  series: Array<{ label: string; points: Array<FewshotPoint | null> }>;
 }

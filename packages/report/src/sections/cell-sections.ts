@@ -68,7 +68,7 @@ function seedSpreadFigure(result: ProtocolResult, charts: ChartCollector): SafeH
   return figure(charts.add(spread), 320, `Spread over seeds: each seed's value (dots), the mean (dash) and mean ± std (band).`);
 }
 
-function figure(canvasId: string, heightPixels: number, caption: string, maxWidthPixels?: number): SafeHtml {
+export function figure(canvasId: string, heightPixels: number, caption: string, maxWidthPixels?: number): SafeHtml {
   const width = maxWidthPixels ? `;max-width:${maxWidthPixels}px` : '';
   return html`<figure>
 <div class="chart" style="height:${heightPixels}px${width}"><canvas id="${canvasId}" role="img" aria-label="${caption}"></canvas></div>

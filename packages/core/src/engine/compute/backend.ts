@@ -10,6 +10,13 @@ export interface ComputeBackend {
   name: 'tensorflow-gpu' | 'tensorflow' | 'wasm';
   /** tfjs with this backend set. */
   tf: TensorFlow;
+  /**
+   * How the backend runs: `SIMD, 1 thread` or `no SIMD, 1 thread` for wasm (tfjs-backend-wasm 4.22 never starts its
+   * threaded binary under Node: it reports no multithread support there, and forcing the flag fails because its
+   * Emscripten pthread pool starts workers from blob: URLs, which Node's worker_threads refuses), `CUDA` or `CPU`
+   * for the native bindings.
+   */
+  flavour: string;
 }
 
 /**
@@ -18,9 +25,9 @@ export interface ComputeBackend {
  * backend is never used: tfjs-wasm's matMul (XNNPACK, SIMD) runs ~30 GFLOP/s single-threaded in Node against
  * ~4 GFLOP/s for a register-blocked plain-JS product (bench/knn.mjs measures both).
  */
-const candidates: Array<{ name: ComputeBackend['name']; load: () => Promise<TensorFlow>; tfBackend: string }> = [
-  { name: 'tensorflow-gpu', load: () => importOptional('@tensorflow/tfjs-node-gpu'), tfBackend: 'tensorflow' },
-  { name: 'tensorflow', load: () => importOptional('@tensorflow/tfjs-node'), tfBackend: 'tensorflow' },
+const candidates: Array<{ name: ComputeBackend['name']; load: () => Promise<TensorFlow>; tfBackend: string; flavour: (tf: TensorFlow) => Promise<string> }> = [
+  { name: 'tensorflow-gpu', load: () => importOptional('@tensorflow/tfjs-node-gpu'), tfBackend: 'tensorflow', flavour: async () => 'CUDA' },
+  { name: 'tensorflow', load: () => importOptional('@tensorflow/tfjs-node'), tfBackend: 'tensorflow', flavour: async () => 'CPU' },
   {
     name: 'wasm',
     load: async () => {
@@ -29,8 +36,17 @@ const candidates: Array<{ name: ComputeBackend['name']; load: () => Promise<Tens
       return tf;
     },
     tfBackend: 'wasm',
+    flavour: wasmFlavour,
   },
 ];
+
+/** SIMD as tfjs-wasm detected it (it picks its binary by that flag) and the thread count the loaded binary runs. */
+async function wasmFlavour(tf: TensorFlow): Promise<string> {
+  const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;
+  const { getThreadsCount } = await import('@tensorflow/tfjs-backend-wasm');
+  const threads = getThreadsCount();
+  return `${simd ? 'SIMD' : 'no SIMD'}, ${threads} thread${threads === 1 ? '' : 's'}`;
+}
 
 async function importOptional(specifier: string): Promise<TensorFlow> {
   return (await import(specifier)) as TensorFlow;
@@ -45,7 +61,7 @@ async function select(): Promise<ComputeBackend> {
       const tf = await candidate.load();
       if (!(await tf.setBackend(candidate.tfBackend))) throw new Error(`tfjs could not initialise its '${candidate.tfBackend}' backend`);
       await tf.ready();
-      return { name: candidate.name, tf };
+      return { name: candidate.name, tf, flavour: await candidate.flavour(tf) };
     } catch (error) {
       failures.push(`${candidate.name}: ${errorMessage(error)}`);
     }

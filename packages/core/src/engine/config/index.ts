@@ -6,3 +6,4 @@ export { configHash } from './config-hash.js';
 export { ConfigError, formatIssue, type ConfigIssue } from './config-error.js';
 export { editDistance, closestMatch } from './did-you-mean.js';
 export { resolveModelStore } from './model-store.js';
+export { validateOptions } from './validate-options.js';

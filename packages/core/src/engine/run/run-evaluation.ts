@@ -16,6 +16,7 @@ import { configHash, loadConfig } from '../config/index.js';
 import { resolvePreprocessing } from '../image/index.js';
 import { collectProvenance, writeRunResults } from '../results/index.js';
 import { RadprobeError, errorMessage } from '../util/errors.js';
+import { writeArtifacts } from './artifacts.js';
 import { extractFeatures } from './extract.js';
 import { protocolContext, type CellResources } from './protocol-context.js';
 import { loadRegistryForConfig, type BuiltinPlugin } from './registry.js';
@@ -30,6 +31,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Overrides the config's `onBadItem`. */
   onBadItem?: 'fail' | 'skip';
+  /** Overrides the config's `device` (the editor's `radprobe.device` setting). */
+  device?: RunConfig['device'];
   /** Runs only the cells whose names match. */
   only?: { backbone?: string; dataset?: string; protocol?: string };
 }
@@ -59,6 +62,7 @@ export async function runEvaluation(options: RunOptions): Promise<RunOutcome> {
   for (const warning of registry.warnings) reporter({ type: 'log', level: 'warn', message: warning });
   const { config, baseDir } = await loadConfig(options.configPath, registry);
   if (options.onBadItem) config.onBadItem = options.onBadItem;
+  if (options.device) config.device = options.device;
   const hash = configHash(config);
   const runId = `${startedAt.toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-')}-${hash.slice(0, 8)}`;
   const outputDir = resolve(baseDir, config.output, runId);
@@ -150,7 +154,7 @@ export async function runEvaluation(options: RunOptions): Promise<RunOutcome> {
           protocols: lookup,
         };
         for (const { entry, protocol, options: protocolOptions } of runnable) {
-          cells.push(await runCell({ cellBase, entry, protocol, protocolOptions, resources, signal, reporter }));
+          cells.push(await runCell({ cellBase, entry, protocol, protocolOptions, resources, signal, reporter, outputDir }));
         }
       }
     } finally {
@@ -182,6 +186,7 @@ async function runCell(args: {
   resources: Omit<CellResources, 'log' | 'progress'>;
   signal: AbortSignal;
   reporter: RunReporter;
+  outputDir: string;
 }): Promise<CellResult> {
   const { cellBase, entry, protocol, reporter } = args;
   const name = entry.name!;
@@ -193,12 +198,13 @@ async function runCell(args: {
       log: (message) => reporter({ type: 'log', level: 'info', message: `[${name}] ${message}` }),
       progress: (update) => reporter({ type: 'progress', task: `protocol:${cellBase.backbone}:${cellBase.dataset}:${name}`, ...update }),
     });
-    const result = await protocol.run(args.protocolOptions, context);
+    const { artifacts, ...result } = await protocol.run(args.protocolOptions, context);
+    const files = artifacts?.length ? await writeArtifacts(args.outputDir, { ...cellBase, protocol: name }, artifacts) : null;
     const best = result.rows.find((row) => row.metrics[result.primaryMetric]);
     const metric = best?.metrics[result.primaryMetric];
     const summary = metric ? `${result.primaryMetric} ${metric.value.toFixed(3)}${metric.ci ? ` [${metric.ci.low.toFixed(3)}, ${metric.ci.high.toFixed(3)}]` : ''}` : 'no metric';
     reporter({ type: 'cell-end', ...cellBase, protocol: name, status: 'completed', summary });
-    return { ...cellBase, protocol: name, protocolKind: entry.kind, status: 'completed', result, durationMs: Date.now() - started };
+    return { ...cellBase, protocol: name, protocolKind: entry.kind, status: 'completed', result, ...(files ? { artifacts: files } : {}), durationMs: Date.now() - started };
   } catch (error) {
     if (args.signal.aborted) throw error;
     const reason = errorMessage(error);

@@ -1,2 +1,3 @@
 export { carveValidation, rankByHash } from './carve-validation.js';
 export type { CarvedSplits } from './carve-validation.js';
+export { evenlySpaced, roundHalfEven } from './evenly-spaced.js';

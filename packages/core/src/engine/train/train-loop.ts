@@ -1,5 +1,5 @@
 import type { Scalar, Tensor1D } from '@tensorflow/tfjs-core';
-import { computeBackend, type TensorFlow } from '../compute/backend.js';
+import { computeBackend, type ComputeBackend, type TensorFlow } from '../compute/backend.js';
 import { RadprobeError } from '../util/errors.js';
 import { Random } from '../util/random.js';
 import { batchesPerEpoch, epochBatches } from './batches.js';
@@ -44,6 +44,12 @@ export async function trainingBackend(): Promise<TensorFlow> {
   const { tf } = await computeBackend();
   ensureGradients(tf);
   return tf;
+}
+
+/** Which backend `trainingBackend()` trains on and how it runs, e.g. `wasm (SIMD, 1 thread)`. */
+export async function describeTrainingBackend(): Promise<{ name: ComputeBackend['name']; flavour: string; description: string }> {
+  const { name, flavour } = await computeBackend();
+  return { name, flavour, description: `${name} (${flavour})` };
 }
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));

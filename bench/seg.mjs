@@ -1,0 +1,81 @@
+// Segmentation-decoder benchmark: one epoch of each decoder (linear, U-Net; one learning rate each) on --items
+// (default 1,000) items at a 448 input: ViT-S/14 patch tokens 32×32×384 for the last 5 blocks, random, 3 classes,
+// batch 128 in chunks of --micro (default 2: the U-Net at 448 overflows the 4 GiB wasm heap at 8), through @radprobe/protocol-seg's trainer on the compute backend (wasm
+// unless tfjs-node is installed). Tokens are served item by item from a fake cache that fills each record from a
+// fixed random pool, so, as with the real cache, only the chunk being trained is in memory; peak RSS shows it.
+// Run `npm run build` first, then `node bench/seg.mjs [--items 1000] [--micro 8] [--decoders linear,unet]`.
+import { Random, computeBackend } from '@radprobe/core';
+import { trainDecoders } from '@radprobe/protocol-seg';
+import { measure } from './measure.mjs';
+
+const arg = (name, fallback) => {
+  const at = process.argv.indexOf(name);
+  return at > 0 ? process.argv[at + 1] : fallback;
+};
+const ITEMS = Number(arg('--items', 1000));
+const MICRO = Number(arg('--micro', 2));
+const DECODERS = arg('--decoders', 'linear,unet').split(',');
+const SIDE = 448;
+const GRID = 32;
+const DIM = 384;
+const BLOCKS = 5;
+const CLASSES = 3;
+const RECORD = GRID * GRID * DIM;
+
+const random = new Random(0);
+const pool = Float32Array.from({ length: RECORD + 4096 }, () => random.normal());
+const masks = new Map();
+for (let i = 0; i < ITEMS; i++) {
+  const mask = new Uint8Array(SIDE * SIDE);
+  // Two rectangles whose place moves with the item: classes 1 and 2.
+  const shift = (i * 37) % 64;
+  for (let y = 100 + shift; y < 350; y++) for (let x = 60; x < 200; x++) mask[y * SIDE + x + shift] = 1;
+  for (let y = 100; y < 350 - shift; y++) for (let x = 250; x < 390; x++) mask[y * SIDE + x - shift] = 2;
+  masks.set(i, mask);
+}
+
+/** A ProtocolContext over `indices` of the benchmark's items: patch tokens streamed item by item, no masks source. */
+function contextOver(indices) {
+  const items = indices.map((i) => ({ id: `${i}`, split: 'train', source: `item ${i}` }));
+  return {
+    dataset: { name: 'bench', task: 'segmentation', classes: ['background', 'a', 'b'], items, notes: [] },
+    signal: new AbortController().signal,
+    features: {
+      clsBlocks: 0,
+      patchBlocks: BLOCKS,
+      patchTokens: (_splits, fromEnd = 0) => ({
+        async *[Symbol.asyncIterator]() {
+          for (let position = 0; position < indices.length; position++) {
+            const offset = (indices[position] * 131 + fromEnd * 977) % 4096;
+            yield { item: position, grid: { rows: GRID, cols: GRID }, dim: DIM, data: pool.slice(offset, offset + RECORD) };
+          }
+        },
+      }),
+    },
+    restrict: (subset) => contextOver(subset.map((i) => indices[i])),
+  };
+}
+
+const all = Array.from({ length: ITEMS }, (_, i) => i);
+const context = contextOver(all);
+const { name } = await computeBackend();
+console.log(`backend ${name}; ${ITEMS} items, tokens ${GRID}×${GRID}×${DIM} × ${BLOCKS} blocks, input ${SIDE}, batch 128 in chunks of ${MICRO}`);
+for (const kind of DECODERS) {
+  const { seconds } = await measure(`${kind} decoder, one epoch`, async () => {
+    const trained = await trainDecoders({
+      context,
+      kind,
+      shape: { embedDim: DIM, classes: CLASSES, grid: { rows: GRID, cols: GRID }, output: { height: SIDE, width: SIDE } },
+      masks: { height: SIDE, width: SIDE, masks },
+      train: all,
+      learningRates: [1e-2],
+      loss: 'dice',
+      epochs: 1,
+      batchSize: 128,
+      microBatchSize: MICRO,
+      seed: 0,
+    });
+    trained.dispose();
+  });
+  console.log(`  ${((seconds / ITEMS) * 1000).toFixed(1)} ms per item → ${((seconds / ITEMS) * 1000).toFixed(0)} s per 1,000-item epoch`);
+}

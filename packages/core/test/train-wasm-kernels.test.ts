@@ -1,0 +1,133 @@
+import type { Tensor4D } from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+import { Random, WASM_TRAINING_KERNELS, bilinearResizeMatrix, describeTrainingBackend, trainingBackend } from '../src/index.js';
+
+const tf = await trainingBackend();
+
+/** dW[i, j, c, o] = Σ_{n, y, x} xPadded[n, y·s + i, x·s + j, c] · dy[n, y, x, o], straight from the definition. */
+function referenceFilterGradient(x: Float32Array, xShape: number[], dy: Float32Array, dyShape: number[], filterShape: number[], stride: number, padTop: number, padLeft: number): Float64Array {
+  const [batch, height, width, inChannels] = xShape;
+  const [, outHeight, outWidth, outChannels] = dyShape;
+  const [filterHeight, filterWidth] = filterShape;
+  const dw = new Float64Array(filterHeight * filterWidth * inChannels * outChannels);
+  for (let n = 0; n < batch; n++)
+    for (let y = 0; y < outHeight; y++)
+      for (let xo = 0; xo < outWidth; xo++)
+        for (let i = 0; i < filterHeight; i++)
+          for (let j = 0; j < filterWidth; j++) {
+            const row = y * stride + i - padTop;
+            const column = xo * stride + j - padLeft;
+            if (row < 0 || row >= height || column < 0 || column >= width) continue;
+            for (let c = 0; c < inChannels; c++)
+              for (let o = 0; o < outChannels; o++) {
+                dw[((i * filterWidth + j) * inChannels + c) * outChannels + o] +=
+                  x[((n * height + row) * width + column) * inChannels + c] * dy[((n * outHeight + y) * outWidth + xo) * outChannels + o];
+              }
+          }
+  return dw;
+}
+
+const backpropFilter = (x: Tensor4D, dy: Tensor4D, filterShape: number[], strides: number, pad: 'same' | 'valid') =>
+  tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides, pad, dataFormat: 'NHWC', filterShape }) as Tensor4D;
+
+describe('the wasm Conv2DBackpropFilter kernel', () => {
+  it('is registered by trainingBackend on wasm', () => {
+    for (const kernel of WASM_TRAINING_KERNELS) expect(tf.getKernel(kernel, 'wasm')).toBeDefined();
+  });
+
+  it('reads the padded input window of every tap (hand-computed 3×3 same)', () => {
+    // x = [[1, 2], [3, 4]], dy = 1 at output (0, 0) only; with one pixel of zero padding the 3×3 window centred
+    // on (0, 0) covers rows −1..1 and columns −1..1, so dW = [[0, 0, 0], [0, 1, 2], [0, 3, 4]].
+    const x = tf.tensor4d([1, 2, 3, 4], [1, 2, 2, 1]);
+    const dy = tf.tensor4d([1, 0, 0, 0], [1, 2, 2, 1]);
+    expect(Array.from(backpropFilter(x, dy, [3, 3, 1, 1], 1, 'same').dataSync())).toEqual([0, 0, 0, 0, 1, 2, 0, 3, 4]);
+  });
+
+  it('sums x·dy over pixels for a 1×1 filter (hand-computed)', () => {
+    // dW[c, o] = Σ_pixels x[c]·dy[o]: x channels (1, 2), (3, 4); dy channel values 1 then 2:
+    // dW[0, 0] = 1·1 + 3·2 = 7, dW[1, 0] = 2·1 + 4·2 = 10.
+    const x = tf.tensor4d([1, 2, 3, 4], [1, 1, 2, 2]);
+    const dy = tf.tensor4d([1, 2], [1, 1, 2, 1]);
+    expect(Array.from(backpropFilter(x, dy, [1, 1, 2, 1], 1, 'valid').dataSync())).toEqual([7, 10]);
+  });
+
+  const random = new Random(5);
+  const shapes: Array<{ x: number[]; filter: number[]; stride: number; pad: 'same' | 'valid' }> = [
+    { x: [2, 6, 5, 3], filter: [3, 3, 3, 4], stride: 1, pad: 'same' },
+    { x: [1, 7, 7, 2], filter: [3, 3, 2, 3], stride: 2, pad: 'valid' },
+    { x: [2, 6, 6, 3], filter: [3, 3, 3, 2], stride: 2, pad: 'same' },
+    { x: [1, 6, 6, 3], filter: [2, 2, 3, 2], stride: 2, pad: 'valid' },
+  ];
+  for (const { x: xShape, filter, stride, pad } of shapes) {
+    it(`matches the definition for x [${xShape}], filter [${filter}], stride ${stride}, ${pad}`, () => {
+      const info = tf.backend_util.computeConv2DInfo(xShape as [number, number, number, number], filter as [number, number, number, number], stride, 1, pad);
+      const dyShape = [xShape[0], info.outHeight, info.outWidth, filter[3]];
+      const xValues = Float32Array.from({ length: xShape.reduce((a, b) => a * b) }, () => random.normal());
+      const dyValues = Float32Array.from({ length: dyShape.reduce((a, b) => a * b) }, () => random.normal());
+      const got = backpropFilter(tf.tensor4d(xValues, xShape as never), tf.tensor4d(dyValues, dyShape as never), filter, stride, pad);
+      expect(got.shape).toEqual(filter);
+      const expected = referenceFilterGradient(xValues, xShape, dyValues, dyShape, filter, stride, info.padInfo.top, info.padInfo.left);
+      // float32 sums of ≤ 72 products of unit normals: rounding ≲ 72 · 6e-8 · |terms| ≈ 1e-5.
+      got.dataSync().forEach((value, i) => expect(Math.abs(value - expected[i])).toBeLessThan(1e-4));
+    });
+  }
+
+  it('frees every intermediate buffer it allocates in the backend', () => {
+    // Kernels composed from other kernels bypass the engine's tensor tracking: count the backend's own buffers.
+    const buffers = () => tf.engine().backend.numDataIds();
+    const before = buffers();
+    tf.tidy(() => {
+      backpropFilter(tf.ones([1, 4, 4, 2]) as Tensor4D, tf.ones([1, 4, 4, 3]) as Tensor4D, [3, 3, 2, 3], 1, 'same');
+    });
+    expect(buffers()).toBe(before);
+  });
+
+  it('rejects NCHW input with a message naming the data format', () => {
+    expect(() =>
+      tf.engine().runKernel('Conv2DBackpropFilter', { x: tf.ones([1, 2, 4, 4]), dy: tf.ones([1, 2, 4, 4]) }, { strides: 1, pad: 'same', dataFormat: 'NCHW', filterShape: [1, 1, 2, 2] }),
+    ).toThrow(/dataFormat NHWC only, got NCHW/);
+  });
+});
+
+describe('bilinearResizeMatrix', () => {
+  const rows = (matrix: Float32Array, inSize: number) => Array.from({ length: matrix.length / inSize }, (_, o) => Array.from(matrix.subarray(o * inSize, (o + 1) * inSize)));
+
+  it('gives the hand-computed weights of 2 → 4 in each sampling convention', () => {
+    // Half-pixel centres: source s = (o + ½)·½ − ½ = −0.25, 0.25, 0.75, 1.25, clamped at the edges.
+    expect(rows(bilinearResizeMatrix(2, 4, false, true), 2)).toEqual([[1, 0], [0.75, 0.25], [0.25, 0.75], [0, 1]]);
+    // Aligned corners: s = o·(1/3) = 0, 1/3, 2/3, 1.
+    rows(bilinearResizeMatrix(2, 4, true, false), 2).forEach((row, o) =>
+      row.forEach((value, i) => expect(value).toBeCloseTo([[1, 0], [2 / 3, 1 / 3], [1 / 3, 2 / 3], [0, 1]][o][i], 6)),
+    );
+    // Neither: s = o·½ = 0, 0.5, 1, 1.5 (the last clamped to row 1).
+    expect(rows(bilinearResizeMatrix(2, 4, false, false), 2)).toEqual([[1, 0], [0.5, 0.5], [0, 1], [0, 1]]);
+  });
+
+  for (const [alignCorners, halfPixelCenters] of [[false, true], [true, false], [false, false]]) {
+    it(`reproduces tf.image.resizeBilinear (alignCorners ${alignCorners}, halfPixelCenters ${halfPixelCenters})`, () => {
+      const random = new Random(9);
+      const [height, width, outHeight, outWidth] = [3, 5, 7, 4];
+      const image = Float32Array.from({ length: height * width }, () => random.normal());
+      const resized = tf.image.resizeBilinear(tf.tensor4d(image, [1, height, width, 1]), [outHeight, outWidth], alignCorners, halfPixelCenters).dataSync();
+      const rowMatrix = bilinearResizeMatrix(height, outHeight, alignCorners, halfPixelCenters);
+      const columnMatrix = bilinearResizeMatrix(width, outWidth, alignCorners, halfPixelCenters);
+      for (let o = 0; o < outHeight; o++)
+        for (let p = 0; p < outWidth; p++) {
+          let value = 0;
+          for (let h = 0; h < height; h++) for (let w = 0; w < width; w++) value += rowMatrix[o * height + h] * columnMatrix[p * width + w] * image[h * width + w];
+          expect(Math.abs(value - resized[o * outWidth + p])).toBeLessThan(1e-5);
+        }
+    });
+  }
+});
+
+describe('describeTrainingBackend', () => {
+  it('names the backend and how it runs', async () => {
+    const { name, flavour, description } = await describeTrainingBackend();
+    expect(['tensorflow-gpu', 'tensorflow', 'wasm']).toContain(name);
+    expect(description).toBe(`${name} (${flavour})`);
+    // Without the optional native bindings (this repository's CI), training runs on single-threaded SIMD wasm.
+    if (name === 'wasm') expect(flavour).toBe('SIMD, 1 thread');
+    expect(tf.getBackend()).not.toBe('cpu');
+  });
+});

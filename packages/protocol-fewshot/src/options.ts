@@ -1,0 +1,85 @@
+import { RadprobeError, type JsonSchema } from '@radprobe/core';
+
+/** Protocol kinds few-shot can wrap. */
+export const WRAPPABLE_KINDS = ['linear', 'knn', 'seg'] as const;
+export type WrappableKind = (typeof WRAPPABLE_KINDS)[number];
+
+/** A shots value: images in total, or patients per class, or the whole TRAIN split. */
+export type Shots = number | 'all';
+
+/** How shots are counted: patients per class (NIH-style data), or images in total; `auto` picks. */
+export type ShotUnit = 'auto' | 'patient' | 'image';
+
+/** The `fewshot` protocol entry's options, as written in a config. */
+export interface FewshotOptions {
+  /** The wrapped protocol's entry: its kind and its options. */
+  protocol: { kind: string } & Record<string, unknown>;
+  shots?: Shots[];
+  nTries?: number;
+  unit?: ShotUnit;
+}
+
+export interface ResolvedFewshotOptions {
+  protocol: { kind: string } & Record<string, unknown>;
+  shots: Shots[];
+  nTries: number;
+  unit: ShotUnit;
+}
+
+export const DEFAULT_SHOTS: Shots[] = [1, 2, 4, 8, 16, 'all'];
+
+export const fewshotOptionsSchema: JsonSchema = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  title: 'Few-shot options',
+  type: 'object',
+  additionalProperties: false,
+  required: ['protocol'],
+  properties: {
+    kind: { const: 'fewshot' },
+    name: { type: 'string', description: 'Name of this protocol entry in results (defaults to the kind).' },
+    protocol: {
+      type: 'object',
+      required: ['kind'],
+      description: "The wrapped protocol's entry: its kind and any of its options (checked against that protocol's own schema when the run starts).",
+      properties: { kind: { enum: [...WRAPPABLE_KINDS], description: 'linear, knn or seg.' } },
+    },
+    shots: {
+      type: 'array',
+      minItems: 1,
+      uniqueItems: true,
+      items: { anyOf: [{ type: 'integer', minimum: 1 }, { const: 'all' }] },
+      default: DEFAULT_SHOTS,
+      description: 'Training set sizes, one result row each: patients per class (unit patient) or images in total (unit image); "all" = the whole TRAIN split.',
+    },
+    nTries: {
+      type: 'integer',
+      minimum: 1,
+      default: 1,
+      description: "Draws per shots value: try 0 is the study's deterministic subset, try t ≥ 1 a random draw with seed = config seed + t. Reported as mean ± std over tries.",
+    },
+    unit: {
+      enum: ['auto', 'patient', 'image'],
+      default: 'auto',
+      description: 'patient: shots patients per class, by label intersection (NIH-style data); image: shots images evenly spaced over the sorted TRAIN split; auto: patient for multi-label data with patients, else image.',
+    },
+  },
+};
+
+/** Options with defaults filled in, checked; a bad value names its JSON pointer within the entry. */
+export function resolveFewshotOptions(options: FewshotOptions): ResolvedFewshotOptions {
+  const { protocol } = options;
+  if (!protocol || typeof protocol !== 'object' || Array.isArray(protocol)) {
+    throw new RadprobeError(`few-shot option protocol must be a protocol entry such as { "kind": "linear" } (one of ${WRAPPABLE_KINDS.join(', ')})`, { pointer: '/protocol' });
+  }
+  const shots = options.shots ?? DEFAULT_SHOTS;
+  if (!Array.isArray(shots) || shots.length === 0) throw new RadprobeError('few-shot option shots must be a non-empty list', { pointer: '/shots' });
+  shots.forEach((value, i) => {
+    if (value !== 'all' && !(Number.isInteger(value) && value >= 1)) throw new RadprobeError(`few-shot option shots[${i}] = ${String(value)} must be a positive integer or "all"`, { pointer: `/shots/${i}` });
+    if (shots.indexOf(value) !== i) throw new RadprobeError(`few-shot option shots lists ${String(value)} twice`, { pointer: `/shots/${i}` });
+  });
+  const nTries = options.nTries ?? 1;
+  if (!Number.isInteger(nTries) || nTries < 1) throw new RadprobeError(`few-shot option nTries = ${String(nTries)} must be a positive integer`, { pointer: '/nTries' });
+  const unit = options.unit ?? 'auto';
+  if (unit !== 'auto' && unit !== 'patient' && unit !== 'image') throw new RadprobeError(`few-shot option unit = ${String(unit)} must be "auto", "patient" or "image"`, { pointer: '/unit' });
+  return { protocol, shots, nTries, unit };
+}

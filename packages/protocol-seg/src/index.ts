@@ -1,0 +1,17 @@
+import type { RadprobePlugin } from '@radprobe/core';
+import { segProtocol } from './protocol.js';
+
+export { segProtocol } from './protocol.js';
+export { segOptionsSchema, resolveSegOptions, SEG_LEARNING_RATES, DECODER_BLOCKS } from './options.js';
+export type { SegOptions, ResolvedSegOptions, DecoderKind, SegLoss } from './options.js';
+export { linearDecoder, unetDecoder, createDecoder, unetChannels } from './decoders.js';
+export type { Decoder, DecoderShape } from './decoders.js';
+export { segmentationLoss, DICE_SMOOTH } from './dice-loss.js';
+export { trainDecoders } from './decoder-grid.js';
+export type { GridArgs, TrainedDecoders } from './decoder-grid.js';
+export { readTokens, readMasks, stackMasks } from './segmentation-data.js';
+export type { TokenChunk, MaskTable } from './segmentation-data.js';
+export { labelMapsPng, encodeRgbPng, classColour, crc32 } from './label-png.js';
+
+const plugin: RadprobePlugin = { protocols: [segProtocol] };
+export default plugin;

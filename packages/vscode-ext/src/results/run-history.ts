@@ -1,0 +1,51 @@
+import { readFile, readdir } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { parse } from 'jsonc-parser';
+import type { RunResults } from '@radprobe/core';
+
+/** A finished run of a config: its results and its folder (which holds report.html). */
+export interface FinishedRun {
+  dir: string;
+  results: RunResults;
+}
+
+/** The folder a config's runs are written to: its `output` (default `results`), relative to the config. */
+export function outputDirOf(configPath: string, configText: string): string {
+  const config = parse(configText, [], { allowTrailingComma: true }) as { output?: unknown } | undefined;
+  const output = typeof config?.output === 'string' && config.output !== '' ? config.output : 'results';
+  return resolve(dirname(configPath), output);
+}
+
+/**
+ * The newest finished runs in an output folder, newest first, at most `limit`. Run ids start with their UTC start
+ * time (`20250102-030405-<hash>`), so the name orders them. A folder without a readable results.json (a run
+ * that is still going, or was stopped) is passed over.
+ */
+export async function readRunHistory(outputDir: string, limit = 20): Promise<FinishedRun[]> {
+  let names: string[];
+  try {
+    names = (await readdir(outputDir, { withFileTypes: true })).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
+  } catch {
+    return [];
+  }
+  const runs: FinishedRun[] = [];
+  for (const name of names.sort().reverse()) {
+    if (runs.length >= limit) break;
+    const dir = join(outputDir, name);
+    try {
+      const results = JSON.parse(await readFile(join(dir, 'results.json'), 'utf8')) as RunResults;
+      if (results.schemaVersion === 1 && Array.isArray(results.cells)) runs.push({ dir, results });
+    } catch {
+      continue;
+    }
+  }
+  return runs;
+}
+
+/**
+ * The newest run that evaluated a protocol entry. Runs of one cell ("Run this protocol") sit between full runs,
+ * so each protocol looks back to its own latest result rather than the latest run as a whole.
+ */
+export function newestRunWith(history: readonly FinishedRun[], protocolName: string): FinishedRun | undefined {
+  return history.find((run) => run.results.cells.some((cell) => cell.protocol === protocolName));
+}

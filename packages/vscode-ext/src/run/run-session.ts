@@ -1,0 +1,116 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { RunEvent } from '@radprobe/core';
+import * as vscode from 'vscode';
+import { log } from '../log.js';
+import { parseRunnerLine } from '../protocol/run-events.js';
+import { readSettings } from '../settings.js';
+import { startRunner, type RunnerProcess } from '../spawn/child-process.js';
+import { resolveRunner } from '../spawn/resolve-cli.js';
+import type { TestRunTracker } from '../testing/radprobe-tests.js';
+import { runArguments, type CellFilter } from './run-arguments.js';
+import { emptyProgress, nextProgress, progressText } from './run-progress.js';
+
+/** What the extension does when a run ends with results. */
+export type RunFinished = (runDir: string, runId: string) => Promise<void>;
+
+/**
+ * Runs `radprobe run --reporter jsonl` for a config, one run at a time: a cancellable progress notification and a
+ * status bar item with the counts, the command line and every line of the runner in the Output channel, the
+ * cells in the Testing view. Cancel sends SIGINT (the CLI stops after the current batch with the cache
+ * consistent, so the next run resumes), then SIGKILL if it does not stop.
+ */
+export class RunSession implements vscode.Disposable {
+  private readonly statusItem = vscode.window.createStatusBarItem('radprobe.run', vscode.StatusBarAlignment.Left, 10);
+  private current: RunnerProcess | undefined;
+
+  constructor(private readonly onFinished: RunFinished) {
+    this.statusItem.name = 'radprobe run';
+    this.statusItem.command = 'radprobe.cancel';
+  }
+
+  get running(): boolean {
+    return this.current !== undefined;
+  }
+
+  cancel(): void {
+    if (!this.current) return;
+    log.info('cancelling: SIGINT to the runner (it stops after the current batch)');
+    this.current.stop();
+  }
+
+  async run(config: vscode.Uri, only: CellFilter, tests: TestRunTracker, token?: vscode.CancellationToken): Promise<void> {
+    try {
+      if (!vscode.workspace.isTrusted) throw new Error('radprobe runs nothing in an untrusted workspace: trust it to run evaluations');
+      if (this.current) throw new Error('a radprobe run is already going: cancel it first');
+      const cwd = dirname(config.fsPath);
+      const settings = readSettings(config);
+      const runner = resolveRunner(cwd, settings);
+      await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `radprobe: ${vscode.workspace.asRelativePath(config)}`, cancellable: true },
+        (progress, notificationToken) => this.follow(runner, runArguments(config.fsPath, only, settings.device), cwd, tests, progress, [notificationToken, token]),
+      );
+    } catch (error) {
+      log.error((error as Error).message);
+      void vscode.window.showErrorMessage(`radprobe: ${(error as Error).message}`);
+    } finally {
+      tests.end();
+    }
+  }
+
+  private async follow(
+    runner: ReturnType<typeof resolveRunner>,
+    args: string[],
+    cwd: string,
+    tests: TestRunTracker,
+    progress: vscode.Progress<{ message?: string }>,
+    tokens: Array<vscode.CancellationToken | undefined>,
+  ): Promise<void> {
+    let state = emptyProgress;
+    let end: Extract<RunEvent, { type: 'run-end' }> | undefined;
+    const onEvent = (event: RunEvent) => {
+      tests.onEvent(event);
+      state = nextProgress(state, event);
+      this.statusItem.text = `$(sync~spin) radprobe: ${progressText(state)}`;
+      if (event.type === 'log') log[event.level](event.message);
+      if (event.type === 'stage') log.info(event.message);
+      if (event.type === 'cell-end') log.info(`${event.backbone} × ${event.dataset} × ${event.protocol}: ${event.status} · ${event.summary}`);
+      if (event.type === 'run-end') end = event;
+      if (event.type !== 'log') progress.report({ message: event.type === 'stage' ? `${progressText(state)} · ${event.message}` : progressText(state) });
+    };
+    const process = startRunner(runner, args, cwd, {
+      onStdoutLine: (line) => {
+        const parsed = parseRunnerLine(line);
+        if (parsed.kind === 'event') onEvent(parsed.event);
+        else if (parsed.text.trim()) log.info(parsed.text);
+      },
+      onStderrLine: (line) => line.trim() && log.warn(line),
+    });
+    log.info(`$ (cd ${cwd} && ${process.commandLine})`);
+    this.current = process;
+    this.statusItem.text = '$(sync~spin) radprobe: starting';
+    this.statusItem.tooltip = 'radprobe run: click to cancel';
+    this.statusItem.show();
+    const subscriptions = tokens.filter((token) => token !== undefined).map((token) => token.onCancellationRequested(() => this.cancel()));
+    try {
+      const code = await process.exit;
+      log.info(`radprobe exited with ${code ?? 'a signal'}`);
+      if (end && existsSync(join(end.outputDir, 'report.html'))) {
+        const summary = `${state.cellsDone} cell(s), ${end.failed} failed`;
+        void vscode.window.showInformationMessage(`radprobe run ${end.runId} finished: ${summary}`);
+        await this.onFinished(end.outputDir, end.runId);
+      } else if (code !== 0) {
+        throw new Error(`the run stopped (exit ${code ?? 'signal'}) before writing results: see the radprobe output`);
+      }
+    } finally {
+      subscriptions.forEach((subscription) => subscription.dispose());
+      this.current = undefined;
+      this.statusItem.hide();
+    }
+  }
+
+  dispose(): void {
+    this.cancel();
+    this.statusItem.dispose();
+  }
+}
