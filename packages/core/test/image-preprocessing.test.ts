@@ -127,17 +127,10 @@ describe('preprocessInto', () => {
     expect(() => preprocessInto(gray(1, 1, [0]), resolved, new Float32Array(12), 1)).toThrow(/cannot hold \[3, 2, 2\] at offset 1/);
   });
 
-  it('takes a few ms for a 1024×1024 8-bit gray image to 224×224', () => {
+  it('brings a 1024×1024 8-bit gray image to 224×224 with every value finite (speed: bench/extract.mjs)', () => {
     const image = gray(1024, 1024, Array.from({ length: 1024 * 1024 }, (_, index) => (index * 2654435761) % 256));
-    const resolved = resolvePreprocessing('study', DINO);
     const out = new Float32Array(3 * 224 * 224);
-    preprocessInto(image, resolved, out, 0);
-    const runs = 10;
-    const start = performance.now();
-    for (let run = 0; run < runs; run++) preprocessInto(image, resolved, out, 0);
-    const perImage = (performance.now() - start) / runs;
-    console.log(`preprocessInto 1024×1024 gray → 224×224: ${perImage.toFixed(2)} ms per image`);
-    expect(perImage).toBeLessThan(50);
+    preprocessInto(image, resolvePreprocessing('study', DINO), out, 0);
     expect(out.every(Number.isFinite)).toBe(true);
   });
 });

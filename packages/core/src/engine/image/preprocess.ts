@@ -2,6 +2,7 @@ import type { RawImage } from '../../contracts/dataset.js';
 import { RadprobeError } from '../util/errors.js';
 import type { ResolvedPreprocessing } from './preprocessing.js';
 import { resampleChannel, type ResampleTarget } from './resample.js';
+import { roundHalfEven } from '../util/rounding.js';
 
 /**
  * Runs the resolved pipeline on one image and writes `[3, H, W]` (channel-major) float32 at `out[offset…]`:
@@ -75,12 +76,4 @@ export function resampleTarget(image: Pick<RawImage, 'width' | 'height'>, resolv
   const crop = resolved.centerCrop;
   if (crop === null) return { width, height, crop: { top: 0, left: 0, height, width } };
   return { width, height, crop: { top: roundHalfEven((height - crop) / 2), left: roundHalfEven((width - crop) / 2), height: crop, width: crop } };
-}
-
-function roundHalfEven(value: number): number {
-  const floor = Math.floor(value);
-  const fraction = value - floor;
-  if (fraction > 0.5) return floor + 1;
-  if (fraction < 0.5) return floor;
-  return floor % 2 === 0 ? floor : floor + 1;
 }

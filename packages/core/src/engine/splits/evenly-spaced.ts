@@ -1,12 +1,5 @@
 import { RadprobeError } from '../util/errors.js';
-
-/** numpy's `round`: halves go to the even neighbour, so positions match the study's Python code. */
-export function roundHalfEven(value: number): number {
-  const floor = Math.floor(value);
-  const fraction = value - floor;
-  if (fraction !== 0.5) return Math.round(value);
-  return floor % 2 === 0 ? floor : floor + 1;
-}
+import { roundHalfEven } from '../util/rounding.js';
 
 /**
  * `round(arange(0, count, count / picks))`: `picks` positions spread evenly over `0..count-1` (for 210 and 70:

@@ -1,3 +1,4 @@
 export { carveValidation, rankByHash } from './carve-validation.js';
 export type { CarvedSplits } from './carve-validation.js';
-export { evenlySpaced, roundHalfEven } from './evenly-spaced.js';
+export { evenlySpaced } from './evenly-spaced.js';
+export { roundHalfEven } from '../util/rounding.js';
