@@ -1,6 +1,6 @@
 // Convolution-gradient benchmark: the project's wasm Conv2DBackpropFilter kernel (registered by @radprobe/core's
-// trainingBackend, built from XNNPACK matrix products) and the whole 3×3 conv backward pass (filter + input
-// gradients) on tfjs-wasm, against tfjs's pure-JS 'cpu' backend (@tensorflow/tfjs-backend-cpu, the copy that
+// trainingBackend, built from XNNPACK matrix products), its stride-1 Conv2DBackpropInput (one XNNPACK forward conv
+// of dy with the flipped filter) and the whole 3×3 conv backward pass (filter + input gradients) on tfjs-wasm, against tfjs's pure-JS 'cpu' backend (@tensorflow/tfjs-backend-cpu, the copy that
 // tfjs-backend-wasm 4.22 depends on) on the same shapes, measured in the same run. Shapes: the U-Net decoder's
 // first block on ViT-S/14 patch tokens at 448 input (32×32×384) → 3×3 'same' conv to 192 channels, batch 8.
 // tfjs-cpu's filter gradient is a scalar loop (~2 min per image at these shapes), so the cpu side runs at

@@ -33,6 +33,15 @@ const cases: Case[] = [
   { name: 'conv2d 3×3 same', f: conv(1, 'same'), inputs: () => [rand([2, 5, 5, 3]), rand([3, 3, 3, 4])], settings: LINEAR },
   { name: 'conv2d 1×1', f: conv(1, 'same'), inputs: () => [rand([2, 4, 4, 3]), rand([1, 1, 3, 2])], settings: LINEAR },
   { name: 'conv2d 3×3 stride 2 valid', f: conv(2, 'valid'), inputs: () => [rand([1, 7, 7, 2]), rand([3, 3, 2, 3])], settings: LINEAR },
+  // Stride-1 input gradients run the project's wasm Conv2DBackpropInput (a forward conv with the flipped filter).
+  { name: 'conv2d 2×2 stride 1 same (asymmetric padding)', f: conv(1, 'same'), inputs: () => [rand([1, 5, 4, 3]), rand([2, 2, 3, 2])], settings: LINEAR },
+  { name: 'conv2d 3×2 stride 1 valid', f: conv(1, 'valid'), inputs: () => [rand([2, 5, 4, 2]), rand([3, 2, 2, 3])], settings: LINEAR },
+  {
+    name: 'conv2dTranspose 3×3 stride 1 same',
+    f: (x, w) => tf.conv2dTranspose(x as Tensor4D, w as Tensor4D, [1, 4, 5, 2], 1, 'same'),
+    inputs: () => [rand([1, 4, 5, 3]), rand([3, 3, 2, 3])],
+    settings: LINEAR,
+  },
   { name: 'conv2d 3×3 stride 2 same (asymmetric padding)', f: conv(2, 'same'), inputs: () => [rand([1, 6, 6, 2]), rand([3, 3, 2, 2])], settings: LINEAR },
   {
     name: 'conv2dTranspose 2×2 stride 2 valid',

@@ -89,6 +89,79 @@ describe('the wasm Conv2DBackpropFilter kernel', () => {
   });
 });
 
+/** dx[n, y·s + i − top, x·s + j − left, c] += W[i, j, c, o] · dy[n, y, x, o], straight from the definition. */
+function referenceInputGradient(dy: Float32Array, dyShape: number[], filter: Float32Array, filterShape: number[], xShape: number[], stride: number, padTop: number, padLeft: number): Float64Array {
+  const [batch, height, width, inChannels] = xShape;
+  const [, outHeight, outWidth, outChannels] = dyShape;
+  const [filterHeight, filterWidth] = filterShape;
+  const dx = new Float64Array(batch * height * width * inChannels);
+  for (let n = 0; n < batch; n++)
+    for (let y = 0; y < outHeight; y++)
+      for (let xo = 0; xo < outWidth; xo++)
+        for (let i = 0; i < filterHeight; i++)
+          for (let j = 0; j < filterWidth; j++) {
+            const row = y * stride + i - padTop;
+            const column = xo * stride + j - padLeft;
+            if (row < 0 || row >= height || column < 0 || column >= width) continue;
+            for (let c = 0; c < inChannels; c++)
+              for (let o = 0; o < outChannels; o++) {
+                dx[((n * height + row) * width + column) * inChannels + c] +=
+                  filter[((i * filterWidth + j) * inChannels + c) * outChannels + o] * dy[((n * outHeight + y) * outWidth + xo) * outChannels + o];
+              }
+          }
+  return dx;
+}
+
+const backpropInput = (dy: Tensor4D, filter: Tensor4D, inputShape: number[], strides: number, pad: 'same' | 'valid') =>
+  tf.engine().runKernel('Conv2DBackpropInput', { dy, filter }, { strides, pad, dataFormat: 'NHWC', inputShape }) as Tensor4D;
+
+describe('the wasm Conv2DBackpropInput kernel (stride 1 as a forward convolution of dy with the flipped filter)', () => {
+  it('spreads each output gradient over the taps that read it (hand-computed 3×3 same)', () => {
+    // dy = 1 at output (0, 0) of a 2×2 image, W = 1..9 row-major: that output read x rows −1..1 and columns −1..1
+    // through taps (i, j) = (row + 1, column + 1), so dx[r, c] = W[r + 1, c + 1] = [[5, 6], [8, 9]].
+    const dy = tf.tensor4d([1, 0, 0, 0], [1, 2, 2, 1]);
+    const filter = tf.tensor4d([1, 2, 3, 4, 5, 6, 7, 8, 9], [3, 3, 1, 1]);
+    expect(Array.from(backpropInput(dy, filter, [1, 2, 2, 1], 1, 'same').dataSync())).toEqual([5, 6, 8, 9]);
+  });
+
+  it('swaps the channel axes for a 1×1 filter (hand-computed)', () => {
+    // dx[c] = Σ_o W[c, o]·dy[o]: W = [[1, 2], [3, 4]] (in × out), dy = (1, 10) → dx = (1 + 20, 3 + 40) = (21, 43).
+    const dy = tf.tensor4d([1, 10], [1, 1, 1, 2]);
+    const filter = tf.tensor4d([1, 2, 3, 4], [1, 1, 2, 2]);
+    expect(Array.from(backpropInput(dy, filter, [1, 1, 1, 2], 1, 'valid').dataSync())).toEqual([21, 43]);
+  });
+
+  const random = new Random(6);
+  const shapes: Array<{ x: number[]; filter: number[]; stride: number; pad: 'same' | 'valid' }> = [
+    { x: [2, 6, 5, 3], filter: [3, 3, 3, 4], stride: 1, pad: 'same' },
+    { x: [1, 5, 6, 2], filter: [2, 2, 2, 3], stride: 1, pad: 'same' },
+    { x: [2, 7, 6, 3], filter: [3, 2, 3, 2], stride: 1, pad: 'valid' },
+    { x: [1, 7, 7, 2], filter: [3, 3, 2, 3], stride: 2, pad: 'same' },
+  ];
+  for (const { x: xShape, filter: filterShape, stride, pad } of shapes) {
+    it(`matches the definition for x [${xShape}], filter [${filterShape}], stride ${stride}, ${pad}`, () => {
+      const info = tf.backend_util.computeConv2DInfo(xShape as [number, number, number, number], filterShape as [number, number, number, number], stride, 1, pad);
+      const dyShape = [xShape[0], info.outHeight, info.outWidth, filterShape[3]];
+      const dyValues = Float32Array.from({ length: dyShape.reduce((a, b) => a * b) }, () => random.normal());
+      const filterValues = Float32Array.from({ length: filterShape.reduce((a, b) => a * b) }, () => random.normal());
+      const got = backpropInput(tf.tensor4d(dyValues, dyShape as never), tf.tensor4d(filterValues, filterShape as never), xShape, stride, pad);
+      expect(got.shape).toEqual(xShape);
+      const expected = referenceInputGradient(dyValues, dyShape, filterValues, filterShape, xShape, stride, info.padInfo.top, info.padInfo.left);
+      // float32 sums of ≤ 36 products of unit normals: rounding ≲ 36 · 6e-8 · |terms| ≈ 1e-5.
+      got.dataSync().forEach((value, i) => expect(Math.abs(value - expected[i])).toBeLessThan(1e-4));
+    });
+  }
+
+  it('frees the flipped filter it allocates in the backend', () => {
+    const buffers = () => tf.engine().backend.numDataIds();
+    const before = buffers();
+    tf.tidy(() => {
+      backpropInput(tf.ones([1, 4, 4, 3]) as Tensor4D, tf.ones([3, 3, 2, 3]) as Tensor4D, [1, 4, 4, 2], 1, 'same');
+    });
+    expect(buffers()).toBe(before);
+  });
+});
+
 describe('bilinearResizeMatrix', () => {
   const rows = (matrix: Float32Array, inSize: number) => Array.from({ length: matrix.length / inSize }, (_, o) => Array.from(matrix.subarray(o * inSize, (o + 1) * inSize)));
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BTCV_CLASSES, btcvDataset, isVolumeDataset } from '../src/index.js';
 import { contextAt, temporaryFolder, writeText } from './fixtures.js';
-import { voxelValues, writeNifti } from './nifti-fixture.js';
+import { voxelValues, writeNifti } from '@radprobe/testkit';
 
 const DIMS: [number, number, number] = [2, 2, 3];
 

@@ -5,10 +5,10 @@ import { RadprobeError } from '@radprobe/core';
 import { describe, expect, it } from 'vitest';
 import { decodeNifti, extractSlice, readNiftiFile, readNiftiGeometry, sliceGrid } from '../src/index.js';
 import { temporaryFolder } from './fixtures.js';
-import { encodeNifti, writeNifti, type FixtureDatatype } from './nifti-fixture.js';
+import { encodeNifti, writeNifti, type NiftiFixtureDatatype } from '@radprobe/testkit';
 
 /** Six voxels (2×3×1) per datatype, spanning its sign and, for floats, fractions. */
-const SAMPLES: Record<Exclude<FixtureDatatype, 'rgb24'>, number[]> = {
+const SAMPLES: Record<Exclude<NiftiFixtureDatatype, 'rgb24'>, number[]> = {
   uint8: [0, 1, 127, 128, 200, 255],
   int8: [-128, -1, 0, 1, 64, 127],
   int16: [-32768, -1024, -1, 0, 600, 32767],
@@ -24,7 +24,7 @@ const SAMPLES: Record<Exclude<FixtureDatatype, 'rgb24'>, number[]> = {
 describe('NIfTI decoding', () => {
   for (const version of [1, 2] as const) {
     for (const littleEndian of [true, false]) {
-      for (const [datatype, values] of Object.entries(SAMPLES) as Array<[Exclude<FixtureDatatype, 'rgb24'>, number[]]>) {
+      for (const [datatype, values] of Object.entries(SAMPLES) as Array<[Exclude<NiftiFixtureDatatype, 'rgb24'>, number[]]>) {
         it(`NIfTI-${version} ${littleEndian ? 'little' : 'big'}-endian ${datatype}: values, dims and datatype as written`, () => {
           const bytes = encodeNifti({ version, littleEndian, datatype, dims: [2, 3, 1], values, pixdim: [1, 0.5, 0.75, 2.5] });
           const volume = decodeNifti(bytes, 'v.nii');

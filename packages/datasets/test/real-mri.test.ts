@@ -1,39 +1,13 @@
-import { execFileSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
 import { mkdir, readFile, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { fetchMricronData } from '@radprobe/testkit';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { extractSlice, msdDataset, readNiftiFile, readNiftiGeometry, sliceGrid, type NiftiVolume } from '../src/index.js';
 import { contextAt, temporaryFolder, writeText } from './fixtures.js';
 
-/**
- * Real files nobody on the team made: the Colin27 T1 MRI `ch2.nii.gz` and the AAL atlas `aal.nii.gz` (116 regions on
- * the same MNI grid) from Debian's `mricron-data`, fetched with apt at test time and never committed.
- */
+/** `mricron-data`'s templates folder: ch2.nii.gz (Colin27 T1 MRI) and aal.nii.gz (the AAL atlas), fetched with apt. */
 let templates: string;
-
-function fetchMricronData(): string {
-  const folder = execFileSync('mktemp', ['-d'], { encoding: 'utf8' }).trim();
-  const download = () => execFileSync('apt-get', ['download', 'mricron-data'], { cwd: folder, stdio: 'pipe', timeout: 120_000 });
-  try {
-    try {
-      download();
-    } catch {
-      execFileSync('apt-get', ['update'], { stdio: 'pipe', timeout: 300_000 });
-      download();
-    }
-  } catch (error) {
-    throw new Error(
-      `real-mri: could not fetch Debian's mricron-data with "apt-get download mricron-data" (this test needs apt, a Debian/Ubuntu ` +
-        `package source and root for "apt-get update"): ${(error as Error).message}`,
-    );
-  }
-  const deb = readdirSync(folder).find((name) => name.endsWith('.deb'));
-  if (!deb) throw new Error(`real-mri: apt-get download left no .deb in ${folder}`);
-  execFileSync('dpkg', ['-x', join(folder, deb), join(folder, 'root')], { stdio: 'pipe' });
-  return join(folder, 'root/usr/share/mricron/templates');
-}
 
 /** The NIfTI-1 header fields, read straight from the inflated bytes at the standard's offsets (little-endian file). */
 async function headerByHand(file: string) {
@@ -68,8 +42,8 @@ function range(volume: NiftiVolume): { min: number; max: number; distinct: numbe
 }
 
 describe('real MRI: Colin27 ch2 and the AAL atlas from mricron-data', () => {
-  beforeAll(() => {
-    templates = fetchMricronData();
+  beforeAll(async () => {
+    templates = await fetchMricronData();
   }, 600_000);
 
   it('reads the geometry the header holds (checked against a hand parse of the 348-byte header)', async () => {

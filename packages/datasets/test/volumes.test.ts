@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeNifti, extractLabelSlice, extractSlice, sliceGrid, type NiftiVolume } from '../src/index.js';
 import { evenlySpaced, evenlySpacedSplits } from '../src/spaced-splits.js';
 import { VolumeCache } from '../src/volume/volume-cache.js';
-import { encodeNifti, voxelValues, type NiftiFixture } from './nifti-fixture.js';
+import { encodeNifti, voxelValues, type NiftiFixture } from '@radprobe/testkit';
 
 /** 2×3×4 voxels valued i + 10·j + 100·k, so every slice's numbers say where they came from. */
 function coded(extra: Partial<NiftiFixture> = {}): NiftiVolume {

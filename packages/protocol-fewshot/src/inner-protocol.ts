@@ -10,11 +10,19 @@ export type ValUse = 'choose' | 'leave-out';
 
 const VAL_USE: Record<WrappableKind, ValUse> = { linear: 'choose', seg: 'choose', knn: 'leave-out' };
 
+/**
+ * The setting fields that tell a protocol's selected TEST rows apart (seg reports one per decoder); the other
+ * fields (the learning rate, blocks, …) are chosen on VAL and may differ from try to try.
+ */
+const SELECTED_ROW_KEYS: Record<WrappableKind, string[]> = { linear: [], seg: ['decoder'], knn: [] };
+
 export interface InnerProtocol {
   protocol: Protocol<any>;
   /** Its options, defaults filled, without `kind` and `name` (as the engine hands options to `run`). */
   options: Record<string, unknown>;
   valUse: ValUse;
+  /** Setting fields that identify each of its selected TEST rows across tries. */
+  selectedRowKeys: string[];
 }
 
 /**
@@ -43,5 +51,5 @@ export function innerProtocol(entry: { kind: string } & Record<string, unknown>,
     }
     options.finalTraining = 'train';
   }
-  return { protocol, options, valUse };
+  return { protocol, options, valUse, selectedRowKeys: SELECTED_ROW_KEYS[kind] };
 }

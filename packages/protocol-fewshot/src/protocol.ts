@@ -36,13 +36,15 @@ function withSeed(context: ProtocolContext, seed: number): ProtocolContext {
 }
 
 /**
- * The rows of an inner result that few-shot reports: the TEST row chosen on VAL where the protocol marks one
- * (`selected`), else every TEST row (kNN's one per k), keyed by the setting that tells them apart.
+ * The rows of an inner result that few-shot reports: the TEST rows chosen on VAL where the protocol marks them
+ * (`selected`), keyed by the fields that tell them apart (`keys`: seg's decoder), else every TEST row (kNN's one
+ * per k), keyed by its whole setting.
  */
-function reportedRows(result: ProtocolResult): Array<{ key: Setting; row: ResultRow }> {
+function reportedRows(result: ProtocolResult, keys: readonly string[]): Array<{ key: Setting; row: ResultRow }> {
   const test = result.rows.filter((row) => row.split === 'test');
   const chosen = test.filter((row) => row.setting.selected === true);
-  return chosen.length ? chosen.map((row) => ({ key: {}, row })) : test.map((row) => ({ key: row.setting, row }));
+  const pick = (setting: Setting): Setting => Object.fromEntries(keys.flatMap((key) => (key in setting ? [[key, setting[key]]] : [])));
+  return chosen.length ? chosen.map((row) => ({ key: pick(row.setting), row })) : test.map((row) => ({ key: row.setting, row }));
 }
 
 /** The TRAIN items of one try: the whole split for "all", else the unit's rule (seeded draw when `random`). */
@@ -60,17 +62,17 @@ interface Try {
 
 function describeTry(unit: Unit, attempt: Try): string {
   const { subset, result } = attempt;
-  const chosen = result.rows.find((row) => row.split === 'test' && row.setting.selected === true);
+  const chosen = result.rows.filter((row) => row.split === 'test' && row.setting.selected === true);
   const images = `${subset.items.length} image${subset.items.length === 1 ? '' : 's'}`;
   const size = unit === 'patient' ? `${subset.taken} patient${subset.taken === 1 ? '' : 's'}, ${images}` : images;
   const short = subset.shortfalls.map((s) => `${s.className} ${s.found}`).join(', ');
-  const setting = chosen ? formatSetting(Object.fromEntries(Object.entries(chosen.setting).filter(([key]) => key !== 'selected'))) : '';
+  const setting = chosen.map((row) => formatSetting(Object.fromEntries(Object.entries(row.setting).filter(([key]) => key !== 'selected')))).join(' and ');
   return `seed ${attempt.seed}: ${size}${short ? ` (fewer patients than shots for: ${short})` : ''}${setting ? `, chose ${setting}` : ''}`;
 }
 
 /** One row per reported inner setting: every metric all tries have, as mean ± std over tries. */
-function mergeTries(shots: Shots, unit: Unit, tries: Try[]): ResultRow[] {
-  const perTry = tries.map((attempt) => reportedRows(attempt.result));
+function mergeTries(shots: Shots, unit: Unit, tries: Try[], keys: readonly string[]): ResultRow[] {
+  const perTry = tries.map((attempt) => reportedRows(attempt.result, keys));
   return perTry[0].map(({ key }) => {
     const rows = perTry.map((entries, t) => {
       const match = entries.find((entry) => JSON.stringify(entry.key) === JSON.stringify(key));
@@ -125,7 +127,7 @@ async function runFewshot(options: ResolvedFewshotOptions, context: ProtocolCont
       skipped.set(`shots:${shots}`, { setting: { shots, unit }, reason: `no TRAIN patient's label set (the intersection over their images) holds any class` });
       continue;
     }
-    rows.push(...mergeTries(shots, unit, tries));
+    rows.push(...mergeTries(shots, unit, tries, inner.selectedRowKeys));
     notes.push(`shots ${shots}: ${tries.map((attempt) => describeTry(unit, attempt)).join('; ')}.`);
   }
 

@@ -2,8 +2,8 @@ import type { RadprobePlugin } from '@radprobe/core';
 import { segProtocol } from './protocol.js';
 
 export { segProtocol } from './protocol.js';
-export { segOptionsSchema, resolveSegOptions, SEG_LEARNING_RATES, DECODER_BLOCKS } from './options.js';
-export type { SegOptions, ResolvedSegOptions, DecoderKind, SegLoss } from './options.js';
+export { segOptionsSchema, resolveSegOptions, finalTrainingSplits, SEG_LEARNING_RATES, DECODER_BLOCKS } from './options.js';
+export type { SegOptions, ResolvedSegOptions, DecoderKind, SegLoss, FinalTraining } from './options.js';
 export { linearDecoder, unetDecoder, createDecoder, unetChannels } from './decoders.js';
 export type { Decoder, DecoderShape } from './decoders.js';
 export { segmentationLoss, DICE_SMOOTH } from './dice-loss.js';

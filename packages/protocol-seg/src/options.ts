@@ -1,7 +1,9 @@
-import { RadprobeError, type JsonSchema } from '@radprobe/core';
+import { RadprobeError, type JsonSchema, type Split } from '@radprobe/core';
 
 export type DecoderKind = 'linear' | 'unet';
 export type SegLoss = 'dice' | 'dice+ce';
+/** What the chosen learning rate is retrained on before TEST: the spec's TRAIN ∪ VAL, or TRAIN alone (few-shot). */
+export type FinalTraining = 'train+val' | 'train';
 
 /** The `seg` protocol entry's options, as written in a config. */
 export interface SegOptions {
@@ -13,6 +15,7 @@ export interface SegOptions {
   microBatchSize?: number;
   valFraction?: number;
   writeMasks?: number;
+  finalTraining?: FinalTraining;
 }
 
 export interface ResolvedSegOptions {
@@ -24,6 +27,7 @@ export interface ResolvedSegOptions {
   microBatchSize: number;
   valFraction: number;
   writeMasks: number;
+  finalTraining: FinalTraining;
 }
 
 /** The study's segmentation learning-rate grid. */
@@ -66,6 +70,11 @@ export const segOptionsSchema: JsonSchema = {
     },
     valFraction: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1, default: 0.1, description: 'Share of TRAIN patients carved into VAL when the dataset has no VAL split.' },
     writeMasks: { type: 'integer', minimum: 0, default: 4, description: 'TEST items whose true and predicted label maps are written as PNG images next to results.json (per decoder, first seed).' },
+    finalTraining: {
+      enum: ['train+val', 'train'],
+      default: 'train+val',
+      description: 'What the learning rate chosen on VAL is retrained on before TEST: TRAIN ∪ VAL (the study), or TRAIN alone (few-shot sets this so that VAL never joins a few-shot training set).',
+    },
   },
 };
 
@@ -92,6 +101,8 @@ export function resolveSegOptions(options: SegOptions): ResolvedSegOptions {
   if (loss !== 'dice' && loss !== 'dice+ce') throw new RadprobeError(`seg option loss = ${String(loss)} must be "dice" or "dice+ce"`, { pointer: '/loss' });
   const valFraction = options.valFraction ?? 0.1;
   if (!(valFraction > 0 && valFraction < 1)) throw new RadprobeError(`seg option valFraction = ${valFraction} must lie strictly between 0 and 1`, { pointer: '/valFraction' });
+  const finalTraining = options.finalTraining ?? 'train+val';
+  if (finalTraining !== 'train+val' && finalTraining !== 'train') throw new RadprobeError(`seg option finalTraining = ${String(finalTraining)} must be "train+val" or "train"`, { pointer: '/finalTraining' });
   return {
     decoders: list(options.decoders, 'decoders', (entry) => entry === 'linear' || entry === 'unet', '"linear" or "unet"') ?? ['linear', 'unet'],
     loss,
@@ -101,5 +112,11 @@ export function resolveSegOptions(options: SegOptions): ResolvedSegOptions {
     microBatchSize: positiveInteger(options.microBatchSize ?? 2, 'microBatchSize'),
     valFraction,
     writeMasks: positiveInteger(options.writeMasks ?? 4, 'writeMasks', 0),
+    finalTraining,
   };
+}
+
+/** The splits the chosen learning rate is retrained on. */
+export function finalTrainingSplits(options: ResolvedSegOptions): Split[] {
+  return options.finalTraining === 'train' ? ['train'] : ['train', 'val'];
 }

@@ -21,7 +21,7 @@ import { trainDecoders, type TrainedDecoders } from './decoder-grid.js';
 import type { DecoderShape } from './decoders.js';
 import { DICE_SMOOTH } from './dice-loss.js';
 import { labelMapsPng } from './label-png.js';
-import { DECODER_BLOCKS, resolveSegOptions, segOptionsSchema, type DecoderKind, type ResolvedSegOptions, type SegOptions } from './options.js';
+import { DECODER_BLOCKS, finalTrainingSplits, resolveSegOptions, segOptionsSchema, type DecoderKind, type ResolvedSegOptions, type SegOptions } from './options.js';
 import { readMasks, readTokens, type MaskTable } from './segmentation-data.js';
 
 type Setting = Record<string, string | number | boolean>;
@@ -80,7 +80,7 @@ interface DecoderOutcome {
 
 /**
  * One decoder kind: the learning-rate grid trained together on TRAIN, each decoder scored by macro Dice on VAL;
- * the best learning rate retrained fresh on TRAIN ∪ VAL and scored on TEST. TEST is read only after the choice.
+ * the best learning rate retrained fresh on TRAIN ∪ VAL (or TRAIN alone, `finalTraining`) and scored on TEST. TEST is read only after the choice.
  */
 async function runDecoder(args: {
   context: ProtocolContext;
@@ -120,7 +120,8 @@ async function runDecoder(args: {
   });
   const chosen = best as { lr: number; value: number } | null;
   if (!chosen) throw new RadprobeError(`seg: every ${kind} decoder diverged or predicted no foreground on VAL`);
-  const final = await trainDecoders({ ...common, train: [...splits.train, ...splits.val].sort((a, b) => a - b), learningRates: [chosen.lr], onEpoch: progress(`${kind} decoder refit epochs`) });
+  const refit = finalTrainingSplits(options).flatMap((split) => splits[split]).sort((a, b) => a - b);
+  const final = await trainDecoders({ ...common, train: refit, learningRates: [chosen.lr], onEpoch: progress(`${kind} decoder refit epochs`) });
   try {
     const { counts, kept } = await countPredictions(final, splits.test, masks, classes.length, options.writeMasks);
     const artifacts = [...kept[0]].map(([item, predicted]) => ({
@@ -183,7 +184,7 @@ async function runSeg(options: ResolvedSegOptions, context: ProtocolContext): Pr
   notes.push(
     `Segmentation: one decoder per learning rate trained together on TRAIN (SGD momentum 0.9, cosine to 0 per iteration, batch ${options.batchSize} capped at the TRAIN size, ` +
       `${options.epochs} epochs, processed in chunks of ${options.microBatchSize} images whose gradients are summed; BatchNorm uses each chunk's statistics), ` +
-      `the best by VAL macro Dice retrained fresh on TRAIN ∪ VAL and reported on TEST.`,
+      `the best by VAL macro Dice retrained fresh on ${options.finalTraining === 'train' ? 'TRAIN alone' : 'TRAIN ∪ VAL'} and reported on TEST.`,
     `Loss: ${options.loss === 'dice' ? 'Dice' : 'Dice + cross-entropy'} on the softmax with one-hot targets, as MONAI DiceLoss(softmax=True, to_onehot_y=True): per image and class ` +
       `1 − (2·Σp·g + ${DICE_SMOOTH}) / (Σg + Σp + ${DICE_SMOOTH}), background included, averaged over images and classes${options.loss === 'dice' ? '' : '; plus the mean pixel cross-entropy'}.`,
     'Metrics: Dice and IoU per foreground class from the pixels of all TEST images pooled, macro-averaged over foreground classes (background excluded); a class absent from both truth and ' +

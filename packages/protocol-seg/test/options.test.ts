@@ -12,6 +12,7 @@ describe('seg options', () => {
       microBatchSize: 2,
       valFraction: 0.1,
       writeMasks: 4,
+      finalTraining: 'train+val',
     });
     expect(SEG_LEARNING_RATES).toEqual([1e-4, 5e-4, 1e-3, 5e-3, 1e-2, 5e-2, 1e-1]);
   });
@@ -20,6 +21,7 @@ describe('seg options', () => {
     expect(() => resolveSegOptions({ decoders: ['unet', 'fpn' as never] })).toThrow(/decoders\[1\] = fpn/);
     expect(() => resolveSegOptions({ epochs: 0 })).toThrow(/epochs = 0/);
     expect(() => resolveSegOptions({ loss: 'ce' as never })).toThrow(/loss = ce/);
+    expect(() => resolveSegOptions({ finalTraining: 'val' as never })).toThrow(expect.objectContaining({ pointer: '/finalTraining' }));
   });
 
   it('asks for the patch tokens of 1 or 5 blocks, capped by the backbone, and for masks', () => {

@@ -22,5 +22,9 @@ table.grid td.selected { outline: 3px solid var(--mark); outline-offset: -3px; f
 figure { margin: 16px 0; }
 .chart { position: relative; width: 100%; }
 figcaption { color: var(--muted); font-size: 13px; margin-top: 4px; }
+.artifacts { display: flex; flex-wrap: wrap; gap: 16px; }
+figure.artifact { margin: 8px 0; }
+img.artifact { display: block; width: 384px; max-width: 100%; height: auto; image-rendering: pixelated; border: 1px solid var(--rule); }
+.artifact-missing { color: #b3261e; }
 .chart-error { color: #b3261e; font-weight: 600; }
 `;

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { RunResults } from '@radprobe/core';
+import type { ArtifactImages } from './artifact-images.js';
 import { drawCharts } from './browser/draw-charts.js';
 import { chartLibrarySource } from './chart-library.js';
 import { ChartCollector } from './charts/chart-collector.js';
@@ -16,18 +17,19 @@ const dataElementId = 'radprobe-report-data';
 /**
  * `report.html` of a run: one self-contained page (Chart.js, data and styles inline) with the provenance, the
  * results table, per-cell charts (per-class bars, the VAL grid as a heat map, the spread over seeds), the
- * few-shot curves and the datasets. Every string from the results is escaped; the chart data travels as JSON in
+ * few-shot curves, the first few images of each cell (`images`, read by `readArtifactImages`; inline as data: URLs)
+ * and the datasets. Every string from the results is escaped; the chart data travels as JSON in
  * a non-executed script element. The Content-Security-Policy lets only the page's own two scripts run (by hash) and forbids every
  * fetch, so that the page stays offline and an injected handler could not run even if escaping failed.
  */
-export function renderReport(results: RunResults): string {
+export function renderReport(results: RunResults, images: ArtifactImages = new Map()): string {
   const charts = new ChartCollector();
   const body = html`<header>
 <h1>${results.name}</h1>
 ${provenanceSummary(results)}
 </header>
 ${resultsTableSection(results)}
-${cellSections(results, charts)}
+${cellSections(results, charts, images)}
 ${fewshotCurvesSection(results, charts)}
 ${datasetsSection(results)}
 ${provenanceSection(results.provenance)}`;

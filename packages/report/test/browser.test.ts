@@ -6,7 +6,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeReport } from '../src/index.js';
-import { fixtureResults, hostileLabel, hostileNote } from './fixtures.js';
+import { writeRunWithArtifacts } from './artifact-fixture.js';
+import { hostileLabel, hostileNote } from './fixtures.js';
 
 /** Debian's package; playwright cannot download its own browsers offline, and CI installs this one. */
 const chromiumPath = '/usr/bin/chromium';
@@ -28,7 +29,8 @@ beforeAll(async () => {
     );
   }
   workDir = await mkdtemp(join(tmpdir(), 'radprobe-report-browser-'));
-  const reportPath = await writeReport(join(workDir, 'run'), fixtureResults());
+  const runDir = join(workDir, 'run');
+  const reportPath = await writeReport(runDir, await writeRunWithArtifacts(runDir));
   context = await chromium.launchPersistentContext(join(workDir, 'profile'), {
     executablePath: chromiumPath,
     headless: true,
@@ -101,8 +103,18 @@ describe('report.html in headless Chromium', () => {
   it('shows hostile labels as text and runs no handler from them', async () => {
     expect(await page.locator('h1').textContent()).toBe(`study reproduction ${hostileLabel}`);
     expect(await page.locator('li', { hasText: hostileNote }).count()).toBe(1);
-    expect(await page.locator('img').count()).toBe(0);
+    // The only images are the embedded artifacts, none from a hostile label.
+    expect(await page.locator('img').evaluateAll((images) => images.map((image) => image.className))).toEqual(['artifact', 'artifact']);
     expect(dialogs).toEqual([]);
+  });
+
+  it('shows the embedded artifact images, decoded from their data: URLs', async () => {
+    const images = await page.locator('img.artifact').evaluateAll((elements) =>
+      (elements as HTMLImageElement[]).map((image) => ({ complete: image.complete, naturalWidth: image.naturalWidth, scheme: image.src.slice(0, 15), alt: image.alt })),
+    );
+    expect(images).toHaveLength(2);
+    for (const image of images) expect(image).toMatchObject({ complete: true, naturalWidth: 1, scheme: 'data:image/png;' });
+    expect(images[0].alt).toBe('mask"<b>.png from dinov2-vits14 × nih-mini × linear (the cell\'s notes say what it shows)');
   });
 
   it('requests nothing beyond its own file', async () => {

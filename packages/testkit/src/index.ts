@@ -17,3 +17,5 @@ export type { NihFinding } from './chest-image.js';
 export { FakeHub, type FakeHubOptions } from './fake-hub.js';
 export { encodeGrayPng } from './gray-png.js';
 export { memoryProtocolContext, type MemoryContextOptions, type PerItemPerBlock } from './memory-context.js';
+export { encodeNifti, writeNifti, voxelValues, type NiftiFixture, type NiftiFixtureDatatype } from './nifti-writer.js';
+export { fetchMricronData } from './debian-data.js';

@@ -5,24 +5,26 @@ import type { ValGridChart } from '../charts/chart-spec.js';
 import { perClassCharts } from '../charts/per-class.js';
 import { seedSpreadChart } from '../charts/seed-spread.js';
 import { valGridChart } from '../charts/val-grid.js';
+import type { ArtifactImages } from '../artifact-images.js';
 import { html, type SafeHtml } from '../html.js';
+import { artifactFigures } from './artifact-figures.js';
 
 /** A heat map's size: room for the axes plus a row per settings combination and a column per lr. */
 const gridRowPixels = 56;
 const gridColumnPixels = 96;
 const gridAxesPixels = 220;
 
-/** A section per completed cell: its notes, skipped settings and charts. */
-export function cellSections(results: RunResults, charts: ChartCollector): SafeHtml {
+/** A section per completed cell: its notes, skipped settings, charts and first few images. */
+export function cellSections(results: RunResults, charts: ChartCollector, images: ArtifactImages): SafeHtml {
   const completed = results.cells.filter((cell) => cell.status === 'completed' && cell.result);
   if (!completed.length) return html``;
   return html`<section id="cells">
 <h2>Charts and notes per cell</h2>
-${completed.map((cell) => cellSection(cell, cell.result as ProtocolResult, charts))}
+${completed.map((cell) => cellSection(cell, cell.result as ProtocolResult, charts, images))}
 </section>`;
 }
 
-function cellSection(cell: CellResult, result: ProtocolResult, charts: ChartCollector): SafeHtml {
+function cellSection(cell: CellResult, result: ProtocolResult, charts: ChartCollector, images: ArtifactImages): SafeHtml {
   return html`<section class="cell">
 <h3>${cell.backbone} × ${cell.dataset} × ${cell.protocol}</h3>
 <p class="meta">protocol kind ${cell.protocolKind}; primary metric ${result.primaryMetric}; ${(cell.durationMs / 1000).toFixed(1)} s</p>
@@ -33,6 +35,7 @@ ${perClassCharts(result).map((chart) =>
 )}
 ${valGridFigure(result, charts)}
 ${seedSpreadFigure(result, charts)}
+${artifactFigures(cell, images)}
 </section>
 `;
 }

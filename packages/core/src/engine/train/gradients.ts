@@ -1,5 +1,6 @@
 import type { TensorFlow } from '../compute/backend.js';
 import { conv2dBackpropFilterKernel } from './conv2d-backprop-filter.js';
+import { registerFastBackpropInput } from './conv2d-backprop-input.js';
 import { arithmeticGradients } from './gradients-arithmetic.js';
 import { layerGradients } from './gradients-layers.js';
 import { shapeGradients } from './gradients-shape.js';
@@ -20,7 +21,7 @@ export const WASM_TRAINING_KERNELS = ['Conv2DBackpropFilter'] as const;
 
 /**
  * Registers the gradients above for the kernels that have none yet (a tfjs that registered its own keeps them),
- * and the wasm backend's missing gradient kernels.
+ * the wasm backend's missing gradient kernels, and a faster wasm `Conv2DBackpropInput` for stride-1 convolutions.
  */
 export function ensureGradients(tf: TensorFlow): void {
   for (const config of [...arithmeticGradients(tf), ...shapeGradients(tf), ...layerGradients(tf)]) {
@@ -29,4 +30,5 @@ export function ensureGradients(tf: TensorFlow): void {
   if (!tf.getKernel('Conv2DBackpropFilter', 'wasm')) {
     tf.registerKernel({ kernelName: 'Conv2DBackpropFilter', backendName: 'wasm', kernelFunc: conv2dBackpropFilterKernel(tf) as never });
   }
+  registerFastBackpropInput(tf);
 }

@@ -2,12 +2,12 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
-export type FixtureDatatype = 'uint8' | 'int8' | 'int16' | 'uint16' | 'int32' | 'uint32' | 'float32' | 'float64' | 'int64' | 'uint64' | 'rgb24';
+export type NiftiFixtureDatatype = 'uint8' | 'int8' | 'int16' | 'uint16' | 'int32' | 'uint32' | 'float32' | 'float64' | 'int64' | 'uint64' | 'rgb24';
 
 /** A NIfTI file to write, field by field as the format stores them. */
 export interface NiftiFixture {
   dims: number[];
-  datatype: FixtureDatatype;
+  datatype: NiftiFixtureDatatype;
   /** Stored values, i fastest. */
   values: number[];
   version?: 1 | 2;
@@ -20,7 +20,7 @@ export interface NiftiFixture {
   sform?: { code: number; rows: [number[], number[], number[]] };
 }
 
-const TYPES: Record<FixtureDatatype, { code: number; bytes: number }> = {
+const TYPES: Record<NiftiFixtureDatatype, { code: number; bytes: number }> = {
   uint8: { code: 2, bytes: 1 }, int8: { code: 256, bytes: 1 }, int16: { code: 4, bytes: 2 }, uint16: { code: 512, bytes: 2 },
   int32: { code: 8, bytes: 4 }, uint32: { code: 768, bytes: 4 }, float32: { code: 16, bytes: 4 }, float64: { code: 64, bytes: 8 },
   int64: { code: 1024, bytes: 8 }, uint64: { code: 1280, bytes: 8 }, rgb24: { code: 128, bytes: 3 },
@@ -71,7 +71,7 @@ export function encodeNifti(fixture: NiftiFixture): Uint8Array {
   return bytes;
 }
 
-function writeValue(view: DataView, at: number, datatype: FixtureDatatype, value: number, le: boolean): void {
+function writeValue(view: DataView, at: number, datatype: NiftiFixtureDatatype, value: number, le: boolean): void {
   switch (datatype) {
     case 'uint8': return view.setUint8(at, value);
     case 'int8': return view.setInt8(at, value);
