@@ -4,12 +4,15 @@ import { Random, WASM_TRAINING_KERNELS, bilinearResizeMatrix, describeTrainingBa
 
 const tf = await trainingBackend();
 
-/** dW[i, j, c, o] = Σ_{n, y, x} xPadded[n, y·s + i, x·s + j, c] · dy[n, y, x, o], straight from the definition. */
-function referenceFilterGradient(x: Float32Array, xShape: number[], dy: Float32Array, dyShape: number[], filterShape: number[], stride: number, padTop: number, padLeft: number): Float64Array {
+/**
+ * Visits every (input, filter, output) index triple a convolution multiplies together: output (n, y, x, o) reads
+ * input (n, y·s + i − top, x·s + j − left, c) through tap (i, j, c, o); taps in the padding are skipped. Both
+ * references below are this one relation, read in the two directions the gradients need.
+ */
+function forEachTap(xShape: number[], dyShape: number[], filterShape: number[], stride: number, padTop: number, padLeft: number, visit: (xIndex: number, wIndex: number, dyIndex: number) => void): void {
   const [batch, height, width, inChannels] = xShape;
   const [, outHeight, outWidth, outChannels] = dyShape;
   const [filterHeight, filterWidth] = filterShape;
-  const dw = new Float64Array(filterHeight * filterWidth * inChannels * outChannels);
   for (let n = 0; n < batch; n++)
     for (let y = 0; y < outHeight; y++)
       for (let xo = 0; xo < outWidth; xo++)
@@ -20,10 +23,16 @@ function referenceFilterGradient(x: Float32Array, xShape: number[], dy: Float32A
             if (row < 0 || row >= height || column < 0 || column >= width) continue;
             for (let c = 0; c < inChannels; c++)
               for (let o = 0; o < outChannels; o++) {
-                dw[((i * filterWidth + j) * inChannels + c) * outChannels + o] +=
-                  x[((n * height + row) * width + column) * inChannels + c] * dy[((n * outHeight + y) * outWidth + xo) * outChannels + o];
+                visit(((n * height + row) * width + column) * inChannels + c, ((i * filterWidth + j) * inChannels + c) * outChannels + o, ((n * outHeight + y) * outWidth + xo) * outChannels + o);
               }
           }
+}
+
+/** dW[i, j, c, o] = Σ_{n, y, x} xPadded[n, y·s + i, x·s + j, c] · dy[n, y, x, o], straight from the definition. */
+function referenceFilterGradient(x: Float32Array, xShape: number[], dy: Float32Array, dyShape: number[], filterShape: number[], stride: number, padTop: number, padLeft: number): Float64Array {
+  const [filterHeight, filterWidth] = filterShape;
+  const dw = new Float64Array(filterHeight * filterWidth * xShape[3] * dyShape[3]);
+  forEachTap(xShape, dyShape, filterShape, stride, padTop, padLeft, (xIndex, wIndex, dyIndex) => (dw[wIndex] += x[xIndex] * dy[dyIndex]));
   return dw;
 }
 
@@ -91,24 +100,8 @@ describe('the wasm Conv2DBackpropFilter kernel', () => {
 
 /** dx[n, y·s + i − top, x·s + j − left, c] += W[i, j, c, o] · dy[n, y, x, o], straight from the definition. */
 function referenceInputGradient(dy: Float32Array, dyShape: number[], filter: Float32Array, filterShape: number[], xShape: number[], stride: number, padTop: number, padLeft: number): Float64Array {
-  const [batch, height, width, inChannels] = xShape;
-  const [, outHeight, outWidth, outChannels] = dyShape;
-  const [filterHeight, filterWidth] = filterShape;
-  const dx = new Float64Array(batch * height * width * inChannels);
-  for (let n = 0; n < batch; n++)
-    for (let y = 0; y < outHeight; y++)
-      for (let xo = 0; xo < outWidth; xo++)
-        for (let i = 0; i < filterHeight; i++)
-          for (let j = 0; j < filterWidth; j++) {
-            const row = y * stride + i - padTop;
-            const column = xo * stride + j - padLeft;
-            if (row < 0 || row >= height || column < 0 || column >= width) continue;
-            for (let c = 0; c < inChannels; c++)
-              for (let o = 0; o < outChannels; o++) {
-                dx[((n * height + row) * width + column) * inChannels + c] +=
-                  filter[((i * filterWidth + j) * inChannels + c) * outChannels + o] * dy[((n * outHeight + y) * outWidth + xo) * outChannels + o];
-              }
-          }
+  const dx = new Float64Array(xShape.reduce((product, side) => product * side, 1));
+  forEachTap(xShape, dyShape, filterShape, stride, padTop, padLeft, (xIndex, wIndex, dyIndex) => (dx[xIndex] += filter[wIndex] * dy[dyIndex]));
   return dx;
 }
 

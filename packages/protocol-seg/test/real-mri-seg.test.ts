@@ -1,12 +1,11 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import onnxBackbones from '@radprobe/backbone-onnx';
-import { accumulateCounts, macroOverlapMetric, runEvaluation, segmentationCounts, writeFileAtomic, type RunResults } from '@radprobe/core';
-import datasets, { msdDataset, readNiftiFile, type NiftiVolume } from '@radprobe/datasets';
-import { fetchMricronData, writeDinov2Fixture, writeNifti } from '@radprobe/testkit';
+import { writeFileAtomic } from '@radprobe/core';
+import { msdDataset, readNiftiFile, type NiftiVolume } from '@radprobe/datasets';
+import { fetchMricronData, writeNifti } from '@radprobe/testkit';
 import { beforeAll, describe, expect, it } from 'vitest';
-import segPlugin from '../src/index.js';
+import { runSegEvaluation, trivialBaselines } from './seg-run.js';
 
 /**
  * Issue 5's real-data check: axial slices of the Colin27 T1 MRI (`ch2.nii.gz`) labelled by the AAL atlas grouped into
@@ -47,27 +46,6 @@ async function writeInterleavedVolume(path: string, source: NiftiVolume, volume:
   });
 }
 
-/**
- * Macro Dice on TEST of the per-pixel majority class of the TRAIN label maps (at the maps' own 181×217 grid), and the
- * slices per split.
- */
-async function majorityBaseline(root: string): Promise<{ dice: number; slices: Record<string, number> }> {
-  const dataset = await msdDataset.create({ root }, { baseDir: '/', log: () => {} });
-  const masks = await Promise.all(dataset.items.map((item) => dataset.openMask!(item)));
-  const pixels = masks[0].data.length;
-  const votes = new Uint32Array(pixels * CLASSES.length);
-  dataset.items.forEach((item, i) => {
-    if (item.split === 'train') masks[i].data.forEach((label, p) => votes[p * CLASSES.length + label]++);
-  });
-  const majority = Uint8Array.from({ length: pixels }, (_, p) => CLASSES.reduce((best, _name, c) => (votes[p * CLASSES.length + c] > votes[p * CLASSES.length + best] ? c : best), 0));
-  const test = dataset.items.flatMap((item, i) => (item.split === 'test' ? [i] : []));
-  const counts = segmentationCounts(test.length, CLASSES.length);
-  test.forEach((i, t) => accumulateCounts(counts, t, masks[i].data, majority));
-  const slices: Record<string, number> = {};
-  for (const item of dataset.items) slices[item.split] = (slices[item.split] ?? 0) + 1;
-  return { dice: macroOverlapMetric(counts, dataset.classes, 'dice').evaluate(null)!, slices };
-}
-
 describe('seg protocol on real MRI: Colin27 ch2 slices with AAL regions grouped into four classes', () => {
   let dir: string;
   beforeAll(async () => {
@@ -80,36 +58,23 @@ describe('seg protocol on real MRI: Colin27 ch2 slices with AAL regions grouped 
       await writeInterleavedVolume(join(task, 'labelsTr', `colin27_${volume}.nii.gz`), aal, volume, groupedClass);
     }
     await writeFileAtomic(join(task, 'dataset.json'), JSON.stringify({ name: 'Colin27 AAL', modality: { 0: 'MRI' }, labels: Object.fromEntries(CLASSES.map((name, index) => [String(index), name])) }));
-    const model = await writeDinov2Fixture(join(dir, 'model'), { embedDim: 32, depth: 5, heads: 2, patchSize: 14, posGrid: 8, seed: 3, style: 'meta', exposeBlocks: 5, layerScaleInit: 0.02 });
-    await writeFileAtomic(
-      join(dir, 'config.json'),
-      JSON.stringify({
-        seed: 0,
-        cache: 'cache',
-        output: 'results',
-        batchSize: 8,
-        bootstrap: { samples: 200, confidence: 0.95 },
-        preprocessing: { preset: 'study', resize: { mode: 'square', size: 112 } },
-        backbones: [{ kind: 'onnx', name: 'vit', model }],
-        datasets: [{ kind: 'msd', name: 'colin27', root: TASK }],
-        protocols: [{ kind: 'seg', name: 'seg-linear', decoders: ['linear'], loss: 'dice+ce', epochs: 60, batchSize: 8, microBatchSize: 8, learningRates: [5e-2, 1e-1], writeMasks: 0 }],
-      }),
-    );
   }, 600_000);
 
   it('reaches a macro Dice above the TRAIN majority-class map, with per-class Dice for the three regions', async () => {
-    const builtins = [
-      { packageName: '@radprobe/backbone-onnx', version: '0.1.0', plugin: onnxBackbones },
-      { packageName: '@radprobe/datasets', version: '0.1.0', plugin: datasets },
-      { packageName: '@radprobe/protocol-seg', version: '0.1.0', plugin: segPlugin },
-    ];
-    const { outputDir } = await runEvaluation({ configPath: join(dir, 'config.json'), builtins, reporter: () => {} });
-    const results = JSON.parse(await readFile(join(outputDir, 'results.json'), 'utf8')) as RunResults;
+    const { results } = await runSegEvaluation(dir, {
+      side: 112,
+      dataset: { kind: 'msd', name: 'colin27', root: TASK },
+      protocols: [{ kind: 'seg', name: 'seg-linear', decoders: ['linear'], loss: 'dice+ce', epochs: 60, batchSize: 8, microBatchSize: 8, learningRates: [5e-2, 1e-1], writeMasks: 0 }],
+    });
     const [cell] = results.cells;
     expect(cell.status, cell.reason).toBe('completed');
     const [testRow] = cell.result!.rows;
     expect(testRow.split).toBe('test');
-    const { dice: baseline, slices } = await majorityBaseline(join(dir, TASK));
+    // The baseline is scored at the label maps' own 181×217 grid, the protocol at the 112×112 input.
+    const dataset = await msdDataset.create({ root: join(dir, TASK) }, { baseDir: '/', log: () => {} });
+    const { majority: baseline } = await trivialBaselines(dataset);
+    const slices: Record<string, number> = {};
+    for (const item of dataset.items) slices[item.split] = (slices[item.split] ?? 0) + 1;
     // Six volumes of eight slices: TEST 2 and VAL 1 volumes (round(6·80/260), round(6·60/260)), TRAIN the other 3.
     expect(slices).toEqual({ train: 24, val: 8, test: 16 });
     const dice = testRow.metrics.dice;
