@@ -9,12 +9,11 @@ import { createRequire } from 'node:module';
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { gzipSync } from 'node:zlib';
 import jpeg from 'jpeg-js';
 import * as ort from 'onnxruntime-node';
 import onnxPlugin from '@radprobe/backbone-onnx';
 import { preprocessInto, resolvePreprocessing } from '@radprobe/core';
-import datasetsPlugin from '@radprobe/datasets';
+import datasetsPlugin, { writeNifti } from '@radprobe/datasets';
 import { buildDinov2Onnx, writeImageFolderDataset } from '@radprobe/testkit';
 
 const { values } = parseArgs({
@@ -61,25 +60,10 @@ for (let volume = 1; volume <= volumes; volume++) {
   const voxels = side * side * depth;
   const image = new Int16Array(voxels).map((_, index) => ((index * 7919 + volume * 104729) % 3000) - 1200);
   const label = new Uint8Array(voxels).map((_, index) => (index % side < side / 4 ? 1 : 0));
-  await writeNifti(join(work, 'btcv', 'imagesTr', `img${name}.nii.gz`), image, 4, 16, [side, side, depth]);
-  await writeNifti(join(work, 'btcv', 'labelsTr', `label${name}.nii.gz`), label, 2, 8, [side, side, depth]);
+  await writeNifti(join(work, 'btcv', 'imagesTr', `img${name}.nii.gz`), { dims: [side, side, depth], datatype: 'int16', values: image, slope: 1 });
+  await writeNifti(join(work, 'btcv', 'labelsTr', `label${name}.nii.gz`), { dims: [side, side, depth], datatype: 'uint8', values: label, slope: 1 });
 }
 const nifti = await factory('btcv').create({ root: join(work, 'btcv') }, { baseDir: work, log });
-
-/** A NIfTI-1 single file: 348-byte header, 4 bytes of no extension, then the voxels (scl_slope 1). */
-async function writeNifti(path, voxels, datatype, bitpix, [x, y, z]) {
-  const header = Buffer.alloc(352);
-  header.writeInt32LE(348, 0);
-  [3, x, y, z, 1, 1, 1, 1].forEach((dim, index) => header.writeInt16LE(dim, 40 + 2 * index));
-  header.writeInt16LE(datatype, 70);
-  header.writeInt16LE(bitpix, 72);
-  [1, 1, 1, 1, 1, 1, 1, 1].forEach((pixdim, index) => header.writeFloatLE(pixdim, 76 + 4 * index));
-  header.writeFloatLE(352, 108);
-  header.writeFloatLE(1, 112);
-  header.write('n+1\0', 344, 'latin1');
-  await mkdir(dirname(path), { recursive: true });
-  await writeFile(path, gzipSync(Buffer.concat([header, Buffer.from(voxels.buffer)])));
-}
 
 const modelPath = join(work, 'vit-s14.onnx');
 await writeFile(modelPath, buildDinov2Onnx({ embedDim: 384, depth: 12, heads: 6, patchSize: 14, posGrid: 37, seed: 0, style: 'hf' }));

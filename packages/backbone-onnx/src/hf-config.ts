@@ -8,6 +8,8 @@ export interface HfModelConfig {
   files: string[];
   embedDim?: number;
   depth?: number;
+  /** `num_attention_heads`: needed to train the network, not to run it. */
+  heads?: number;
   patchSize?: number;
   registerTokens?: number;
   /** The preprocessor's crop size: the input the model is evaluated at. */
@@ -70,6 +72,7 @@ export async function readHfModelConfig(modelPath: string): Promise<HfModelConfi
       result.files.push(configFile);
       result.embedDim = integerField(config, 'hidden_size', configFile);
       result.depth = integerField(config, 'num_hidden_layers', configFile);
+      result.heads = integerField(config, 'num_attention_heads', configFile);
       result.patchSize = integerField(config, 'patch_size', configFile);
       result.registerTokens = integerField(config, 'num_register_tokens', configFile, 0);
     }

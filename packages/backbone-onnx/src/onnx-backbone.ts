@@ -13,12 +13,15 @@ import {
   type BackboneInfo,
   type EmbeddedBatch,
   type JsonSchema,
+  type TrainableBackbone,
 } from '@radprobe/core';
 import { selectExecutionProviders, type Device } from './execution-providers.js';
 import { externalDataFiles } from './external-data.js';
 import { readHfModelConfig } from './hf-config.js';
 import { resolveModel } from './model-store.js';
 import { readOnnxManifest, type OnnxManifest } from './onnx-manifest.js';
+import { OnnxTrainableVit } from './onnx-trainable-vit.js';
+import type { ArchitectureHints } from './vit-architecture.js';
 import { collectTokens, type OutputTensor } from './split-tokens.js';
 import { inferTokenLayout, registersFromSequence, type GraphValue, type TokenLayout, type TokenSource } from './token-layout.js';
 
@@ -137,13 +140,21 @@ async function completeWithProbe(session: InferenceSession, layout: TokenLayout,
 
 class OnnxBackbone implements Backbone {
   private poolerChecked = false;
+  private network: Promise<OnnxTrainableVit | null> | undefined;
 
   constructor(
     readonly info: BackboneInfo,
     private readonly session: InferenceSession,
     private readonly layout: TokenLayout,
     private readonly modelPath: string,
+    private readonly architectureHints: ArchitectureHints,
   ) {}
+
+  /** The file's ViT for training (read once, on first use); null when the file holds no ViT. */
+  trainable(): Promise<TrainableBackbone | null> {
+    this.network ??= OnnxTrainableVit.open(this.modelPath, this.architectureHints);
+    return this.network;
+  }
 
   async embed(pixels: Float32Array, batchSize: number, height: number, width: number): Promise<EmbeddedBatch> {
     const { patchSize, embedDim, registerTokens } = this.info;
@@ -229,7 +240,7 @@ export const onnxBackboneFactory: BackboneFactory<OnnxBackboneOptions> = {
         `${modelPath}: ${choice.reason}. Read ${sources.length > 0 ? sources.join(', ') : 'no manifest or config'}; ` +
           `inferred: ${layout.inferred.length > 0 ? layout.inferred.join('; ') : 'nothing'}.`,
       );
-      return new OnnxBackbone(info, session, layout, modelPath);
+      return new OnnxBackbone(info, session, layout, modelPath, { configHeads: hfConfig.heads, manifestHeads: manifest?.heads });
     } catch (error) {
       await session.release();
       throw error;

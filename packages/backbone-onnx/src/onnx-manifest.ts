@@ -13,6 +13,8 @@ export interface OnnxManifest {
   blocks?: number[];
   /** Number of transformer blocks of the whole network. */
   depth?: number;
+  /** Attention heads per block, for training the network when neither config.json nor the graph tells. */
+  heads?: number;
   patchSize?: number;
   /** Register tokens between CLS and the patch tokens in a `tokens` output. */
   registerTokens?: number;
@@ -50,6 +52,7 @@ export const onnxManifestSchema: JsonSchema = {
     },
     blocks: { type: 'array', items: { type: 'integer', minimum: 0 }, minItems: 1 },
     depth: positiveInteger,
+    heads: positiveInteger,
     patchSize: positiveInteger,
     registerTokens: { type: 'integer', minimum: 0 },
     inputSize: {

@@ -16,13 +16,14 @@ async function repository(files: Record<string, unknown>): Promise<string> {
 describe('readHfModelConfig', () => {
   it("reads the hub layout's configs from the folder above onnx/", async () => {
     const dir = await repository({
-      'config.json': { hidden_size: 384, num_hidden_layers: 12, patch_size: 14, image_size: 518, num_register_tokens: 4 },
+      'config.json': { hidden_size: 384, num_hidden_layers: 12, num_attention_heads: 6, patch_size: 14, image_size: 518, num_register_tokens: 4 },
       'preprocessor_config.json': { crop_size: { height: 224, width: 224 }, image_mean: [0.5, 0.4, 0.3], image_std: [0.2, 0.2, 0.2] },
     });
     expect(await readHfModelConfig(join(dir, 'onnx', 'model.onnx'))).toEqual({
       files: [join(dir, 'config.json'), join(dir, 'preprocessor_config.json')],
       embedDim: 384,
       depth: 12,
+      heads: 6,
       patchSize: 14,
       registerTokens: 4,
       inputSize: { height: 224, width: 224 },

@@ -10,6 +10,7 @@ describe('ONNX manifest', () => {
       outputs: { cls: ['c2', 'c3'], patch: ['p2', 'p3'] },
       blocks: [10, 11],
       depth: 12,
+      heads: 6,
       patchSize: 14,
       registerTokens: 0,
       inputSize: { height: 448, width: 224 },
@@ -21,6 +22,7 @@ describe('ONNX manifest', () => {
 
   it('names the file and the JSON pointer of a schema violation', () => {
     expect(() => checkOnnxManifest({ patchSize: 0 }, '/models/m.json')).toThrow(/\/models\/m\.json: \/patchSize: must be >= 1/);
+    expect(() => checkOnnxManifest({ heads: 0 }, 'm.json')).toThrow(/\/heads: must be >= 1/);
     expect(() => checkOnnxManifest({ patchsize: 14 }, 'm.json')).toThrow(/unknown field "patchsize"/);
     expect(() => checkOnnxManifest({ normalization: { mean: [0, 0, 0], std: [1, 0, 1] } }, 'm.json')).toThrow(
       /\/normalization\/std\/1/,

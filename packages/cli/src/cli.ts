@@ -6,6 +6,8 @@ import { demoCommand } from './commands/demo.js';
 import { doctorCommand } from './commands/doctor.js';
 import { listCommand } from './commands/list.js';
 import { modelListCommand, modelPullCommand } from './commands/model.js';
+import { pcaCommand } from './commands/pca.js';
+import { reportCompareCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
 import { schemaCommand, validateCommand } from './commands/validate.js';
 
@@ -13,6 +15,8 @@ const USAGE = `radprobe: how well does a vision foundation model transfer to rad
 
 usage:
   radprobe demo [--dir demo] [--reporter pretty|jsonl]    generate the built-in default and evaluate it
+  radprobe demo --study [--dir demo-study] [--scale full|smallest]
+                                                           the study's grid on generated ViTs and data, and its comparison page
   radprobe run [config.json] [--reporter pretty|jsonl] [--on-bad-item fail|skip] [--device auto|cpu|cuda]
                [--backbone NAME] [--dataset NAME] [--protocol NAME]
   radprobe validate [config.json]                          check a config against the installed plugins
@@ -23,6 +27,11 @@ usage:
   radprobe cache ls|prune [--cache DIR] [--all] [--older-than DAYS] [--json]
   radprobe model pull NAME [--variant fp32|fp16|quantized] [--revision REV] [--store DIR]
   radprobe model ls [--store DIR] [--json]
+  radprobe pca CONFIG [--backbone NAME] [--dataset NAME] [--items ID,ID | --count 4] [--split test] [--out pca]
+  radprobe pca --run RESULTS_DIR [--count 4] [--split test]    PCA of patch features as RGB images + pca.json
+               [--threshold 0] [--foreground auto|positive|negative] [--no-input]
+  radprobe report compare DIR… [--out compare] [--title TITLE] [--allow-mixed]
+                                                           one page, Markdown and CSV comparing results folders
 
 The config defaults to ./radprobe.json. Models are stored in $RADPROBE_MODEL_STORE or ~/.cache/radprobe/models.
 `;
@@ -35,7 +44,11 @@ const OPTIONS = {
   dataset: { type: 'string' },
   protocol: { type: 'string' },
   out: { type: 'string' },
+  title: { type: 'string' },
+  'allow-mixed': { type: 'boolean' },
   dir: { type: 'string' },
+  study: { type: 'boolean' },
+  scale: { type: 'string' },
   cache: { type: 'string' },
   all: { type: 'boolean' },
   'older-than': { type: 'string' },
@@ -43,6 +56,13 @@ const OPTIONS = {
   revision: { type: 'string' },
   store: { type: 'string' },
   json: { type: 'boolean' },
+  run: { type: 'string' },
+  items: { type: 'string' },
+  count: { type: 'string' },
+  split: { type: 'string' },
+  threshold: { type: 'string' },
+  foreground: { type: 'string' },
+  'no-input': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -50,6 +70,18 @@ function oneOf<T extends string>(flag: string, value: string | undefined, allowe
   if (value === undefined) return fallback;
   if ((allowed as readonly string[]).includes(value)) return value as T;
   throw new RadprobeError(`--${flag} must be one of ${allowed.join(', ')}, not '${value}'`);
+}
+
+function positiveInteger(flag: string, value: string): number {
+  const number = Number(value);
+  if (Number.isInteger(number) && number > 0) return number;
+  throw new RadprobeError(`--${flag} must be a positive integer, not '${value}'`);
+}
+
+function shareBelowOne(flag: string, value: string): number {
+  const number = Number(value);
+  if (value.trim() !== '' && number >= 0 && number < 1) return number;
+  throw new RadprobeError(`--${flag} must be a number in [0, 1), not '${value}'`);
 }
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
@@ -70,7 +102,7 @@ export async function main(argv: string[]): Promise<number> {
   const config = rest[0] ?? 'radprobe.json';
   switch (command) {
     case 'demo':
-      return demoCommand({ dir: values.dir ?? 'demo', reporter });
+      return demoCommand({ dir: values.dir, reporter, study: Boolean(values.study), scale: oneOf('scale', values.scale, ['full', 'smallest'] as const, 'full') });
     case 'run':
       return runCommand({
         config,
@@ -111,6 +143,27 @@ export async function main(argv: string[]): Promise<number> {
       if (rest[0] === 'ls') return modelListCommand({ store, json: Boolean(values.json) });
       throw new RadprobeError(`radprobe model: expected 'pull NAME' or 'ls'`);
     }
+    case 'report':
+      if (rest[0] === 'compare' && rest.length > 1) {
+        return reportCompareCommand({ dirs: rest.slice(1), out: values.out ?? 'compare', title: values.title, allowMixed: Boolean(values['allow-mixed']) });
+      }
+      throw new RadprobeError(`radprobe report: expected 'compare DIR…' (one or more results folders)`);
+    case 'pca':
+      return pcaCommand({
+        config: values.run ? null : config,
+        runDir: values.run,
+        backbone: values.backbone,
+        dataset: values.dataset,
+        out: values.out,
+        options: {
+          items: values.items?.split(',').filter((id) => id !== ''),
+          count: values.count === undefined ? undefined : positiveInteger('count', values.count),
+          split: values.split === undefined ? undefined : oneOf('split', values.split, ['train', 'val', 'test'] as const, 'test'),
+          threshold: values.threshold === undefined ? undefined : shareBelowOne('threshold', values.threshold),
+          foreground: values.foreground === undefined ? undefined : oneOf('foreground', values.foreground, ['auto', 'positive', 'negative'] as const, 'auto'),
+          withInput: values['no-input'] ? false : undefined,
+        },
+      });
     default:
       throw new RadprobeError(`unknown command '${command}'\n\n${USAGE}`);
   }

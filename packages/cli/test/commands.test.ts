@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readFile, readdir, truncate, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeDinov2Fixture, writeImageFolderDataset } from '@radprobe/testkit';
@@ -30,6 +30,24 @@ describe('radprobe list', () => {
     expect(byName.get('@radprobe/protocol-knn')).toMatchObject({ protocols: ['knn'], backbones: [], datasets: [] });
     expect(byName.get('@radprobe/backbone-onnx')).toMatchObject({ protocols: [], backbones: ['onnx'], datasets: [] });
     expect(byName.get('@radprobe/datasets')).toMatchObject({ protocols: [], backbones: [], datasets: expect.arrayContaining(['image-folder', 'csv', 'nih-chestxray14']) });
+  });
+
+  it('lists a plugin that fails to import with its error, and still lists the others', async () => {
+    const cwd = await temporaryDir('list-broken');
+    const dir = join(cwd, 'node_modules', 'radprobe-broken');
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'radprobe-broken', version: '1.2.0', type: 'module', main: 'index.js', radprobe: { protocols: ['broken'] } }));
+    await writeFile(join(dir, 'index.js'), 'throw new Error("libcuda.so.1: cannot open shared object file");\n');
+    const text = await runCli(['list'], { cwd });
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(/^@radprobe\/protocol-knn@\S+\n {2}protocols: knn$/m);
+    expect(text.stdout).toMatch(/^radprobe-broken@1\.2\.0\n {2}failed to load: plugin radprobe-broken: cannot import \S+index\.js: libcuda\.so\.1: cannot open shared object file$/m);
+
+    const json = await runCli(['list', '--json'], { cwd });
+    const { failures } = JSON.parse(json.stdout) as { failures: Array<{ packageName: string; version: string; reason: string }> };
+    expect(failures.filter((failure) => failure.packageName === 'radprobe-broken')).toEqual([
+      { packageName: 'radprobe-broken', version: '1.2.0', reason: expect.stringContaining('libcuda.so.1') },
+    ]);
   });
 });
 

@@ -21,16 +21,20 @@ export interface CliRun {
 }
 
 /**
- * Runs `radprobe args…` in `cwd`. With `killWhen`, the process is killed with SIGKILL as soon as the predicate
- * accepts a jsonl event (the run must use `--reporter jsonl`).
+ * Runs `radprobe args…` in `cwd`. With `killWhen`, the process gets `killSignal` (SIGKILL unless given) as soon as
+ * the predicate accepts a jsonl event (the run must use `--reporter jsonl`); once only.
  */
-export function runCli(args: string[], options: { cwd: string; env?: Record<string, string>; killWhen?: (event: RunEvent) => boolean }): Promise<CliRun> {
+export function runCli(
+  args: string[],
+  options: { cwd: string; env?: Record<string, string>; killWhen?: (event: RunEvent) => boolean; killSignal?: NodeJS.Signals },
+): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     let pending = '';
     const events: RunEvent[] = [];
+    let signalled = false;
     child.stdout.on('data', (chunk: Buffer) => {
       stdout += chunk;
       pending += chunk;
@@ -41,7 +45,10 @@ export function runCli(args: string[], options: { cwd: string; env?: Record<stri
         if (!line.startsWith('{"type":')) continue;
         const event = JSON.parse(line) as RunEvent;
         events.push(event);
-        if (options.killWhen?.(event)) child.kill('SIGKILL');
+        if (!signalled && options.killWhen?.(event)) {
+          signalled = true;
+          child.kill(options.killSignal ?? 'SIGKILL');
+        }
       }
     });
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));

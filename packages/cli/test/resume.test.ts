@@ -57,3 +57,27 @@ describe('a run killed with SIGKILL during extraction', () => {
     expect(await resultOf(resumed.events)).toEqual(await resultOf(clean.events));
   }, 240_000);
 });
+
+describe('a run cancelled with SIGINT (Ctrl-C, or Cancel in the editor) during extraction', () => {
+  it('stops after the current batch with exit 130 and a message, and the next run resumes from the cache', async () => {
+    const dir = await temporaryDir('cancel');
+    const model = await writeDinov2Fixture(join(dir, 'model'), { embedDim: 48, depth: 2, heads: 2, patchSize: 14, posGrid: 8, seed: 5, style: 'hf' });
+    await writeImageFolderDataset(join(dir, 'data'), { perClass: { train: 24, val: 4, test: 12 }, size: 112, seed: 9 });
+    await writeFileAtomic(join(dir, 'radprobe.json'), config('cache', model));
+    const env = { RADPROBE_FLUSH_ITEMS: '8' };
+    const cancelled = await runCli(['run', 'radprobe.json', '--reporter', 'jsonl'], {
+      cwd: dir,
+      env,
+      killSignal: 'SIGINT',
+      killWhen: (event) => event.type === 'progress' && event.label === 'images embedded' && event.done >= 16,
+    });
+    expect(cancelled.code, cancelled.stderr).toBe(130);
+    expect(cancelled.stderr).toContain('radprobe: cancelled; the feature cache keeps every finished shard, so running again resumes');
+    expect(cancelled.events.some((event) => event.type === 'run-end')).toBe(false);
+
+    const resumed = await runCli(['run', 'radprobe.json', '--reporter', 'jsonl'], { cwd: dir, env });
+    expect(resumed.code, resumed.stderr).toBe(0);
+    const embedding = resumed.events.find((event): event is Extract<RunEvent, { type: 'log' }> => event.type === 'log' && event.message.startsWith('embedding'))!;
+    expect(Number(/\((\d+) cached\)/.exec(embedding.message)![1])).toBeGreaterThanOrEqual(16);
+  }, 240_000);
+});

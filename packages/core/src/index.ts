@@ -14,3 +14,4 @@ export * from './engine/cache/index.js';
 export * from './engine/run/index.js';
 export * from './engine/train/index.js';
 export * from './engine/splits/index.js';
+export * from './engine/pca/index.js';

@@ -130,6 +130,15 @@ describe('validateConfigText', () => {
     );
   });
 
+  it('names an installed plugin that declares the kind but failed to load, with its error', () => {
+    const broken = fakeRegistry();
+    broken.failures.push({ packageName: 'radprobe-gpu-probe', version: '0.3.0', manifest: { protocols: ['gpu-probe'] }, reason: 'plugin radprobe-gpu-probe: cannot import index.js: libcuda.so.1 missing' });
+    const text = minimal.replace('{ "kind": "linear" }', '{ "kind": "gpu-probe" }');
+    expect(() => validateConfigText(text, 'radprobe.json', broken, noEnv)).toThrow(
+      "radprobe.json:5:46 /protocols/1/kind: unknown protocol kind 'gpu-probe' (installed: knn, linear). 'gpu-probe' comes from radprobe-gpu-probe@0.3.0, which is installed but failed to load: plugin radprobe-gpu-probe: cannot import index.js: libcuda.so.1 missing",
+    );
+  });
+
   it('says when no kind of a list is installed', () => {
     const bare = fakeRegistry();
     bare.datasets.clear();

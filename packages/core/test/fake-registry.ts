@@ -61,5 +61,6 @@ export function fakeRegistry(): PluginRegistry {
       ],
     ]),
     warnings: [],
+    failures: [],
   };
 }

@@ -88,11 +88,11 @@ describe('loadPluginRegistry', () => {
       manifest: { protocols: ['knn', 'linear'] },
       exported: { protocols: ['knn'], datasets: ['csv'] },
     });
-    await expect(
-      loadPluginRegistry({ builtins: [], discovered: await discoverPlugins(project), explicit: [], baseDir: project }),
-    ).rejects.toThrow(
+    const registry = await loadPluginRegistry({ builtins: [], discovered: await discoverPlugins(project), explicit: [], baseDir: project });
+    expect(registry.protocols.size).toBe(0);
+    expect(registry.failures.map((failure) => failure.reason)).toEqual([
       'plugin radprobe-liar: its module does not match the "radprobe" field of its package.json: datasets csv exported but not declared; protocols linear declared but not exported',
-    );
+    ]);
   });
 
   it('refuses two plugins with the same kind, naming both', async () => {
@@ -142,26 +142,37 @@ describe('loadPluginRegistry', () => {
     expect(registry.warnings).toEqual([]);
   });
 
-  it('names the package and the import error when a plugin fails to import', async () => {
+  it('leaves out a discovered plugin that fails to import, naming it and the error, and keeps the others', async () => {
     const { project, modules } = await freshProject('broken');
+    await writePluginPackage(modules, 'radprobe-broken', {
+      version: '2.1.0',
+      manifest: { protocols: ['x'] },
+      moduleSource: 'throw new Error("native addon missing");\n',
+    });
+    await writePluginPackage(modules, 'radprobe-shapeless', {
+      manifest: { protocols: ['y'] },
+      moduleSource: "export default { protocols: [{ kind: 'y', title: 'Y', tasks: [], optionsSchema: {}, featureNeeds() {} }] };\n",
+    });
+    await writePluginPackage(modules, 'radprobe-fine', { manifest: { protocols: ['fine-probe'] }, moduleSource: pluginModuleSource({ protocols: ['fine-probe'] }) });
+    const registry = await loadPluginRegistry({ builtins: [], discovered: await discoverPlugins(project), explicit: [], baseDir: project });
+    expect([...registry.protocols.keys()]).toEqual(['fine-probe']);
+    expect(registry.failures.map(({ packageName, version, manifest }) => ({ packageName, version, manifest }))).toEqual([
+      { packageName: 'radprobe-broken', version: '2.1.0', manifest: { protocols: ['x'] } },
+      { packageName: 'radprobe-shapeless', version: '1.0.0', manifest: { protocols: ['y'] } },
+    ]);
+    expect(registry.failures[0].reason).toMatch(/^plugin radprobe-broken: cannot import .*radprobe-broken[/\\]index\.js: native addon missing$/);
+    expect(registry.failures[1].reason).toBe("plugin radprobe-shapeless: protocols[0] ('y') has no run() function");
+  });
+
+  it('fails when a plugin listed in "plugins" fails to import', async () => {
+    const { project, modules } = await freshProject('broken-explicit');
     await writePluginPackage(modules, 'radprobe-broken', {
       manifest: { protocols: ['x'] },
       moduleSource: 'throw new Error("native addon missing");\n',
     });
     await expect(
-      loadPluginRegistry({ builtins: [], discovered: await discoverPlugins(project), explicit: [], baseDir: project }),
+      loadPluginRegistry({ builtins: [], discovered: await discoverPlugins(project), explicit: ['radprobe-broken'], baseDir: project }),
     ).rejects.toThrow(/^plugin radprobe-broken: cannot import .*radprobe-broken[/\\]index\.js: native addon missing$/);
-  });
-
-  it('checks the shape of the default export', async () => {
-    const { project, modules } = await freshProject('shape');
-    await writePluginPackage(modules, 'radprobe-shapeless', {
-      manifest: { protocols: ['x'] },
-      moduleSource: "export default { protocols: [{ kind: 'x', title: 'X', tasks: [], optionsSchema: {}, featureNeeds() {} }] };\n",
-    });
-    await expect(
-      loadPluginRegistry({ builtins: [], discovered: await discoverPlugins(project), explicit: [], baseDir: project }),
-    ).rejects.toThrow("plugin radprobe-shapeless: protocols[0] ('x') has no run() function");
   });
 
   it('loads explicit module paths relative to baseDir, and names an explicit package that is not installed', async () => {

@@ -80,6 +80,7 @@ const cases: Case[] = [
   { name: 'square, sqrt', f: (x) => tf.sqrt(tf.add(tf.square(x), 1)), inputs: () => [rand([3, 4])], settings: NONLINEAR },
   { name: 'exp, log', f: (x) => tf.log(tf.add(tf.exp(x), 1)), inputs: () => [rand([3, 4])], settings: NONLINEAR },
   { name: 'sigmoid', f: (x) => tf.sigmoid(x), inputs: () => [rand([3, 4], 2)], settings: NONLINEAR },
+  { name: 'erf', f: (x) => tf.erf(x), inputs: () => [rand([3, 4], 1.5)], settings: NONLINEAR },
   { name: 'multiply, subtract, negate with broadcasting', f: (a, b) => tf.neg(tf.sub(tf.mul(a, b), b)), inputs: () => [rand([3, 1]), rand([1, 4])], settings: LINEAR },
   { name: 'transpose', f: (x) => tf.transpose(x, [2, 0, 1]), inputs: () => [rand([2, 3, 4])], settings: LINEAR },
   { name: 'slice', f: (x) => tf.slice(x, [0, 1, 1], [2, 2, 2]), inputs: () => [rand([2, 4, 3])], settings: LINEAR },

@@ -30,10 +30,12 @@ export { amosDataset, amosOptionsSchema, type AmosOptions } from './amos.js';
 export { btcvDataset, btcvOptionsSchema, BTCV_CLASSES, type BtcvOptions } from './btcv.js';
 export { msdDataset, msdOptionsSchema, type MsdOptions } from './msd.js';
 export { decodeNifti, readNiftiFile, readNiftiGeometry, type NiftiDatatype, type NiftiVolume, type VolumeGeometry, type VoxelArray } from './volume/nifti.js';
-export { extractLabelSlice, extractSlice, sliceGrid, type SliceAxis, type SliceGrid, type VolumeOrientation, type VolumeSlice } from './volume/slicing.js';
+export { extractLabelSlice, extractSlice, placeSlice, sliceGrid, type SliceAxis, type SliceGrid, type VolumeOrientation, type VolumeSlice } from './volume/slicing.js';
+export { encodeNifti, voxelValues, writeNifti, type NiftiContent, type NiftiWritableDatatype } from './volume/nifti-writer.js';
+export { encodeLabelVolumeFile, labelVolumeName, type LabelSlice } from './volume/label-volume.js';
 export { isVolumeDataset, type SliceGeometry, type VolumeDataset } from './volume/volume-dataset.js';
 export type { VolumeOptions } from './volume/volume-options.js';
-export type { Affine, AffineSource } from './volume/affine.js';
+export type { Affine, AffineSource, TransformFields } from './volume/affine.js';
 export type { BadItemPolicy, CommonOptions } from './common-options.js';
 
 /** Dataset kinds of `@radprobe/datasets`: folders of images, CSV manifests and the benchmarks' published layouts. */

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { amosDataset } from '../src/index.js';
 import { contextAt, temporaryFolder, writeText } from './fixtures.js';
-import { voxelValues, writeNifti } from '@radprobe/testkit';
+import { voxelValues, writeNifti } from '../src/volume/nifti-writer.js';
 
 const AMOS_LABELS = [
   'background', 'spleen', 'right kidney', 'left kidney', 'gall bladder', 'esophagus', 'liver', 'stomach', 'arota', 'postcava',

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BTCV_CLASSES, btcvDataset, isVolumeDataset } from '../src/index.js';
 import { contextAt, temporaryFolder, writeText } from './fixtures.js';
-import { voxelValues, writeNifti } from '@radprobe/testkit';
+import { voxelValues, writeNifti } from '../src/volume/nifti-writer.js';
 
 const DIMS: [number, number, number] = [2, 2, 3];
 

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { msdDataset } from '../src/index.js';
 import { contextAt, temporaryFolder, writeText } from './fixtures.js';
-import { writeNifti } from '@radprobe/testkit';
+import { writeNifti } from '../src/volume/nifti-writer.js';
 
 /** A Decathlon task folder as the MSD tarballs unpack, including the macOS `._` copies they ship. */
 async function taskFolder(task: string, labels: Record<string, string>, prefix: string, count: number, modality = 'MRI'): Promise<string> {

@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { decodeNifti, extractLabelSlice, extractSlice, sliceGrid, type NiftiVolume } from '../src/index.js';
 import { evenlySpaced, evenlySpacedSplits } from '../src/spaced-splits.js';
 import { VolumeCache } from '../src/volume/volume-cache.js';
-import { encodeNifti, voxelValues, type NiftiFixture } from '@radprobe/testkit';
+import { encodeNifti, voxelValues, type NiftiContent } from '../src/volume/nifti-writer.js';
 
 /** 2×3×4 voxels valued i + 10·j + 100·k, so every slice's numbers say where they came from. */
-function coded(extra: Partial<NiftiFixture> = {}): NiftiVolume {
+function coded(extra: Partial<NiftiContent> = {}): NiftiVolume {
   const values = voxelValues([2, 3, 4], (i, j, k) => i + 10 * j + 100 * k);
   return decodeNifti(encodeNifti({ datatype: 'int16', dims: [2, 3, 4], values, ...extra }), 'coded.nii');
 }

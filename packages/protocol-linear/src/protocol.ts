@@ -2,7 +2,11 @@ import {
   RadprobeError,
   acrossSeeds,
   carveValidation,
+  classificationPrimaryMetric,
+  classificationTestValues,
   computeBackend,
+  resamplingGroups,
+  selectedAcrossSeeds,
   type MetricValue,
   type Protocol,
   type ProtocolContext,
@@ -11,9 +15,8 @@ import {
 } from '@radprobe/core';
 import type { HeadSpec } from './head-grid.js';
 import { linearOptionsSchema, resolveLinearOptions, type InputSetting, type LinearOptions, type ResolvedLinearOptions } from './options.js';
-import { buildSamples, readInputTable, samplesOf, type InputTable } from './samples.js';
+import { buildSamples, readInputTable, samplesOf, scoresOf, type InputTable } from './samples.js';
 import { runLogregSeed, runSgdSeed, type SeedOutcome } from './selection.js';
-import { primaryMetricOf, testValues } from './task-metrics.js';
 
 type Setting = Record<string, string | number | boolean>;
 
@@ -34,16 +37,6 @@ function runnableInputs(options: ResolvedLinearOptions, context: ProtocolContext
   });
 }
 
-/** The TEST row's setting: each seed's choice where they agree, else the per-seed values joined in seed order. */
-function chosenSetting(choices: Setting[]): Setting {
-  const merged: Setting = {};
-  for (const key of Object.keys(choices[0])) {
-    const values = choices.map((choice) => choice[key]);
-    merged[key] = values.every((v) => v === values[0]) ? values[0] : values.join(' | ');
-  }
-  return { ...merged, selected: true };
-}
-
 function headSetting(head: HeadSpec): Setting {
   return { blocks: head.setting.blocks, avgpool: head.setting.avgpool, lr: head.learningRate };
 }
@@ -55,7 +48,7 @@ async function runLinear(options: ResolvedLinearOptions, context: ProtocolContex
   const inputs = runnableInputs(options, context, skipped);
   if (inputs.length === 0) throw new RadprobeError(`linear: no input setting can run on these features (${skipped.map((s) => s.reason).join('; ')})`);
   const table: InputTable = await readInputTable(context.features, inputs);
-  const primary = primaryMetricOf(dataset);
+  const primary = classificationPrimaryMetric(dataset.task);
   const seeds = options.seeds ?? [context.seed];
   const hasVal = dataset.items.some((item) => item.split === 'val');
   const heads: HeadSpec[] = inputs.flatMap((setting) => options.learningRates.map((learningRate) => ({ setting, learningRate })));
@@ -91,7 +84,9 @@ async function runLinear(options: ResolvedLinearOptions, context: ProtocolContex
     }
     choices.push(outcome.chosen);
     const bootstrap = { ...context.bootstrap, seed };
-    testRuns.push(testValues(dataset, samples, samplesOf(samples, ['test']), outcome.testLogits, bootstrap, notes));
+    const testRows = samplesOf(samples, ['test']);
+    const groups = resamplingGroups(testRows.map((s) => samples.representatives[s]));
+    testRuns.push(classificationTestValues(dataset, scoresOf(dataset.task, samples, testRows, outcome.testLogits), groups, bootstrap, notes));
   }
 
   const metrics: Record<string, MetricValue> = {};
@@ -109,7 +104,7 @@ async function runLinear(options: ResolvedLinearOptions, context: ProtocolContex
       : `Logistic regression: L2 (C · Σ loss + ½‖W‖², bias unpenalised), L-BFGS, on the last block's CLS token; C chosen by VAL ${primary} from ${options.logregC.length} values, refitted on ${finalOn} and reported on TEST.${dataset.task === 'multilabel' ? ' Multi-label: one-vs-rest.' : ''}`,
   );
   if (volumes > 0) notes.push(`3D: the linear inputs of a scan's slices are averaged into one sample (${volumes} scans); a scan is positive for a class when any of its slices is.`);
-  const testRow: ResultRow = { setting: chosenSetting(choices), split: 'test', metrics };
+  const testRow: ResultRow = { setting: selectedAcrossSeeds(choices), split: 'test', metrics };
   return { primaryMetric: primary, rows: [testRow, ...valRows], notes, skipped };
 }
 

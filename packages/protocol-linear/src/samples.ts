@@ -1,4 +1,4 @@
-import { RadprobeError, type DatasetItem, type DatasetView, type FeatureSource, type Split } from '@radprobe/core';
+import { RadprobeError, type ClassificationScores, type DatasetItem, type DatasetView, type FeatureSource, type Split, type TaskType } from '@radprobe/core';
 import type { InputSetting } from './options.js';
 
 /**
@@ -134,4 +134,13 @@ export function buildSamples(table: InputTable, dataset: DatasetView, splitOf: (
 /** The samples of `wanted` splits: indices into `samples`, in sample order. */
 export function samplesOf(samples: Samples, wanted: readonly Split[]): number[] {
   return samples.splits.flatMap((split, s) => (wanted.includes(split) ? [s] : []));
+}
+
+/** `[rows, outputs]` logits of sample `rows` with their truth, as core's classification metrics take them. */
+export function scoresOf(task: TaskType, samples: Samples, rows: readonly number[], logits: Float32Array): ClassificationScores {
+  const k = samples.outputs;
+  if (task !== 'multilabel') return { outputs: k, logits, truth: { labels: Int32Array.from(rows, (s) => samples.labels[s]) } };
+  const targets = new Float32Array(rows.length * k);
+  rows.forEach((s, r) => targets.set(samples.targets.subarray(s * k, (s + 1) * k), r * k));
+  return { outputs: k, logits, truth: { targets } };
 }

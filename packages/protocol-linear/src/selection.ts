@@ -1,9 +1,8 @@
-import { RadprobeError, type DatasetView, type ProtocolContext } from '@radprobe/core';
+import { RadprobeError, classificationValidationValue, type DatasetView, type ProtocolContext } from '@radprobe/core';
 import { trainHeadGrid, type HeadSpec } from './head-grid.js';
 import { fitLogistic, logisticLogits, parametersOf, type LogisticModel, type LogisticProblem } from './logreg.js';
 import { finalTrainingSplits, type ResolvedLinearOptions } from './options.js';
-import { samplesOf, type Samples } from './samples.js';
-import { validationValue } from './task-metrics.js';
+import { samplesOf, scoresOf, type Samples } from './samples.js';
 
 /** A candidate's VAL metric (null: its logits were not finite). */
 export interface Candidate<Setting> {
@@ -51,7 +50,7 @@ export async function runSgdSeed(args: SeedArgs & { heads: HeadSpec[]; table: Pa
   } finally {
     grid.dispose();
   }
-  const candidates = heads.map((setting, h) => ({ setting, value: validationValue(dataset, samples, val, valLogits[h]) }));
+  const candidates = heads.map((setting, h) => ({ setting, value: classificationValidationValue(dataset, scoresOf(dataset.task, samples, val, valLogits[h])) }));
   const chosen = choose(candidates, 'head');
   const final = await trainHeadGrid({ ...common, train: samplesOf(samples, finalTrainingSplits(options)), heads: [chosen], onEpoch: progress(`refit epochs (seed ${seed})`) });
   try {
@@ -89,7 +88,7 @@ export async function runLogregSeed(args: SeedArgs): Promise<SeedOutcome<{ C: nu
     context.signal.throwIfAborted();
     previous = await fitLogistic(train, c, options.logregMaxIterations, previous && parametersOf(previous));
     iterations.push(previous.fit.iterations);
-    candidates.push({ setting: { C: c }, value: validationValue(dataset, samples, valRows, logisticLogits(previous, valX, valRows.length)) });
+    candidates.push({ setting: { C: c }, value: classificationValidationValue(dataset, scoresOf(dataset.task, samples, valRows, logisticLogits(previous, valX, valRows.length))) });
     context.progress({ label: `C values fitted (seed ${args.seed})`, done: i + 1, total: options.logregC.length });
   }
   const chosen = choose(candidates, 'C');

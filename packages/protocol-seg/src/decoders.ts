@@ -1,6 +1,9 @@
-import { RadprobeError, type Random, type TensorFlow } from '@radprobe/core';
+import { RadprobeError, batchNormTraining, type Random, type TensorFlow } from '@radprobe/core';
 import type { Tensor, Tensor1D, Tensor4D, Variable } from '@tensorflow/tfjs-core';
 import type { DecoderKind } from './options.js';
+import { resizeBilinear } from './bilinear-resize.js';
+import { concatConv2d } from './concat-conv.js';
+import { convTranspose2x2 } from './transposed-conv.js';
 
 /** The shape of the features a decoder reads and of the logits it writes. */
 export interface DecoderShape {
@@ -109,13 +112,13 @@ function batchNorm(params: Parameters, name: string, channels: number): BatchNor
 
 function applyBatchNorm(tf: TensorFlow, layer: BatchNorm, x: Tensor4D, training: boolean, statistics?: Tensor[]): Tensor4D {
   if (!training) return tf.batchNorm(x, layer.runningMean as Tensor1D, layer.runningVariance as Tensor1D, layer.beta as Tensor1D, layer.gamma as Tensor1D, BN_EPSILON);
-  const { mean, variance } = tf.moments(x, [0, 1, 2]);
+  const { output, mean, variance } = batchNormTraining(tf, x, layer.gamma, layer.beta, BN_EPSILON);
   if (statistics) {
     // PyTorch normalises with the biased variance but keeps the unbiased one in the running estimate.
     const count = x.shape[0] * x.shape[1] * x.shape[2];
     statistics.push(tf.keep(tf.clone(mean)), tf.keep(tf.mul(variance, count / Math.max(1, count - 1))));
   }
-  return tf.batchNorm(x, mean as Tensor1D, variance as Tensor1D, layer.beta as Tensor1D, layer.gamma as Tensor1D, BN_EPSILON);
+  return output as Tensor4D;
 }
 
 function updateRunning(tf: TensorFlow, layers: readonly BatchNorm[], statistics: Tensor[]): void {
@@ -129,12 +132,6 @@ function updateRunning(tf: TensorFlow, layers: readonly BatchNorm[], statistics:
   for (const tensor of statistics) tensor.dispose();
 }
 
-/** Bilinear resize: `alignCorners` false is PyTorch's half-pixel form (`F.interpolate(align_corners=False)`). */
-function resize(tf: TensorFlow, x: Tensor4D, size: [number, number], alignCorners: boolean): Tensor4D {
-  if (x.shape[1] === size[0] && x.shape[2] === size[1]) return x;
-  return tf.image.resizeBilinear(x, size, alignCorners, !alignCorners);
-}
-
 /** Patch tokens `(D, h, w)` → 1×1 conv `D → C` → bilinear upsampling to the input size (align_corners false). */
 export function linearDecoder(tf: TensorFlow, shape: DecoderShape, random: Random): Decoder {
   const params = new Parameters(tf, random);
@@ -144,7 +141,7 @@ export function linearDecoder(tf: TensorFlow, shape: DecoderShape, random: Rando
     kind: 'linear',
     blocks: 1,
     variables: params.trainable,
-    forward: (inputs) => resize(tf, applyConv(tf, head, inputs[inputs.length - 1]), [height, width], false),
+    forward: (inputs) => resizeBilinear(tf, applyConv(tf, head, inputs[inputs.length - 1]), [height, width], false),
     updateRunningStatistics: (statistics) => updateRunning(tf, [], statistics),
     dispose: () => params.dispose(),
   };
@@ -200,14 +197,13 @@ export function unetDecoder(tf: TensorFlow, shape: DecoderShape, random: Random)
       if (inputs.length !== 5) throw new RadprobeError(`U-Net decoder: needs the patch tokens of 5 blocks, got ${inputs.length}`);
       let y = inputs[4];
       blocks.forEach((block, i) => {
-        const [m, rows, cols] = y.shape;
-        const out = channels[i];
-        const up = tf.add(tf.conv2dTranspose(y, block.transpose.filter as unknown as Tensor4D, [m, 2 * rows, 2 * cols, out], 2, 'valid'), block.transpose.bias) as Tensor4D;
+        const [, rows, cols] = y.shape;
+        const up = convTranspose2x2(tf, y, block.transpose.filter as unknown as Tensor4D, block.transpose.bias as unknown as Tensor1D);
         const skip = tf.relu(applyBatchNorm(tf, block.skipNorm, applyConv(tf, block.skipConv, inputs[3 - i]), training, statistics));
-        const fused = applyConv(tf, block.fuse, tf.concat([up, resize(tf, skip, [2 * rows, 2 * cols], true)], 3));
+        const fused = concatConv2d(tf, up, resizeBilinear(tf, skip, [2 * rows, 2 * cols], true), block.fuse.filter as unknown as Tensor4D, block.fuse.bias as unknown as Tensor1D);
         y = block.fuseNorm ? tf.relu(applyBatchNorm(tf, block.fuseNorm, fused, training, statistics)) : fused;
       });
-      return resize(tf, y, [height, width], false);
+      return resizeBilinear(tf, y, [height, width], false);
     },
     updateRunningStatistics: (statistics) => updateRunning(tf, norms, statistics),
     dispose: () => params.dispose(),

@@ -5,6 +5,8 @@ export { segProtocol } from './protocol.js';
 export { segOptionsSchema, resolveSegOptions, finalTrainingSplits, SEG_LEARNING_RATES, DECODER_BLOCKS } from './options.js';
 export type { SegOptions, ResolvedSegOptions, DecoderKind, SegLoss, FinalTraining } from './options.js';
 export { linearDecoder, unetDecoder, createDecoder, unetChannels } from './decoders.js';
+export { convTranspose2x2 } from './transposed-conv.js';
+export { resizeBilinear } from './bilinear-resize.js';
 export type { Decoder, DecoderShape } from './decoders.js';
 export { segmentationLoss, DICE_SMOOTH } from './dice-loss.js';
 export { trainDecoders } from './decoder-grid.js';

@@ -69,7 +69,13 @@ export const segOptionsSchema: JsonSchema = {
         'Images per forward/backward pass: a batch is processed in chunks whose gradients are summed (exactly the batch gradient; BatchNorm sees the statistics of each chunk). The U-Net at a 448 input on the wasm backend needs ≤ 2 (its heap is 4 GiB); raise it on native backends for speed.',
     },
     valFraction: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1, default: 0.1, description: 'Share of TRAIN patients carved into VAL when the dataset has no VAL split.' },
-    writeMasks: { type: 'integer', minimum: 0, default: 4, description: 'TEST items whose true and predicted label maps are written as PNG images next to results.json (per decoder, first seed).' },
+    writeMasks: {
+      type: 'integer',
+      minimum: 0,
+      default: 4,
+      description:
+        'TEST items whose true and predicted label maps are written as PNG images next to results.json, and for datasets of scans (BTCV, AMOS, MSD) TEST scans whose predicted label volumes are written as NIfTI (<decoder>-<scan>-pred.nii.gz) on the scan\'s own grid and header transform (per decoder, first seed).',
+    },
     finalTraining: {
       enum: ['train+val', 'train'],
       default: 'train+val',

@@ -20,19 +20,19 @@ import {
 import { trainDecoders, type TrainedDecoders } from './decoder-grid.js';
 import type { DecoderShape } from './decoders.js';
 import { DICE_SMOOTH } from './dice-loss.js';
+import { maskImageName, predictedVolumeName } from './artifact-names.js';
 import { labelMapsPng } from './label-png.js';
 import { DECODER_BLOCKS, finalTrainingSplits, resolveSegOptions, segOptionsSchema, type DecoderKind, type ResolvedSegOptions, type SegOptions } from './options.js';
 import { readMasks, readTokens, type MaskTable } from './segmentation-data.js';
 
 type Setting = Record<string, string | number | boolean>;
 
-/** Per-item counts of every decoder's predictions of `items`, and the first `keep` predictions of each. */
-async function countPredictions(trained: TrainedDecoders, items: readonly number[], masks: MaskTable, classes: number, keep = 0) {
+/** Per-item counts of every decoder's predictions of `items`, and the predictions of the items in `keep` (only those). */
+async function countPredictions(trained: TrainedDecoders, items: readonly number[], masks: MaskTable, classes: number, keepItems: ReadonlySet<number> = new Set()) {
   const counts = trained.decoders.map(() => segmentationCounts(items.length, classes));
   const kept: Array<Map<number, Uint8Array>> = trained.decoders.map(() => new Map());
   const position = new Map(items.map((item, i) => [item, i]));
   const size = masks.height * masks.width;
-  const keepItems = new Set(items.slice(0, keep));
   await trained.predict(items, (chunk, predictions) => {
     chunk.forEach((item, c) => {
       predictions.forEach((labels, d) => {
@@ -67,9 +67,32 @@ function testMetrics(context: ProtocolContext, items: readonly number[], counts:
   return metrics;
 }
 
-/** A file-name form of an item's id, without the image file's extension. */
-function itemName(context: ProtocolContext, item: number): string {
-  return context.dataset.items[item].id.replace(/\.(png|jpe?g|dcm)$/i, '').replace(/[^A-Za-z0-9._-]/g, '_');
+/** The TEST items of each of the first `count` scans among `items` (items with a `volume`), in item order. */
+function firstVolumes(context: ProtocolContext, items: readonly number[], count: number): Map<string, number[]> {
+  const volumes = new Map<string, number[]>();
+  for (const item of items) {
+    const volume = context.dataset.items[item].volume;
+    if (volume === undefined) continue;
+    let slices = volumes.get(volume);
+    if (!slices) {
+      if (volumes.size === count) continue;
+      slices = [];
+      volumes.set(volume, slices);
+    }
+    slices.push(item);
+  }
+  return volumes;
+}
+
+/** Each scan's predicted slices as a label volume in the source's format and geometry (the dataset writes it). */
+async function labelVolumeArtifacts(context: ProtocolContext, kind: DecoderKind, volumes: Map<string, number[]>, predictions: Map<number, Uint8Array>, masks: MaskTable): Promise<ResultArtifact[]> {
+  const artifacts: ResultArtifact[] = [];
+  for (const [volume, items] of volumes) {
+    const slices = items.map((item) => ({ index: item, labels: { width: masks.width, height: masks.height, data: predictions.get(item)! } }));
+    const file = await context.masks!.encodeLabelVolume!(volume, slices);
+    artifacts.push({ name: predictedVolumeName(kind, volume), mediaType: file.mediaType, data: file.data });
+  }
+  return artifacts;
 }
 
 interface DecoderOutcome {
@@ -123,12 +146,15 @@ async function runDecoder(args: {
   const refit = finalTrainingSplits(options).flatMap((split) => splits[split]).sort((a, b) => a - b);
   const final = await trainDecoders({ ...common, train: refit, learningRates: [chosen.lr], onEpoch: progress(`${kind} decoder refit epochs`) });
   try {
-    const { counts, kept } = await countPredictions(final, splits.test, masks, classes.length, options.writeMasks);
-    const artifacts = [...kept[0]].map(([item, predicted]) => ({
-      name: `${kind}-${itemName(context, item)}.png`,
+    const imaged = splits.test.slice(0, options.writeMasks);
+    const volumes = context.masks?.encodeLabelVolume ? firstVolumes(context, splits.test, options.writeMasks) : new Map<string, number[]>();
+    const { counts, kept } = await countPredictions(final, splits.test, masks, classes.length, new Set([...imaged, ...[...volumes.values()].flat()]));
+    const artifacts: ResultArtifact[] = imaged.map((item) => ({
+      name: maskImageName(kind, context.dataset.items[item].id),
       mediaType: 'image/png',
-      data: labelMapsPng(masks.masks.get(item)!, predicted, masks.width, masks.height),
+      data: labelMapsPng(masks.masks.get(item)!, kept[0].get(item)!, masks.width, masks.height),
     }));
+    artifacts.push(...(await labelVolumeArtifacts(context, kind, volumes, kept[0], masks)));
     context.log(`${kind} decoder, lr ${chosen.lr}: VAL Dice ${chosen.value.toFixed(4)}, refit last-epoch loss ${final.epochLosses[0][options.epochs - 1].toFixed(4)}`);
     const testRow: ResultRow = { setting: { decoder: kind, lr: chosen.lr, selected: true }, split: 'test', metrics: testMetrics(context, splits.test, counts[0], seed, args.notes) };
     return { valRows, testRow, artifacts };
@@ -198,6 +224,12 @@ async function runSeg(options: ResolvedSegOptions, context: ProtocolContext): Pr
   if (artifacts.length > 0) {
     result.artifacts = artifacts;
     notes.push(`Mask images: the first ${options.writeMasks} TEST images per decoder, truth (left) and prediction (right), one colour per class.`);
+    if (artifacts.some((artifact) => artifact.name.endsWith('-pred.nii.gz'))) {
+      notes.push(
+        `Predicted label volumes: the first ${options.writeMasks} TEST scans per decoder as NIfTI (<decoder>-<scan>-pred.nii.gz) on the scan's own grid and header transform, ` +
+          'each slice carried back through the resize and crop (nearest neighbour, cropped-away pixels 0); slices without an item are 0.',
+      );
+    }
   }
   return result;
 }

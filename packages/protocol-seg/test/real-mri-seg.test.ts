@@ -2,8 +2,8 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeFileAtomic } from '@radprobe/core';
-import { msdDataset, readNiftiFile, type NiftiVolume } from '@radprobe/datasets';
-import { fetchMricronData, writeNifti } from '@radprobe/testkit';
+import { msdDataset, readNiftiFile, writeNifti, type NiftiVolume } from '@radprobe/datasets';
+import { fetchMricronData } from '@radprobe/testkit';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runSegEvaluation, trivialBaselines } from './seg-run.js';
 

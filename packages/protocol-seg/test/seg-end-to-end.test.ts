@@ -2,9 +2,9 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { montgomeryDataset } from '@radprobe/datasets';
+import { writeSyntheticMontgomery } from '@radprobe/testkit';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runSegEvaluation, trivialBaselines } from './seg-run.js';
-import { writeSyntheticMontgomery } from './synthetic-cxr.js';
 
 const SIDE = 84;
 

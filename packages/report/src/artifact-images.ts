@@ -20,17 +20,21 @@ export function embeddedArtifacts<T extends { mediaType: string }>(artifacts: re
   return (artifacts ?? []).filter((artifact) => artifact.mediaType === 'image/png').slice(0, IMAGES_PER_CELL);
 }
 
-/** The run folder's path of an artifact `file`, refusing one that would lead outside it. */
-function artifactPath(dir: string, file: string, pointer: string): string {
+/**
+ * The path of `file` (relative, `/`-separated) inside `dir`, refusing one that would lead outside it; `where` names
+ * the file and pointer that held it, `folder` what `dir` is, for the message.
+ */
+function pathInside(dir: string, file: string, where: { name: string; pointer: string; folder: string }): string {
   const path = join(dir, ...file.split('/'));
   const inside = relative(dir, path);
   if (isAbsolute(file) || file.includes('\\') || inside === '' || inside.startsWith(`..${sep}`) || inside === '..' || isAbsolute(inside)) {
-    throw new RadprobeError(`results.json ${pointer} = ${JSON.stringify(file)} must be a path inside the run folder`, { pointer });
+    throw new RadprobeError(`${where.name} ${where.pointer} = ${JSON.stringify(file)} must be a path inside the ${where.folder}`, { pointer: where.pointer });
   }
   return path;
 }
 
-async function readImage(path: string): Promise<ArtifactImage> {
+/** A PNG file as a data: URL, or why it cannot be shown (missing, unreadable, too large, not a PNG). */
+export async function readPngImage(path: string): Promise<ArtifactImage> {
   let bytes: Buffer;
   try {
     bytes = await readFile(path);
@@ -53,7 +57,7 @@ export async function readArtifactImages(dir: string, results: RunResults): Prom
     if (cell.status !== 'completed') continue;
     for (const artifact of embeddedArtifacts(cell.artifacts)) {
       const a = cell.artifacts!.indexOf(artifact);
-      images.set(artifact.file, await readImage(artifactPath(dir, artifact.file, `/cells/${c}/artifacts/${a}/file`)));
+      images.set(artifact.file, await readPngImage(pathInside(dir, artifact.file, { name: 'results.json', pointer: `/cells/${c}/artifacts/${a}/file`, folder: 'run folder' })));
     }
   }
   return images;

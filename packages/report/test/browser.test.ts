@@ -2,55 +2,28 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { fileURLToPath } from 'node:url';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeReport } from '../src/index.js';
 import { writeRunWithArtifacts } from './artifact-fixture.js';
+import { openHeadless } from './headless-page.js';
 import { hostileLabel, hostileNote } from './fixtures.js';
 
-/** Debian's package; playwright cannot download its own browsers offline, and CI installs this one. */
-const chromiumPath = '/usr/bin/chromium';
 const screenshotPath = join(dirname(fileURLToPath(import.meta.url)), '..', 'test-output', 'report.png');
-const launchArgs = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 let workDir = '';
 let context: BrowserContext;
 let page: Page;
-const requests: string[] = [];
-const dialogs: string[] = [];
-const problems: string[] = [];
+let requests: string[] = [];
+let dialogs: string[] = [];
+let problems: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(chromiumPath)) {
-    throw new Error(
-      `${chromiumPath} is missing: the report's browser test renders report.html in Debian's headless Chromium. ` +
-        'Install it with `sudo apt-get install chromium` (or run `bash scripts/ensure-chromium.sh` as root).',
-    );
-  }
   workDir = await mkdtemp(join(tmpdir(), 'radprobe-report-browser-'));
   const runDir = join(workDir, 'run');
   const reportPath = await writeReport(runDir, await writeRunWithArtifacts(runDir));
-  context = await chromium.launchPersistentContext(join(workDir, 'profile'), {
-    executablePath: chromiumPath,
-    headless: true,
-    args: launchArgs,
-    viewport: { width: 1200, height: 900 },
-  });
-  page = await context.newPage();
-  page.on('request', (request) => requests.push(request.url()));
-  page.on('dialog', (dialog) => {
-    dialogs.push(dialog.message());
-    void dialog.dismiss();
-  });
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error' || message.type() === 'warning') problems.push(`console ${message.type()}: ${message.text()}`);
-  });
-  await page.goto(pathToFileURL(reportPath).href);
-  await page.waitForFunction(() => document.body.dataset.chartsExpected !== undefined && document.body.dataset.chartsDrawn === document.body.dataset.chartsExpected, undefined, {
-    timeout: 30_000,
-  });
+  ({ context, page, requests, dialogs, problems } = await openHeadless(reportPath, join(workDir, 'profile')));
 });
 
 afterAll(async () => {

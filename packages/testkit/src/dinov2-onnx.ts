@@ -91,9 +91,7 @@ function embed(
   const patchPos = graph.op(scope, 'Slice', [posEmbed, graph.int64(scope, [1]), graph.int64(scope, [TO_END]), axis1]);
   const patchPosRows = graph.op(scope, 'Reshape', [patchPos, graph.int64(scope, [1, g, g, d])]);
   const patchPosGrid = graph.op(scope, 'Transpose', [patchPosRows], [intsAttribute('perm', [0, 3, 1, 2])]);
-  const targetSize = graph.op(scope, 'Concat', [graph.int64(scope, [1, d]), gridSize], [intAttribute('axis', 0)]);
-  // half_pixel with explicit sizes is PyTorch's interpolate(size=..., mode="bicubic", align_corners=False).
-  const resizedPos = graph.op(scope, 'Resize', [patchPosGrid, '', '', targetSize], [
+  const resizedPos = graph.op(scope, 'Resize', [patchPosGrid, '', ...positionResizeTarget(graph, spec, scope, gridSize)], [
     stringAttribute('mode', 'cubic'),
     floatAttribute('cubic_coeff_a', -0.75),
     stringAttribute('coordinate_transformation_mode', 'half_pixel'),
@@ -114,6 +112,21 @@ function embed(
   return graph.op(scope, 'Concat', sequence, [intAttribute('axis', 1)]);
 }
 
+/**
+ * The `scales` and `sizes` inputs of the positional Resize. half_pixel with explicit sizes is PyTorch's
+ * interpolate(size=..., mode="bicubic", align_corners=False); with scales (grid + offset) / posGrid it is Meta's
+ * interpolate(scale_factor=...), whose sampling positions follow the scale, not the size.
+ */
+function positionResizeTarget(graph: OnnxGraphBuilder, spec: ResolvedVitSpec, scope: string, gridSize: string): [string, string] {
+  if (spec.positionScaleOffset === null) {
+    return ['', graph.op(scope, 'Concat', [graph.int64(scope, [1, spec.embedDim]), gridSize], [intAttribute('axis', 0)])];
+  }
+  const toFloat = (input: string) => graph.op(scope, 'Cast', [input], [intAttribute('to', TensorDataType.FLOAT)]);
+  const offsetGrid = graph.op(scope, 'Add', [toFloat(gridSize), graph.float(scope, spec.positionScaleOffset)]);
+  const gridScales = graph.op(scope, 'Div', [offsetGrid, graph.float(scope, spec.posGrid)]);
+  return [graph.op(scope, 'Concat', [toFloat(graph.int64(scope, [1, 1])), gridScales], [intAttribute('axis', 0)]), ''];
+}
+
 /** [B, D, h, w] feature map → [B, h·w, D] tokens, row-major over the grid. */
 function tokensFromChannels(graph: OnnxGraphBuilder, scope: string, map: string, d: number): string {
   const flat = graph.op(scope, 'Reshape', [map, graph.int64(scope, [0, d, -1])]);
@@ -132,10 +145,8 @@ function transformerBlock(
   const d = spec.embedDim;
   const scope = `blocks.${index}`;
   const vector = (name: string, values: Float32Array) => graph.weight(name, [values.length], values);
-  const dense = (x: string, weightName: string, biasName: string, weight: Float32Array, bias: Float32Array) => {
-    const weightTensor = graph.weight(weightName, [bias.length, weight.length / bias.length], weight);
-    return linear(graph, scope, x, weightTensor, vector(biasName, bias));
-  };
+  const dense = (x: string, weightName: string, biasName: string, weight: Float32Array, bias: Float32Array) =>
+    linear(graph, spec, scope, x, { weight: weightName, bias: biasName }, weight, bias);
 
   const norm1 = [vector(names.norm1Weight, weights.norm1Weight), vector(names.norm1Bias, weights.norm1Bias)];
   const normed1 = layerNorm(graph, scope, input, norm1[0], norm1[1]);
@@ -170,9 +181,7 @@ function attentionHeads(
 ): string[] {
   const { embedDim: d, heads, headDim } = spec;
   if ('fused' in names.attention) {
-    const qkvWeight = graph.weight(names.attention.fused.weight, [3 * d, d], weights.qkvWeight);
-    const qkvBias = graph.weight(names.attention.fused.bias, [3 * d], weights.qkvBias);
-    const qkv = linear(graph, scope, normed, qkvWeight, qkvBias);
+    const qkv = linear(graph, spec, scope, normed, names.attention.fused, weights.qkvWeight, weights.qkvBias);
     const split = graph.op(scope, 'Reshape', [qkv, graph.int64(scope, [0, 0, 3, heads, headDim])]);
     const perHead = graph.op(scope, 'Transpose', [split], [intsAttribute('perm', [2, 0, 3, 1, 4])]);
     return [0, 1, 2].map((part) => {
@@ -181,9 +190,8 @@ function attentionHeads(
     });
   }
   return names.attention.split.map((projection, part) => {
-    const weight = graph.weight(projection.weight, [d, d], weights.qkvWeight.subarray(part * d * d, (part + 1) * d * d));
-    const bias = graph.weight(projection.bias, [d], weights.qkvBias.subarray(part * d, (part + 1) * d));
-    const projected = linear(graph, scope, normed, weight, bias);
+    const weight = weights.qkvWeight.subarray(part * d * d, (part + 1) * d * d);
+    const projected = linear(graph, spec, scope, normed, projection, weight, weights.qkvBias.subarray(part * d, (part + 1) * d));
     const split = graph.op(scope, 'Reshape', [projected, graph.int64(scope, [0, 0, heads, headDim])]);
     return graph.op(scope, 'Transpose', [split], [intsAttribute('perm', [0, 2, 1, 3])]);
   });
@@ -206,10 +214,42 @@ function layerNorm(
   );
 }
 
-/** x·Wᵀ + b with W kept in PyTorch's [out, in] layout under its state-dict name. */
-function linear(graph: OnnxGraphBuilder, scope: string, input: string, weight: string, bias: string): string {
-  const transposed = graph.op(scope, 'Transpose', [weight], [intsAttribute('perm', [1, 0])]);
-  return graph.op(scope, 'Add', [graph.op(scope, 'MatMul', [input, transposed]), bias]);
+/**
+ * x·Wᵀ + b, W given in PyTorch's [out, in] layout. Stored under its state-dict name behind a Transpose, or (with
+ * `torchLinears`) as torch.onnx stores it: W transposed to [in, out] under an unnamed initializer, the MatMul and
+ * Add named after the module.
+ */
+function linear(
+  graph: OnnxGraphBuilder,
+  spec: ResolvedVitSpec,
+  scope: string,
+  input: string,
+  names: { weight: string; bias: string },
+  weight: Float32Array,
+  bias: Float32Array,
+): string {
+  const outputs = bias.length;
+  const inputs = weight.length / outputs;
+  const biasName = graph.weight(names.bias, [outputs], bias);
+  if (!spec.torchLinears) {
+    const stored = graph.weight(names.weight, [outputs, inputs], weight);
+    const transposed = graph.op(scope, 'Transpose', [stored], [intsAttribute('perm', [1, 0])]);
+    return graph.op(scope, 'Add', [graph.op(scope, 'MatMul', [input, transposed]), biasName]);
+  }
+  const inputMajor = new Float32Array(weight.length);
+  for (let o = 0; o < outputs; o++) for (let i = 0; i < inputs; i++) inputMajor[i * outputs + o] = weight[o * inputs + i];
+  const stored = graph.weight(`onnx::MatMul_${1000 + graph.initializers.length}`, [inputs, outputs], inputMajor);
+  const module = torchModulePath(names.weight);
+  return graph.moduleOp(module, 'Add', [graph.moduleOp(module, 'MatMul', [input, stored]), biasName]);
+}
+
+/**
+ * The scope torch.onnx gives a parameter's module: `encoder.layer.0.mlp.fc1.weight` → `/encoder/layer.0/mlp/fc1`
+ * (a ModuleList index stays joined to its list's name).
+ */
+function torchModulePath(parameterName: string): string {
+  const segments = parameterName.split('.').slice(0, -1);
+  return segments.reduce((path, segment) => (/^\d+$/.test(segment) ? `${path}.${segment}` : `${path}/${segment}`), '');
 }
 
 /** GELU with erf, as nn.GELU() (opset 17 has no Gelu op): 0.5·x·(1 + erf(x/√2)). */

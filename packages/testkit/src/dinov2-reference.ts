@@ -16,9 +16,17 @@ export interface Dinov2Features {
 /**
  * The model `buildDinov2Onnx(spec)` exports, computed in plain JavaScript (float64), independently of the graph:
  * the check that the ONNX wiring is DINOv2's math. `pixels` is [batch, 3, h, w]. Exposed blocks are the last
- * `exposeBlocks` (meta) or the last one (hf).
+ * `exposeBlocks` (meta) or the last one (hf). `weights` replaces the spec's generated weights (e.g. changed ones
+ * written back into a file).
  */
-export function dinov2Reference(spec: VitSpec, pixels: Float32Array, batch: number, h: number, w: number): Dinov2Features {
+export function dinov2Reference(
+  spec: VitSpec,
+  pixels: Float32Array,
+  batch: number,
+  h: number,
+  w: number,
+  weights: VitWeights = generateVitWeights(resolveVitSpec(spec)),
+): Dinov2Features {
   const resolved = resolveVitSpec(spec);
   const { patchSize: p, embedDim: d, registers: r } = resolved;
   if (h % p !== 0 || w % p !== 0 || h <= 0 || w <= 0) {
@@ -29,7 +37,6 @@ export function dinov2Reference(spec: VitSpec, pixels: Float32Array, batch: numb
       `dinov2Reference: pixels has ${pixels.length} values, [${batch}, 3, ${h}, ${w}] needs ${batch * 3 * h * w}`,
     );
   }
-  const weights = generateVitWeights(resolved);
   const gridH = h / p;
   const gridW = w / p;
   const patchCount = gridH * gridW;

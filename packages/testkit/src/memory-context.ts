@@ -2,17 +2,20 @@ import {
   RadprobeError,
   type BackboneInfo,
   type BootstrapSettings,
+  type Dataset,
   type DatasetItem,
   type FeatureMatrix,
   type FeatureSource,
   type LabelMap,
   type MaskSource,
   type PatchTokens,
+  type PixelSource,
   type Protocol,
   type ProtocolContext,
   type ProgressUpdate,
   type Split,
   type TaskType,
+  type TrainableBackbone,
 } from '@radprobe/core';
 
 /** Features of every item, per exposed block: `[item][block]`, oldest block first, the last entry = the final block. */
@@ -28,8 +31,20 @@ export interface MemoryContextOptions {
   patchMean?: PerItemPerBlock;
   /** Patch tokens of each item per block, each `[grid.rows * grid.cols, D]`. */
   patchTokens?: { grid: { rows: number; cols: number }; tokens: PerItemPerBlock };
-  /** Label map of each item, all of one size (the backbone input's). */
+  /**
+   * Label map of each item, all of one size (the backbone input's). The items' images are taken to be that size
+   * too: `MaskSource.toSource` returns a map unchanged.
+   */
   masks?: readonly LabelMap[];
+  /** The dataset's label-volume writer, behind `MaskSource.encodeLabelVolume` (absent: not volumetric). */
+  encodeLabelVolume?: Dataset['encodeLabelVolume'];
+  /**
+   * Backbone inputs of every item (`ProtocolContext.pixels`; null when absent), the same `items` indexing as
+   * `masks`: `pixels(index)` of a restricted context answers the selected item's entry.
+   */
+  pixels?: PixelSource | null;
+  /** The backbone's network for training (`ProtocolContext.trainable`); null when absent. */
+  trainable?: TrainableBackbone | null;
   /** Installed protocols that `ProtocolContext.protocol(kind)` finds. */
   protocols?: ReadonlyArray<Protocol<any>>;
   seed?: number;
@@ -112,6 +127,7 @@ export function memoryProtocolContext(options: MemoryContextOptions): ProtocolCo
     ...options.backbone,
   };
   const protocols = options.protocols ?? [];
+  const pixels = options.pixels ?? null;
   const shared = {
     backbone,
     seed: options.seed ?? 0,
@@ -119,6 +135,7 @@ export function memoryProtocolContext(options: MemoryContextOptions): ProtocolCo
     signal: options.signal ?? new AbortController().signal,
     progress: options.progress ?? (() => {}),
     log: options.log ?? (() => {}),
+    trainable: options.trainable ?? null,
     protocol: (kind: string) => protocols.find((protocol) => protocol.kind === kind),
   };
 
@@ -152,12 +169,17 @@ export function memoryProtocolContext(options: MemoryContextOptions): ProtocolCo
         };
       },
     };
-    const maskSource: MaskSource | null = masks
+    const itemIndex = (index: number): number => {
+      if (!Number.isInteger(index) || index < 0 || index >= view.length) throw new RadprobeError(`memoryProtocolContext: no item ${index} among the ${view.length}`);
+      return selection[index];
+    };
+    const maskSource: MaskSource | null = masks ? memoryMaskSource(masks, itemIndex, (index) => items[itemIndex(index)], options.encodeLabelVolume) : null;
+    const pixelSource: PixelSource | null = pixels
       ? {
-          size: { height: masks[0].height, width: masks[0].width },
-          async mask(index) {
+          size: pixels.size,
+          async pixels(index) {
             if (!Number.isInteger(index) || index < 0 || index >= view.length) throw new RadprobeError(`memoryProtocolContext: no item ${index} among the ${view.length}`);
-            return masks[selection[index]];
+            return pixels.pixels(selection[index]);
           },
         }
       : null;
@@ -166,6 +188,7 @@ export function memoryProtocolContext(options: MemoryContextOptions): ProtocolCo
       dataset: { name: options.name ?? 'memory', task: options.task, classes: options.classes, items: view, notes: options.notes ?? [] },
       features,
       masks: maskSource,
+      pixels: pixelSource,
       restrict(subset) {
         const chosen = [...new Set(subset)].sort((a, b) => a - b);
         const outside = chosen.find((index) => !Number.isInteger(index) || index < 0 || index >= selection.length);
@@ -175,4 +198,29 @@ export function memoryProtocolContext(options: MemoryContextOptions): ProtocolCo
     };
   };
   return over(items.map((_, index) => index));
+}
+
+/** Masks that are both the items' own and the backbone input's geometry, so carrying one back changes nothing. */
+function memoryMaskSource(
+  masks: readonly LabelMap[],
+  itemIndex: (index: number) => number,
+  itemAt: (index: number) => DatasetItem,
+  encode: Dataset['encodeLabelVolume'],
+): MaskSource {
+  const { height, width } = masks[0];
+  const source: MaskSource = {
+    size: { height, width },
+    async mask(index) {
+      return masks[itemIndex(index)];
+    },
+    async toSource(index, labels) {
+      itemIndex(index);
+      if (labels.width !== width || labels.height !== height || labels.data.length !== width * height) {
+        throw new RadprobeError(`memoryProtocolContext: label map ${labels.width}×${labels.height} of item ${index} is not the masks' ${width}×${height}`);
+      }
+      return labels;
+    },
+  };
+  if (encode) source.encodeLabelVolume = async (volume, slices) => encode(volume, slices.map(({ index, labels }) => ({ item: itemAt(index), labels })));
+  return source;
 }

@@ -17,6 +17,16 @@ export class OnnxGraphBuilder {
     return outputName;
   }
 
+  /**
+   * A node named after the module it belongs to, as torch.onnx names the ops of a leaf module
+   * (`/encoder/layer.0/mlp/fc1/MatMul`); `modulePath` is that name's scope, `/encoder/layer.0/mlp/fc1`.
+   */
+  moduleOp(modulePath: string, opType: string, inputs: string[]): string {
+    const name = `${modulePath}/${opType}`;
+    this.nodes.push({ name, opType, input: inputs, output: [`${name}_output_0`], attribute: [] });
+    return `${name}_output_0`;
+  }
+
   /** A float32 weight initializer under its state-dict name. */
   weight(name: string, dims: number[], values: Float32Array): string {
     this.initializers.push(float32Tensor(name, dims, values));

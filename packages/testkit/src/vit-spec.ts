@@ -19,6 +19,17 @@ export interface VitSpec {
   exposeBlocks?: number;
   /** HF style only: also output pooler_output (= token 0 of last_hidden_state). */
   withPooler?: boolean;
+  /**
+   * Linear layers as a real torch.onnx export stores them (default false): each weight transposed to `[in, out]`
+   * under an unnamed `onnx::MatMul_<n>` initializer feeding a MatMul named after the module
+   * (`/blocks.0/attn/qkv/MatMul`), instead of `[out, in]` under its state-dict name behind a Transpose.
+   */
+  torchLinears?: boolean;
+  /**
+   * Resize the positional grid by scale factors `(grid + offset) / posGrid`, as Meta's code does with its
+   * `interpolate_offset` (0.1), instead of to explicit sizes (the default, `interpolate(size=...)`).
+   */
+  positionScaleOffset?: number;
   /** Scale of the layer-scale vectors (default 0.1: nonzero, so every residual branch shows in the output). */
   layerScaleInit?: number;
 }
@@ -38,6 +49,8 @@ export interface ResolvedVitSpec {
   /** Indices of the blocks whose (final-normed) tokens the model outputs, ascending. */
   exposedBlocks: number[];
   withPooler: boolean;
+  torchLinears: boolean;
+  positionScaleOffset: number | null;
   layerScaleInit: number;
 }
 
@@ -77,6 +90,8 @@ export function resolveVitSpec(spec: VitSpec): ResolvedVitSpec {
     style: spec.style,
     exposedBlocks: Array.from({ length: exposed }, (_, index) => depth - exposed + index),
     withPooler: spec.withPooler ?? false,
+    torchLinears: spec.torchLinears ?? false,
+    positionScaleOffset: spec.positionScaleOffset === undefined ? null : finite(spec.positionScaleOffset, 'positionScaleOffset'),
     layerScaleInit: finite(spec.layerScaleInit ?? 0.1, 'layerScaleInit'),
   };
 }

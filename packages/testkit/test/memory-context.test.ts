@@ -66,7 +66,22 @@ describe('memoryProtocolContext', () => {
     const ctx = memoryProtocolContext({ task: 'binary', classes: ['n', 'p'], items, cls });
     expect(ctx.backbone.hasPatchTokens).toBe(false);
     expect(ctx.masks).toBeNull();
+    expect(ctx.pixels).toBeNull();
+    expect(ctx.trainable).toBeNull();
     await expect(ctx.features.patchMean('train')).rejects.toThrow('memoryProtocolContext: no mean patch tokens were given');
     expect(() => ctx.features.patchTokens('train')).toThrow('no patch tokens were given');
+  });
+
+  it('hands out the pixels and trainable network it was given, pixels re-indexed by restrict', async () => {
+    // Item i's image is the single value i: the restricted view must answer the selected item's.
+    const pixels = { size: { height: 1, width: 1 }, pixels: async (index: number) => Float32Array.of(index, index, index) };
+    const trainable = { weights: async () => { throw new Error('unused'); }, writeWeights: async () => {} };
+    const ctx = memoryProtocolContext({ task: 'binary', classes: ['n', 'p'], items, cls, pixels, trainable });
+    expect(ctx.trainable).toBe(trainable);
+    expect(ctx.pixels!.size).toEqual({ height: 1, width: 1 });
+    const sub = ctx.restrict([3, 1]);
+    expect(sub.trainable).toBe(trainable);
+    expect([...(await sub.pixels!.pixels(1))]).toEqual([3, 3, 3]);
+    await expect(sub.pixels!.pixels(2)).rejects.toThrow('memoryProtocolContext: no item 2 among the 2');
   });
 });

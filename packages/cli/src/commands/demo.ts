@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import { canonicalJson, writeFileAtomic } from '@radprobe/core';
 import { writeDinov2Fixture, writeImageFolderDataset, writeNihDataset, type VitSpec } from '@radprobe/testkit';
+import { studyDemoCommand, type StudyDemoScale } from './demo-study.js';
 import { runCommand } from './run.js';
 import { schemaCommand } from './validate.js';
 
@@ -66,9 +67,13 @@ export async function prepareDemo(dir: string): Promise<string> {
   return configPath;
 }
 
-/** `radprobe demo`: generates the built-in default if needed and evaluates it. */
-export async function demoCommand(options: { dir: string; reporter: 'pretty' | 'jsonl' }): Promise<number> {
-  const dir = resolve(options.dir);
+/**
+ * `radprobe demo`: generates the built-in default if needed and evaluates it; with `study`, the study's grid on
+ * generated backbones and data instead (see demo-study.ts).
+ */
+export async function demoCommand(options: { dir?: string; reporter: 'pretty' | 'jsonl'; study: boolean; scale: StudyDemoScale }): Promise<number> {
+  if (options.study) return studyDemoCommand({ dir: options.dir ?? 'demo-study', reporter: options.reporter, scale: options.scale });
+  const dir = resolve(options.dir ?? 'demo');
   const configPath = await prepareDemo(dir);
   await schemaCommand(configPath, join(dir, 'radprobe.schema.json'));
   return runCommand({ config: configPath, reporter: options.reporter });

@@ -28,7 +28,8 @@ export async function listCommand(options: { json: boolean }): Promise<number> {
   const registry = await loadRegistry({ baseDir: process.cwd(), explicit: [], builtins: builtinPlugins, searchDirs: cliSearchDirs });
   const rows = packagesOf(registry);
   if (options.json) {
-    process.stdout.write(`${JSON.stringify({ packages: rows, warnings: registry.warnings }, null, 2)}\n`);
+    const failures = registry.failures.map(({ packageName, version, reason }) => ({ packageName, version, reason }));
+    process.stdout.write(`${JSON.stringify({ packages: rows, failures, warnings: registry.warnings }, null, 2)}\n`);
     return 0;
   }
   for (const row of rows) {
@@ -38,6 +39,9 @@ export async function listCommand(options: { json: boolean }): Promise<number> {
       row.datasets.length ? `datasets: ${row.datasets.join(', ')}` : '',
     ].filter(Boolean);
     process.stdout.write(`${row.packageName}@${row.version}\n  ${parts.join('\n  ')}\n`);
+  }
+  for (const failure of registry.failures) {
+    process.stdout.write(`${failure.packageName}@${failure.version}\n  failed to load: ${failure.reason}\n`);
   }
   if (registry.protocols.size === 0) process.stdout.write('no protocol plugin is installed: npm i @radprobe/protocol-knn (or -linear, -fewshot, -seg, -peft)\n');
   for (const warning of registry.warnings) process.stdout.write(`warning: ${warning}\n`);

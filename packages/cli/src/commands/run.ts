@@ -14,7 +14,8 @@ export interface RunCommandOptions {
 
 /**
  * `radprobe run`: evaluates a config. Ctrl-C (or SIGTERM) stops after the current batch with the cache
- * consistent, so the next run resumes. Exit code 0 when every cell completed, 1 when some failed.
+ * consistent, so the next run resumes. Exit code 0 when every cell completed, 1 when some failed, 130 when
+ * cancelled.
  */
 export async function runCommand(options: RunCommandOptions): Promise<number> {
   const reporter: RunReporter = options.reporter === 'jsonl' ? jsonlReporter() : prettyReporter();
@@ -40,6 +41,11 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
     if (options.reporter === 'pretty') process.stdout.write(`\n${formatResultsTable(results)}\n\nreport: ${report}\n`);
     else reporter({ type: 'log', level: 'info', message: `report written to ${report}` });
     return results.cells.some((cell) => cell.status === 'failed') ? 1 : 0;
+  } catch (error) {
+    if (!controller.signal.aborted) throw error;
+    process.stderr.write('radprobe: cancelled; the feature cache keeps every finished shard, so running again resumes\n');
+    // 128 + SIGINT, as a shell reports a command stopped by Ctrl-C.
+    return 130;
   } finally {
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);

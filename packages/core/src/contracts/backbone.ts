@@ -62,6 +62,8 @@ export interface Backbone {
   embed(pixels: Float32Array, batchSize: number, height: number, width: number): Promise<EmbeddedBatch>;
   /** Frees native resources. */
   dispose(): Promise<void>;
+  /** The network for training, when the backbone can hand out its weights (a DINOv2-style ViT); else absent. */
+  trainable?(): Promise<TrainableBackbone | null>;
 }
 
 /** Context the engine hands to a backbone factory. */
@@ -81,4 +83,54 @@ export interface BackboneFactory<Options = Record<string, unknown>> {
   /** JSON Schema of the entry's options (every key but `kind`, `name`). */
   optionsSchema: JsonSchema;
   create(options: Options, context: BackboneContext): Promise<Backbone>;
+}
+
+/** A parameter tensor: row-major float32 in PyTorch's layout (a Linear weight is `[out, in]`). */
+export interface ParameterTensor {
+  shape: number[];
+  values: Float32Array;
+}
+
+/**
+ * How the trained positional grid is resized to an input's patch grid (bicubic, a = −0.75, half-pixel): to the
+ * target size (`size`), or by the scale factor `(grid + offset) / trainedGrid` that Meta's code passes (`scale`,
+ * offset 0.1), which shifts the sampling positions slightly.
+ */
+export type PositionInterpolation = { mode: 'size' } | { mode: 'scale'; offset: number };
+
+/** The shape of a DINOv2-style ViT, as its weights and graph define it. */
+export interface VitArchitecture {
+  embedDim: number;
+  depth: number;
+  heads: number;
+  patchSize: number;
+  /** Hidden width of each block's MLP (4 · embedDim for DINOv2 ViT-S/B/L). */
+  mlpHidden: number;
+  registerTokens: number;
+  /** Side of the trained positional grid (37 for DINOv2). */
+  positionGrid: number;
+  layerNormEpsilon: number;
+  positionInterpolation: PositionInterpolation;
+}
+
+/**
+ * A ViT's weights for training, under the state-dict names of Meta's DINOv2 code whatever the file's own naming:
+ * `patch_embed.proj.weight`, `cls_token`, `register_tokens` (when present), `pos_embed`, per block
+ * `blocks.<i>.{norm1,attn.qkv,attn.proj,ls1.gamma,norm2,mlp.fc1,mlp.fc2,ls2.gamma}` (qkv fused `[3D, D]`: q, k, v
+ * rows in that order), and `norm.weight` / `norm.bias`.
+ */
+export interface VitWeights {
+  architecture: VitArchitecture;
+  parameters: ReadonlyMap<string, ParameterTensor>;
+}
+
+/** What a backbone offers a protocol that trains the network itself (fine-tuning, LoRA, BitFit). */
+export interface TrainableBackbone {
+  /** The network's current weights (a fresh copy on every call: callers may change it). */
+  weights(): Promise<VitWeights>;
+  /**
+   * Writes a model file in the backbone's own format holding `parameters` (the names and shapes of `weights()`)
+   * in place of the loaded ones; the file loads as this kind of backbone. Written atomically.
+   */
+  writeWeights(parameters: ReadonlyMap<string, ParameterTensor>, file: string): Promise<void>;
 }

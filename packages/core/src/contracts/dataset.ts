@@ -42,6 +42,14 @@ export interface LabelMap {
   data: Uint8Array | Uint16Array;
 }
 
+/** A file's bytes in memory, with a name suggestion and media type. */
+export interface EncodedFile {
+  /** File name: letters, digits, `.`, `_`, `-` only (e.g. `case_001.nii.gz`). */
+  name: string;
+  mediaType: string;
+  data: Uint8Array;
+}
+
 /** An item that a loader left out, and why. */
 export interface SkippedItem {
   source: string;
@@ -64,6 +72,12 @@ export interface Dataset {
   open(item: DatasetItem): Promise<RawImage>;
   /** Segmentation datasets: the item's label map, the same size as `open(item)`'s image. */
   openMask?(item: DatasetItem): Promise<LabelMap>;
+  /**
+   * Volumetric segmentation datasets: a label volume file in the source's format and geometry (e.g. a NIfTI with the
+   * image's dimensions and qform/sform) holding `slices`, label maps of some slices of `volume` (each the size of
+   * `open(item)`'s image); voxels of slices not given are 0.
+   */
+  encodeLabelVolume?(volume: string, slices: ReadonlyArray<{ item: DatasetItem; labels: LabelMap }>): Promise<EncodedFile>;
   /**
    * Identity of the item's content (e.g. sha256 of its file bytes plus the slice index, plus any intensity step the
    * loader applies in `open`, such as a CT window): together with the backbone and the preprocessing it keys the

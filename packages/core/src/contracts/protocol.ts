@@ -1,5 +1,5 @@
-import type { BackboneInfo } from './backbone.js';
-import type { DatasetItem, LabelMap, Split, TaskType } from './dataset.js';
+import type { BackboneInfo, TrainableBackbone } from './backbone.js';
+import type { DatasetItem, EncodedFile, LabelMap, Split, TaskType } from './dataset.js';
 import type { JsonSchema } from './json-schema.js';
 import type { ProtocolResult } from './results.js';
 
@@ -13,6 +13,10 @@ export interface FeatureNeeds {
   patchBlocks: number;
   /** Segmentation label maps of the items (`ProtocolContext.masks`). */
   masks?: boolean;
+  /** Preprocessed backbone inputs of the items (`ProtocolContext.pixels`), for protocols that run the network. */
+  pixels?: boolean;
+  /** The backbone's own weights (`ProtocolContext.trainable`), for protocols that train the network. */
+  trainable?: boolean;
 }
 
 /** Rows of features for a set of items, row-major `[rows, dim]`. */
@@ -64,6 +68,24 @@ export interface MaskSource {
    * (nearest neighbour, so class indices stay classes).
    */
   mask(index: number): Promise<LabelMap>;
+  /**
+   * A label map in the backbone's input geometry (`size`, e.g. a prediction) carried back onto the item's own
+   * image grid: the inverse of the resize and centre crop (nearest neighbour; pixels cropped away become 0).
+   */
+  toSource(index: number, labels: LabelMap): Promise<LabelMap>;
+  /**
+   * Volumetric datasets only (else absent): the label volume, in the source's format and geometry, of `volume`
+   * holding the given items' label maps in the backbone's input geometry (carried back with `toSource`).
+   */
+  encodeLabelVolume?(volume: string, slices: ReadonlyArray<{ index: number; labels: LabelMap }>): Promise<EncodedFile>;
+}
+
+/** The items' images exactly as the backbone receives them for feature extraction. */
+export interface PixelSource {
+  /** Height and width of every image: the preprocessing's output size. */
+  readonly size: { height: number; width: number };
+  /** `[3, height, width]` float32 of `DatasetView.items[index]`: resized, cropped, scaled and normalised. */
+  pixels(index: number): Promise<Float32Array>;
 }
 
 /** Progress of a long step, for progress bars and the editor. */
@@ -93,6 +115,13 @@ export interface ProtocolContext {
   signal: AbortSignal;
   /** Label maps, when the protocol asked for them (`FeatureNeeds.masks`) and the dataset has them; else null. */
   masks: MaskSource | null;
+  /** Backbone inputs, when the protocol asked for them (`FeatureNeeds.pixels`); else null. */
+  pixels: PixelSource | null;
+  /**
+   * The backbone's network for training, when the protocol asked for it (`FeatureNeeds.trainable`) and the
+   * backbone offers it; else null.
+   */
+  trainable: TrainableBackbone | null;
   /** Another installed protocol, for protocols that wrap one (few-shot); undefined when not installed. */
   protocol(kind: string): Protocol<any> | undefined;
   /**

@@ -43,6 +43,11 @@ export interface ResultRow {
   split: 'val' | 'test';
   /** Metric name (e.g. `auroc`, `top1`) → value. */
   metrics: Record<string, MetricValue>;
+  /**
+   * Protocols that train the backbone itself: parameters that trained (adapters, biases or the whole network,
+   * plus the head) against all parameters of backbone and head.
+   */
+  parameters?: { trainable: number; total: number };
 }
 
 /** What a protocol returns for one (backbone, dataset) cell. */
@@ -105,6 +110,11 @@ export interface DatasetSummary {
   classes: string[];
   counts: Record<'train' | 'val' | 'test', number>;
   patients: number | null;
+  /**
+   * Fingerprint of the split: sha256 of the sorted `id:split` lines of every item, joined by `\n`. Two runs with
+   * equal counts can still split differently; this tells them apart. Absent in results written before it existed.
+   */
+  splitHash?: string;
   skipped: Array<{ source: string; reason: string }>;
   notes: string[];
 }
@@ -135,6 +145,12 @@ export interface RunResults {
   finishedAt: string;
   /** The config with every default filled in. */
   config: Record<string, unknown>;
+  /**
+   * The config file's folder, against which the config's relative paths (cache, models, data) resolve: relative to
+   * the folder of results.json, with `/` separators (`../..` for the default `output`). Absent in results written
+   * before it existed.
+   */
+  baseDir?: string;
   provenance: Provenance;
   datasets: DatasetSummary[];
   cells: CellResult[];

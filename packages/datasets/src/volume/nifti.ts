@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { createGunzip, gunzip } from 'node:zlib';
 import { NIFTI1, NIFTI2, readHeader } from 'nifti-reader-js';
 import { errorMessage, RadprobeError } from '@radprobe/core';
-import { affineFromHeader, axisDirections, orientationCode, type Affine, type AffineSource } from './affine.js';
+import { affineFromHeader, axisDirections, orientationCode, type Affine, type AffineSource, type TransformFields } from './affine.js';
 
 export type VoxelArray = Uint8Array | Int8Array | Int16Array | Uint16Array | Int32Array | Uint32Array | Float32Array | Float64Array;
 
@@ -22,6 +22,10 @@ export interface VolumeGeometry {
   affineSource: AffineSource;
   qformCode: number;
   sformCode: number;
+  /** The header's transform fields as stored: a file on the same grid (a label volume) copies them unchanged. */
+  transform: TransformFields;
+  /** `xyzt_units`: the spatial and time unit codes (e.g. 2 = mm, plus 8 = s). */
+  xyztUnits: number;
   /** Direction each voxel axis increases towards, e.g. `RAS` or `LPS`. */
   orientation: string;
   datatype: NiftiDatatype;
@@ -127,14 +131,15 @@ function parseHeader(bytes: Uint8Array, file: string): { geometry: VolumeGeometr
     ),
   ) as [number[], number[], number[]];
   const pixdim = [header.pixDims[0], header.pixDims[1], header.pixDims[2], header.pixDims[3]] as [number, number, number, number];
-  const { affine, source } = affineFromHeader({
+  const transform: TransformFields = {
     qformCode: header.qform_code,
     sformCode: header.sform_code,
     pixdim,
     quatern: [header.quatern_b, header.quatern_c, header.quatern_d],
     qoffset: [header.qoffset_x, header.qoffset_y, header.qoffset_z],
     srow,
-  });
+  };
+  const { affine, source } = affineFromHeader(transform);
   const slope = header.scl_slope;
   const intercept = Number.isFinite(header.scl_inter) ? header.scl_inter : 0;
   const scaled = Number.isFinite(slope) && slope !== 0 && !(slope === 1 && intercept === 0);
@@ -149,6 +154,8 @@ function parseHeader(bytes: Uint8Array, file: string): { geometry: VolumeGeometr
     affineSource: source,
     qformCode: header.qform_code,
     sformCode: header.sform_code,
+    transform,
+    xyztUnits: header.xyzt_units,
     orientation: orientationCode(axisDirections(affine, file)),
     datatype: type.name,
     littleEndian: header.littleEndian,

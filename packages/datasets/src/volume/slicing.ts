@@ -68,7 +68,7 @@ export function sliceGrid(geometry: VolumeGeometry, orientation: VolumeOrientati
  * along the higher, as NumPy's `volume[:, :, k]` of a NIfTI array reads (for axis 2: height = dim 0, width = dim 1).
  */
 export function extractSlice(volume: NiftiVolume, grid: SliceGrid, axis: SliceAxis, index: number, source: string): VolumeSlice {
-  const { start, rowStride, columnStride, width, height } = sliceLayout(volume, grid, axis, index, source);
+  const { start, rowStride, columnStride, width, height } = sliceLayout(volume.geometry, grid, axis, index, source);
   const values = new Float32Array(width * height);
   const voxels = volume.voxels;
   const slope = volume.geometry.scale?.slope ?? 1;
@@ -99,16 +99,31 @@ export function sliceHasForeground(volume: NiftiVolume, grid: SliceGrid, axis: S
   return extractSlice(volume, grid, axis, index, source).values.some((value) => value !== 0);
 }
 
-function sliceLayout(volume: NiftiVolume, grid: SliceGrid, axis: SliceAxis, index: number, source: string) {
+/**
+ * Writes a label map into `voxels` (the volume's, file order) at the slice `extractSlice` reads it from: the inverse of
+ * `extractSlice`, for writing predictions back onto the volume's grid. The map must have the slice's size.
+ */
+export function placeSlice(voxels: Uint8Array | Uint16Array, geometry: VolumeGeometry, grid: SliceGrid, axis: SliceAxis, index: number, labels: LabelMap, source: string): void {
+  const { start, rowStride, columnStride, width, height } = sliceLayout(geometry, grid, axis, index, source);
+  if (labels.width !== width || labels.height !== height || labels.data.length !== width * height) {
+    throw new RadprobeError(`${source}: label map of ${labels.data.length} values as ${labels.width}×${labels.height} does not fit the ${width}×${height} slice`, { file: geometry.file });
+  }
+  for (let row = 0, from = 0; row < height; row++) {
+    let at = start + row * rowStride;
+    for (let column = 0; column < width; column++, from++, at += columnStride) voxels[at] = labels.data[from];
+  }
+}
+
+function sliceLayout(geometry: VolumeGeometry, grid: SliceGrid, axis: SliceAxis, index: number, source: string) {
   const count = grid.dims[axis];
   if (!(Number.isInteger(index) && index >= 0 && index < count)) {
-    throw new RadprobeError(`${source}: slice ${index} is outside 0..${count - 1} along axis ${grid.axisNames[axis]}`, { file: volume.geometry.file });
+    throw new RadprobeError(`${source}: slice ${index} is outside 0..${count - 1} along axis ${grid.axisNames[axis]}`, { file: geometry.file });
   }
-  const [n0, n1] = volume.geometry.dims;
+  const [n0, n1] = geometry.dims;
   const fileStrides = [1, n0, n0 * n1];
   let base = 0;
   const strides = grid.axes.map(({ fileAxis, flip }) => {
-    if (flip) base += (volume.geometry.dims[fileAxis] - 1) * fileStrides[fileAxis];
+    if (flip) base += (geometry.dims[fileAxis] - 1) * fileStrides[fileAxis];
     return flip ? -fileStrides[fileAxis] : fileStrides[fileAxis];
   });
   const [rowAxis, columnAxis] = ([0, 1, 2] as const).filter((other) => other !== axis);

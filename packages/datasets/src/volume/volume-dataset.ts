@@ -9,6 +9,7 @@ import {
   sha256File,
   type Dataset,
   type DatasetItem,
+  type EncodedFile,
   type IntensitySteps,
   type LabelMap,
   type RawImage,
@@ -18,6 +19,7 @@ import type { BadItems } from '../bad-items.js';
 import { sortById } from '../ordering.js';
 import { splitCounts } from '../patient-splits.js';
 import type { Affine } from './affine.js';
+import { encodeLabelVolumeFile } from './label-volume.js';
 import { readNiftiGeometry, type VolumeGeometry } from './nifti.js';
 import { extractLabelSlice, extractSlice, sliceGrid, sliceHasForeground, type SliceAxis, type SliceGrid, type VolumeOrientation } from './slicing.js';
 import { VolumeCache } from './volume-cache.js';
@@ -52,6 +54,7 @@ export interface SliceGeometry {
 /** A segmentation dataset cut from volumes; `geometry` locates each item in its volume. */
 export interface VolumeDataset extends Dataset {
   openMask(item: DatasetItem): Promise<LabelMap>;
+  encodeLabelVolume(volume: string, slices: ReadonlyArray<{ item: DatasetItem; labels: LabelMap }>): Promise<EncodedFile>;
   geometry(item: DatasetItem): Promise<SliceGeometry>;
 }
 
@@ -91,12 +94,14 @@ export async function volumeSegmentationDataset(parts: {
   const cache = new VolumeCache(CACHED_VOLUMES);
   const checked = await mapConcurrent(parts.volumes, PARALLEL_HEADERS, (pair) => checkPair(pair, bad));
   const records = new Map<string, SliceRecord>();
+  const volumeGrids = new Map<string, { geometry: VolumeGeometry; grid: SliceGrid }>();
   const items: DatasetItem[] = [];
   let emptyVolumes = 0;
   for (const entry of checked) {
     if (!entry) continue;
     const { pair, geometry } = entry;
     const grid = sliceGrid(geometry, slicing.orientation);
+    volumeGrids.set(pair.id, { geometry, grid });
     const axisName = grid.axisNames[slicing.axis];
     const count = grid.dims[slicing.axis];
     const digits = String(count - 1).length;
@@ -155,6 +160,16 @@ export async function volumeSegmentationDataset(parts: {
     async openMask(item): Promise<LabelMap> {
       const { pair, grid, index } = recordOf(item);
       return extractLabelSlice(await cache.get(pair.label), grid, slicing.axis, index, classes.length, `${pair.label}#${grid.axisNames[slicing.axis]}=${index}`);
+    },
+    async encodeLabelVolume(volume, slices): Promise<EncodedFile> {
+      const located = volumeGrids.get(volume);
+      if (!located) throw new RadprobeError(`dataset "${name}": no volume "${volume}"`);
+      const placed = slices.map(({ item, labels }) => {
+        const { pair, index } = recordOf(item);
+        if (pair.id !== volume) throw new RadprobeError(`dataset "${name}": item "${item.id}" is a slice of volume "${pair.id}", not "${volume}"`, { file: item.source });
+        return { index, labels, source: item.source };
+      });
+      return encodeLabelVolumeFile({ volume, ...located, axis: slicing.axis, classCount: classes.length, slices: placed });
     },
     async contentKey(item): Promise<string> {
       const { pair, index } = recordOf(item);

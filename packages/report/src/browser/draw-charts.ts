@@ -26,6 +26,18 @@ export function drawCharts(ChartLibrary: typeof Chart, specs: ChartSpec[]): void
   const three = (value: number) => value.toFixed(3);
   const seriesColours = ['#21918c', '#440154', '#5ec962', '#3b528b', '#e4572e', '#8a8a8a'];
 
+  // Chart.js has no error bars: plugins draw each one as a vertical whisker with caps.
+  function whisker(context: CanvasRenderingContext2D, x: number, top: number, bottom: number): void {
+    context.beginPath();
+    context.moveTo(x, top);
+    context.lineTo(x, bottom);
+    context.moveTo(x - 5, top);
+    context.lineTo(x + 5, top);
+    context.moveTo(x - 5, bottom);
+    context.lineTo(x + 5, bottom);
+    context.stroke();
+  }
+
   function perClassConfig(spec: Extract<ChartSpec, { kind: 'per-class' }>): ChartConfiguration {
     return {
       type: 'bar',
@@ -151,7 +163,7 @@ export function drawCharts(ChartLibrary: typeof Chart, specs: ChartSpec[]): void
   }
 
   function fewshotCurveConfig(spec: Extract<ChartSpec, { kind: 'fewshot-curve' }>): ChartConfiguration<'line'> {
-    // Chart.js has no error bars: a plugin draws each point's mean ± std as a vertical whisker in its line's colour.
+    // Each point's mean ± std as a whisker in its line's colour.
     const errorBars: Plugin<'line'> = {
       id: 'radprobeErrorBars',
       afterDatasetsDraw(chart) {
@@ -164,16 +176,7 @@ export function drawCharts(ChartLibrary: typeof Chart, specs: ChartSpec[]): void
           chart.getDatasetMeta(s).data.forEach((point, i) => {
             const value = series.points[i];
             if (!value || value.std === 0) return;
-            const top = y.getPixelForValue(value.mean + value.std);
-            const bottom = y.getPixelForValue(value.mean - value.std);
-            context.beginPath();
-            context.moveTo(point.x, top);
-            context.lineTo(point.x, bottom);
-            context.moveTo(point.x - 5, top);
-            context.lineTo(point.x + 5, top);
-            context.moveTo(point.x - 5, bottom);
-            context.lineTo(point.x + 5, bottom);
-            context.stroke();
+            whisker(context, point.x, y.getPixelForValue(value.mean + value.std), y.getPixelForValue(value.mean - value.std));
           });
         });
         context.restore();
@@ -212,7 +215,110 @@ export function drawCharts(ChartLibrary: typeof Chart, specs: ChartSpec[]): void
     };
   }
 
-  const configure = { 'per-class': perClassConfig, 'val-grid': valGridConfig, 'seed-spread': seedSpreadConfig, 'fewshot-curve': fewshotCurveConfig } as const;
+  function rankScatterConfig(spec: Extract<ChartSpec, { kind: 'rank-scatter' }>): ChartConfiguration<'scatter'> {
+    // Both axes reversed, so that the backbone best at both kinds of task sits top right; names beside the points.
+    const names: Plugin<'scatter'> = {
+      id: 'radprobeRankNames',
+      afterDatasetsDraw(chart) {
+        const context = chart.ctx;
+        context.save();
+        context.font = '12px sans-serif';
+        context.textBaseline = 'middle';
+        spec.points.forEach((point, index) => {
+          const element = chart.getDatasetMeta(index).data[0];
+          context.fillStyle = seriesColours[index % seriesColours.length];
+          context.fillText(point.label, element.x + 9, element.y);
+        });
+        context.restore();
+      },
+    };
+    // Half a rank of margin around 1..worstRank, so that no point sits on the frame; ticks only at whole ranks.
+    const wholeRanks = Array.from({ length: spec.worstRank }, (_, index) => ({ value: index + 1 }));
+    const axis = (text: string) => ({
+      type: 'linear' as const,
+      min: 0.5,
+      max: spec.worstRank + 0.5,
+      reverse: true,
+      afterBuildTicks: (scale: { ticks: Array<{ value: number }> }) => {
+        scale.ticks = wholeRanks;
+      },
+      title: { display: true, text },
+    });
+    return {
+      type: 'scatter',
+      data: {
+        datasets: spec.points.map((point, index) => ({
+          label: point.label,
+          data: [{ x: point.x, y: point.y }],
+          pointRadius: 7,
+          backgroundColor: seriesColours[index % seriesColours.length],
+          borderColor: seriesColours[index % seriesColours.length],
+        })),
+      },
+      options: {
+        scales: { x: axis('mean rank on segmentation (1 = best)'), y: axis('mean rank on classification (1 = best)') },
+        plugins: { tooltip: { callbacks: { label: (item) => `${spec.points[item.datasetIndex].label}: segmentation ${spec.points[item.datasetIndex].x.toFixed(2)}, classification ${spec.points[item.datasetIndex].y.toFixed(2)}` } } },
+      },
+      plugins: [names],
+    };
+  }
+
+  function metricBarsConfig(spec: Extract<ChartSpec, { kind: 'metric-bars' }>): ChartConfiguration<'bar'> {
+    // Each bar's reported interval as a dark whisker over it.
+    const intervals: Plugin<'bar'> = {
+      id: 'radprobeBarIntervals',
+      afterDatasetsDraw(chart) {
+        const context = chart.ctx;
+        const y = chart.scales.y;
+        context.save();
+        context.lineWidth = 1.5;
+        context.strokeStyle = '#1d1d1f';
+        spec.series.forEach((series, s) => {
+          chart.getDatasetMeta(s).data.forEach((element, i) => {
+            const bar = series.bars[i];
+            if (!bar || bar.low === null || bar.high === null) return;
+            whisker(context, element.x, y.getPixelForValue(bar.high), y.getPixelForValue(bar.low));
+          });
+        });
+        context.restore();
+      },
+    };
+    return {
+      type: 'bar',
+      data: {
+        labels: spec.categories,
+        datasets: spec.series.map((series, s) => ({
+          label: series.label,
+          data: series.bars.map((bar) => (bar ? bar.mean : null)),
+          backgroundColor: seriesColours[s % seriesColours.length],
+        })),
+      },
+      options: {
+        scales: { y: { suggestedMin: 0, suggestedMax: 1, title: { display: true, text: `TEST ${spec.metric}` } } },
+        plugins: {
+          tooltip: {
+            callbacks: {
+              label: (item) => {
+                const bar = spec.series[item.datasetIndex].bars[item.dataIndex]!;
+                const interval = bar.low === null || bar.high === null ? '' : ` [${three(bar.low)}, ${three(bar.high)}]`;
+                return `${spec.series[item.datasetIndex].label}: ${three(bar.mean)} ± ${three(bar.std)}${interval}`;
+              },
+            },
+          },
+        },
+      },
+      plugins: [intervals],
+    };
+  }
+
+  const configure = {
+    'per-class': perClassConfig,
+    'val-grid': valGridConfig,
+    'seed-spread': seedSpreadConfig,
+    'fewshot-curve': fewshotCurveConfig,
+    'rank-scatter': rankScatterConfig,
+    'metric-bars': metricBarsConfig,
+  } as const;
   for (const spec of specs) {
     const canvas = document.getElementById(spec.canvasId) as HTMLCanvasElement;
     try {

@@ -2,7 +2,7 @@
  * What the page's script needs to draw each chart: plain JSON, computed in Node so that the logic (grouping,
  * averaging, colours) is tested there and the browser side only draws.
  */
-export type ChartSpec = (PerClassChart | ValGridChart | SeedSpreadChart | FewshotCurveChart) & { /** Id of the canvas element it draws on. */ canvasId: string };
+export type ChartSpec = (PerClassChart | ValGridChart | SeedSpreadChart | FewshotCurveChart | RankScatterChart | MetricBarsChart) & { /** Id of the canvas element it draws on. */ canvasId: string };
 
 /** Per-class values of one metric in one cell: one bar series per result row that has them. */
 export interface PerClassChart {
@@ -68,4 +68,29 @@ export interface FewshotCurveChart {
   shots: string[];
   /** `points[i]` belongs to `shots[i]`; null where that backbone has no such row. */
   series: Array<{ label: string; points: Array<FewshotPoint | null> }>;
+}
+
+/** The cross-task ranking: per backbone, its mean rank on segmentation (x) and on classification (y); 1 = best. */
+export interface RankScatterChart {
+  kind: 'rank-scatter';
+  points: Array<{ label: string; x: number; y: number }>;
+  /** The largest rank possible (backbones compared): both axes run from 1 to it. */
+  worstRank: number;
+}
+
+/** A bar: a metric's mean (over seeds), its std (0 for one seed) and the reported interval where there is one. */
+export interface MetricBar {
+  mean: number;
+  std: number;
+  low: number | null;
+  high: number | null;
+}
+
+/** Bars of one metric across backbones (categories), one series per column compared (e.g. linear and U-Net decoders). */
+export interface MetricBarsChart {
+  kind: 'metric-bars';
+  metric: string;
+  categories: string[];
+  /** `bars[i]` belongs to `categories[i]`; null where that backbone has no value. */
+  series: Array<{ label: string; bars: Array<MetricBar | null> }>;
 }

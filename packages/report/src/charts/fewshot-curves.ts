@@ -16,7 +16,7 @@ function shotsOrder(values: Iterable<string | number | boolean>): string[] {
  * backbone (per backbone and wrapped setting, e.g. kNN's `k`, where the wrapped protocol reports several), the
  * point at the mean over tries with ± std as its error bar. Cells of other protocols are ignored.
  */
-export function fewshotCurveCharts(results: RunResults): FewshotCurveChart[] {
+export function fewshotCurveCharts(results: Pick<RunResults, 'cells'>): FewshotCurveChart[] {
   const groups = new Map<string, CellResult[]>();
   for (const cell of results.cells) {
     if (cell.protocolKind !== 'fewshot' || cell.status !== 'completed' || !cell.result) continue;

@@ -1,32 +1,34 @@
-import { formatSetting } from '@radprobe/core';
+import { formatParameterShare, formatSetting } from '@radprobe/core';
 import type { CellResult, RunResults } from '@radprobe/core';
 import { html, type SafeHtml } from '../html.js';
 import { metricText } from '../metric-text.js';
 
-const columns = ['backbone', 'dataset', 'protocol', 'setting', 'split', 'metric', 'value [low, high]', 'other metrics'];
+const leadingColumns = ['backbone', 'dataset', 'protocol', 'setting', 'split', 'metric', 'value [low, high]'];
 
 /**
  * The results table: every cell's TEST rows (its VAL rows, e.g. one per grid head and seed, are drawn as the
  * cell's heat map instead; a cell with no TEST rows lists its VAL rows here), and a line for each cell that did
- * not complete.
+ * not complete. Runs with a protocol that trains the backbone get a column of trainable parameters and their share.
  */
 export function resultsTableSection(results: RunResults): SafeHtml {
+  const withParameters = results.cells.some((cell) => cell.result?.rows.some((row) => row.parameters));
+  const columns = [...leadingColumns, ...(withParameters ? ['trainable params'] : []), 'other metrics'];
   return html`<section id="results">
 <h2>Results</h2>
 <p>Primary metric with its bootstrap interval; over several seeds, mean ± std of the seeds. Every row of every split is in <code>results.csv</code>.</p>
 <table class="results">
 <thead><tr>${columns.map((title) => html`<th>${title}</th>`)}</tr></thead>
 <tbody>
-${results.cells.map(cellRows)}
+${results.cells.map((cell) => cellRows(cell, withParameters))}
 </tbody>
 </table>
 </section>`;
 }
 
-function cellRows(cell: CellResult): SafeHtml {
+function cellRows(cell: CellResult, withParameters: boolean): SafeHtml {
   const where = html`<td>${cell.backbone}</td><td>${cell.dataset}</td><td>${cell.protocol}</td>`;
   if (cell.status !== 'completed' || !cell.result) {
-    return html`<tr class="status-${cell.status}">${where}<td colspan="5">${cell.status}: ${cell.reason ?? 'no result'}</td></tr>\n`;
+    return html`<tr class="status-${cell.status}">${where}<td colspan="${withParameters ? 6 : 5}">${cell.status}: ${cell.reason ?? 'no result'}</td></tr>\n`;
   }
   const { primaryMetric, rows } = cell.result;
   const testRows = rows.filter((row) => row.split === 'test');
@@ -36,6 +38,6 @@ function cellRows(cell: CellResult): SafeHtml {
       .filter(([name]) => name !== primaryMetric)
       .map(([name, metric]) => `${name} ${metricText(metric)}`)
       .join('; ');
-    return html`<tr>${where}<td>${formatSetting(row.setting)}</td><td>${row.split}</td><td>${primaryMetric}</td><td class="value">${primary ? metricText(primary) : 'missing'}</td><td>${others}</td></tr>\n`;
+    return html`<tr>${where}<td>${formatSetting(row.setting)}</td><td>${row.split}</td><td>${primaryMetric}</td><td class="value">${primary ? metricText(primary) : 'missing'}</td>${withParameters ? html`<td class="parameters">${row.parameters ? formatParameterShare(row.parameters) : ''}</td>` : ''}<td>${others}</td></tr>\n`;
   })}`;
 }

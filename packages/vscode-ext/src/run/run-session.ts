@@ -11,6 +11,9 @@ import type { TestRunTracker } from '../testing/radprobe-tests.js';
 import { runArguments, type CellFilter } from './run-arguments.js';
 import { emptyProgress, nextProgress, progressText } from './run-progress.js';
 
+/** `radprobe run`'s exit code when it stopped on SIGINT (128 + 2, as a shell reports Ctrl-C). */
+const CANCELLED_EXIT_CODE = 130;
+
 /** What the extension does when a run ends with results. */
 export type RunFinished = (runDir: string, runId: string) => Promise<void>;
 
@@ -99,6 +102,8 @@ export class RunSession implements vscode.Disposable {
         const summary = `${state.cellsDone} cell(s), ${end.failed} failed`;
         void vscode.window.showInformationMessage(`radprobe run ${end.runId} finished: ${summary}`);
         await this.onFinished(end.outputDir, end.runId);
+      } else if (code === CANCELLED_EXIT_CODE) {
+        void vscode.window.showInformationMessage('radprobe run cancelled: the feature cache keeps what was embedded, so running it again resumes');
       } else if (code !== 0) {
         throw new Error(`the run stopped (exit ${code ?? 'signal'}) before writing results: see the radprobe output`);
       }

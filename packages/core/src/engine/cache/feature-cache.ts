@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { BackboneInfo } from '../../contracts/backbone.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { canonicalJson, sha256 } from '../util/hash.js';
 import { groupDirectoryName, recordFloats, type FeatureGroup } from './layout.js';
@@ -13,6 +14,17 @@ export interface CacheEntryIdentity {
   embedDim: number;
   /** Canonical description of the preprocessing, including the output size. */
   preprocessing: unknown;
+}
+
+/** What the features of `backbone` on inputs preprocessed as described by `preprocessingDescription` depend on. */
+export function cacheEntryIdentity(backbone: BackboneInfo, preprocessingDescription: string): CacheEntryIdentity {
+  return {
+    weightsHash: backbone.weightsHash,
+    backboneDescription: backbone.description,
+    exposedBlocks: backbone.exposedBlocks,
+    embedDim: backbone.embedDim,
+    preprocessing: preprocessingDescription,
+  };
 }
 
 /** `entry.json` of a cache entry, for `radprobe cache ls`. */

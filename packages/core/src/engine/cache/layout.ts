@@ -46,7 +46,9 @@ export function mergeNeeds(all: FeatureNeeds[]): FeatureNeeds {
       patchMean: merged.patchMean || needs.patchMean,
       patchBlocks: Math.max(merged.patchBlocks, needs.patchBlocks),
       masks: Boolean(merged.masks || needs.masks),
+      pixels: Boolean(merged.pixels || needs.pixels),
+      trainable: Boolean(merged.trainable || needs.trainable),
     }),
-    { clsBlocks: 0, patchMean: false, patchBlocks: 0, masks: false },
+    { clsBlocks: 0, patchMean: false, patchBlocks: 0, masks: false, pixels: false, trainable: false },
   );
 }

@@ -61,10 +61,13 @@ function unknownKindMessage(section: ComponentSection, kind: string, registry: P
   const noun = sectionNoun(section);
   const installed = [...registry[section].keys()].sort();
   const suggestion = closestMatch(kind, installed);
+  const broken = registry.failures.find((failure) => failure.manifest?.[section]?.includes(kind));
   const firstParty = firstPartyPackageOf(section, kind);
-  const hint = firstParty
-    ? `'${kind}' comes from ${firstParty}, which is not installed: npm i ${firstParty}`
-    : `If '${kind}' comes from a plugin, install it (npm i <package>) or list it in "plugins".`;
+  const hint = broken
+    ? `'${kind}' comes from ${broken.packageName}@${broken.version}, which is installed but failed to load: ${broken.reason}`
+    : firstParty
+      ? `'${kind}' comes from ${firstParty}, which is not installed: npm i ${firstParty}`
+      : `If '${kind}' comes from a plugin, install it (npm i <package>) or list it in "plugins".`;
   const unknown = `unknown ${noun} kind '${kind}' (installed: ${installed.length ? installed.join(', ') : 'none'})`;
   return suggestion ? `${unknown}; did you mean '${suggestion}'? ${hint}` : `${unknown}. ${hint}`;
 }

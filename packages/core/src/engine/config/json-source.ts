@@ -1,4 +1,4 @@
-import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
+import { parseTree, printParseErrorCode, stripComments, type Node, type ParseError } from 'jsonc-parser';
 
 export interface SourcePosition {
   /** 1-based. */
@@ -26,21 +26,32 @@ const syntaxMessages: Record<string, string> = {
   InvalidCharacter: 'invalid character in string',
 };
 
-/** A JSON text parsed with node offsets, so that every value and key can be traced to its line and column. */
+/**
+ * A JSON text parsed with node offsets, so that every value and key can be traced to its line and column. With
+ * `comments`, `//` and block comments are allowed (JSONC, for `.jsonc` files); trailing commas never are.
+ */
 export class JsonSource {
   readonly root: Node | undefined;
   readonly syntaxErrors: Array<{ offset: number; message: string }>;
   private readonly lineStarts: number[];
 
-  constructor(readonly text: string) {
+  constructor(
+    readonly text: string,
+    private readonly options: { comments: boolean } = { comments: false },
+  ) {
     const errors: ParseError[] = [];
-    this.root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+    this.root = parseTree(text, errors, { disallowComments: !options.comments, allowTrailingComma: false, allowEmptyContent: false });
     this.syntaxErrors = errors.map((error) => {
       const code = printParseErrorCode(error.error);
       return { offset: error.offset, message: `JSON syntax error: ${syntaxMessages[code] ?? code}` };
     });
     this.lineStarts = [0];
     for (let index = 0; index < text.length; index++) if (text[index] === '\n') this.lineStarts.push(index + 1);
+  }
+
+  /** The parsed value; only meaningful when there are no syntax errors. */
+  value(): unknown {
+    return JSON.parse(this.options.comments ? stripComments(this.text) : this.text) as unknown;
   }
 
   position(offset: number): SourcePosition {

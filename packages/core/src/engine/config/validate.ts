@@ -7,6 +7,7 @@ import { describeAjvError } from './ajv-messages.js';
 import { composeConfigSchema } from './compose-schema.js';
 import { ConfigError, type ConfigIssue } from './config-error.js';
 import { duplicateEntryNames, fillEntryNames } from './entry-names.js';
+import { substituteEnvVariables } from './env-variables.js';
 import { JsonSource } from './json-source.js';
 import { resolveModelStore } from './model-store.js';
 
@@ -23,21 +24,24 @@ function validatorFor(registry: PluginRegistry): ValidateFunction {
 
 /**
  * Parses and validates a run config's text against the schema composed from `registry`, and resolves it:
- * defaults filled, entry names filled, the model store expanded. `file` names the file in messages. Every
+ * `${env:NAME}` / `${env:NAME:-default}` in string values substituted from `env`, defaults filled, entry names
+ * filled, the model store expanded. `file` names the file in messages; a `.jsonc` file may hold comments. Every
  * problem is reported at once, in one `ConfigError`, each with its line, column and JSON pointer.
  */
 export function validateConfigText(text: string, file: string, registry: PluginRegistry, env: NodeJS.ProcessEnv = process.env): RunConfig {
-  const source = new JsonSource(text);
+  const source = new JsonSource(text, { comments: file.endsWith('.jsonc') });
   const issueAt = (offset: number, pointer: string, message: string): ConfigIssue => ({ file, ...source.position(offset), pointer, message });
   if (source.syntaxErrors.length) {
     throw new ConfigError(file, source.syntaxErrors.map((error) => issueAt(error.offset, '', error.message)));
   }
-  const data = JSON.parse(text) as unknown;
+  const substituted = substituteEnvVariables(source.value(), env);
+  const data = substituted.value;
   const configured = data && typeof data === 'object' ? (data as Record<string, unknown>).modelStore : undefined;
 
   const issues: ConfigIssue[] = source
     .duplicateKeys()
     .map((duplicate) => issueAt(duplicate.offset, duplicate.pointer, `duplicate key '${duplicate.key}'`));
+  for (const issue of substituted.issues) issues.push(issueAt(source.offsetOf(issue.pointer), issue.pointer, issue.message));
   const validate = validatorFor(registry);
   if (!validate(data)) {
     for (const error of validate.errors ?? []) {

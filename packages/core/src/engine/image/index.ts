@@ -1,7 +1,7 @@
 export { decodeImage } from './decode.js';
-export { resolvePreprocessing, PREPROCESSING_PRESETS, type ResolvedPreprocessing } from './preprocessing.js';
+export { resolvePreprocessing, preprocessingSteps, PREPROCESSING_PRESETS, type ResolvedPreprocessing } from './preprocessing.js';
 export { preprocessInto } from './preprocess.js';
-export { resampleLabelMap } from './label-map.js';
+export { labelMapToSource, resampleLabelMap } from './label-map.js';
 export {
   applyIntensitySteps, applyPercentileClip, applyWindow, clipOptionSchema, CT_WINDOW_PRESETS, describeIntensitySteps, percentiles, resolveClip,
   resolveWindow, windowFromLevel, windowOptionSchema, type ClipOption, type CtWindowPreset, type IntensitySteps, type IntensityWindow,

@@ -23,3 +23,32 @@ export function resampleLabelMap(map: LabelMap, resolved: ResolvedPreprocessing,
   }
   return { width, height, data };
 }
+
+/**
+ * The inverse of `resampleLabelMap`: a label map in the preprocessing's output geometry (e.g. a prediction) carried
+ * back onto the `size` grid of its source image. Each source pixel takes the class at its centre's position in the
+ * resized image (nearest neighbour); pixels whose position the centre crop cut away become 0 (background).
+ */
+export function labelMapToSource(map: LabelMap, size: { width: number; height: number }, resolved: ResolvedPreprocessing, source: string): LabelMap {
+  const { height: expectedHeight, width: expectedWidth } = resolved.outputSize;
+  if (map.width !== expectedWidth || map.height !== expectedHeight || map.data.length !== map.width * map.height) {
+    throw new RadprobeError(
+      `${source}: label map of ${map.data.length} values as ${map.width}×${map.height} is not the preprocessing's ${expectedWidth}×${expectedHeight} output`,
+      { file: source },
+    );
+  }
+  const target = resampleTarget(size, resolved);
+  const { top, left } = target.crop;
+  const croppedIndex = (sourceIndex: number, sourceSide: number, resizedSide: number, offset: number, croppedSide: number) => {
+    const index = Math.floor(((sourceIndex + 0.5) * resizedSide) / sourceSide) - offset;
+    return index >= 0 && index < croppedSide ? index : -1;
+  };
+  const data = new (map.data instanceof Uint16Array ? Uint16Array : Uint8Array)(size.width * size.height);
+  const columns = Int32Array.from({ length: size.width }, (_, x) => croppedIndex(x, size.width, target.width, left, map.width));
+  for (let y = 0; y < size.height; y++) {
+    const row = croppedIndex(y, size.height, target.height, top, map.height);
+    if (row < 0) continue;
+    for (let x = 0; x < size.width; x++) if (columns[x] >= 0) data[y * size.width + x] = map.data[row * map.width + columns[x]];
+  }
+  return { width: size.width, height: size.height, data };
+}

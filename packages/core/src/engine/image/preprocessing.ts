@@ -36,7 +36,7 @@ export function resolvePreprocessing(
   config: PreprocessingConfig,
   backbone: { patchSize: number; normalization: Normalization },
 ): ResolvedPreprocessing {
-  const steps = mergeSteps(config);
+  const steps = preprocessingSteps(config);
   checkSide(steps.resize.size, `${POINTER}/resize/size`);
   if (steps.centerCrop !== null) {
     checkSide(steps.centerCrop, `${POINTER}/centerCrop`);
@@ -76,7 +76,8 @@ export function resolvePreprocessing(
   return { resize, centerCrop, scale: steps.scale, normalize, outputSize, description, notes };
 }
 
-function mergeSteps(config: PreprocessingConfig): PreprocessingSteps {
+/** The steps a preprocessing config names (a preset, or a preset with steps overridden), before any backbone adjusts them. */
+export function preprocessingSteps(config: PreprocessingConfig): PreprocessingSteps {
   if (typeof config === 'string') return { ...presetSteps(config, POINTER) };
   const { preset = 'study', ...overrides } = config;
   const merged: PreprocessingSteps = { ...presetSteps(preset, `${POINTER}/preset`) };

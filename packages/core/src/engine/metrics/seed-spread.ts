@@ -22,3 +22,16 @@ export function acrossSeeds(seeds: readonly number[], runs: ReadonlyArray<Metric
   }
   return merged;
 }
+
+/**
+ * The setting a TEST row reports for several seeds' selections: each key's value where the seeds agree, else the
+ * per-seed values joined in seed order; marked `selected`.
+ */
+export function selectedAcrossSeeds(choices: ReadonlyArray<Record<string, string | number | boolean>>): Record<string, string | number | boolean> {
+  const merged: Record<string, string | number | boolean> = {};
+  for (const key of Object.keys(choices[0])) {
+    const values = choices.map((choice) => choice[key]);
+    merged[key] = values.every((v) => v === values[0]) ? values[0] : values.join(' | ');
+  }
+  return { ...merged, selected: true };
+}

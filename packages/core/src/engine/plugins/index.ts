@@ -2,6 +2,7 @@ export { discoverPlugins, findPackageDir, type PluginPackage } from './discover.
 export {
   loadPluginRegistry,
   type PluginRegistry,
+  type PluginFailure,
   type RegistrationSource,
   type ProtocolRegistration,
   type BackboneRegistration,

@@ -3,7 +3,7 @@ import type { BackboneFactory } from '../../contracts/backbone.js';
 import type { DatasetFactory } from '../../contracts/dataset.js';
 import type { PluginManifest, RadprobePlugin } from '../../contracts/plugin.js';
 import type { Protocol } from '../../contracts/protocol.js';
-import { RadprobeError } from '../util/errors.js';
+import { RadprobeError, errorMessage } from '../util/errors.js';
 import { findPackageDir, type PluginPackage } from './discover.js';
 import { readPackageJson } from './package-json.js';
 import { importPlugin, pluginEntryFile } from './plugin-module.js';
@@ -28,6 +28,16 @@ export interface PluginRegistry {
   datasets: Map<string, DatasetRegistration>;
   /** Name clashes that were resolved (a built-in kept or lost a kind), naming both packages. */
   warnings: string[];
+  /** Discovered plugins that could not be imported: left out, so that the others still serve. */
+  failures: PluginFailure[];
+}
+
+/** A discovered plugin that failed to import, with what its package.json says it would contribute. */
+export interface PluginFailure {
+  packageName: string;
+  version: string;
+  manifest: PluginManifest | null;
+  reason: string;
 }
 
 interface BuiltinPlugin {
@@ -61,23 +71,33 @@ interface PluginSource {
 /**
  * Imports the discovered and explicitly listed plugins and maps every contributed kind to its provider.
  * Clashes are never silent: two plugins with the same kind are an error; a plugin shadowing a built-in kind is
- * ignored (or, when listed in `config.plugins`, wins) with a warning naming both packages.
+ * ignored (or, when listed in `config.plugins`, wins) with a warning naming both packages. A discovered plugin that
+ * fails to import is recorded in `failures` and left out, so one broken package does not stop every command; a
+ * plugin the config lists explicitly must import.
  */
 export async function loadPluginRegistry(options: LoadPluginRegistryOptions): Promise<PluginRegistry> {
   const sources = await collectSources(options);
   const imported = await Promise.allSettled(
-    sources.map((source) => (source.plugin ? Promise.resolve(source.plugin) : importPlugin(source.file!, source.packageName))),
+    sources.map(async (source) => {
+      const plugin = source.plugin ?? (await importPlugin(source.file!, source.packageName));
+      if (source.manifest) checkManifest(source.packageName, source.manifest, plugin);
+      return plugin;
+    }),
   );
-  const failure = imported.find((outcome) => outcome.status === 'rejected');
-  if (failure) throw (failure as PromiseRejectedResult).reason;
+  const registry: PluginRegistry = { protocols: new Map(), backbones: new Map(), datasets: new Map(), warnings: [], failures: [] };
+  const loaded: PluginSource[] = [];
   sources.forEach((source, index) => {
-    source.plugin = (imported[index] as PromiseFulfilledResult<RadprobePlugin>).value;
-    if (source.manifest) checkManifest(source.packageName, source.manifest, source.plugin);
+    const outcome = imported[index];
+    if (outcome.status === 'fulfilled') {
+      loaded.push({ ...source, plugin: outcome.value });
+      return;
+    }
+    if (source.explicit || source.builtin) throw outcome.reason;
+    registry.failures.push({ packageName: source.packageName, version: source.version, manifest: source.manifest, reason: errorMessage(outcome.reason) });
   });
 
-  const registry: PluginRegistry = { protocols: new Map(), backbones: new Map(), datasets: new Map(), warnings: [] };
   const pluginClaims = new Map<string, string>();
-  for (const source of sources) {
+  for (const source of loaded) {
     for (const section of componentSections) {
       for (const component of source.plugin![section] ?? []) register(registry, pluginClaims, section, component, source);
     }

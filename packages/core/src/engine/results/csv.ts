@@ -1,23 +1,28 @@
-import type { MetricValue, RunResults } from '../../contracts/results.js';
+import type { MetricValue, ResultRow, RunResults } from '../../contracts/results.js';
 import { formatSetting } from './format.js';
 
 const header = ['backbone', 'dataset', 'protocol', 'protocol_kind', 'setting', 'split', 'metric', 'class', 'value', 'ci_low', 'ci_high', 'confidence', 'unit', 'primary'];
+/** Present only when some row trained the backbone, so that other runs' files keep their columns. */
+const parameterHeader = ['trainable_params', 'total_params'];
 
 /**
  * `results.csv` (RFC 4180: CRLF line ends, fields quoted when they hold a comma, quote or line break): one row
- * per metric value, then one per per-class value with its `class`; intervals belong to the overall value.
+ * per metric value, then one per per-class value with its `class`; intervals belong to the overall value. Runs
+ * with a protocol that trains the backbone add its rows' trainable and total parameter counts.
  */
 export function renderResultsCsv(results: RunResults): string {
-  const records: string[][] = [header];
+  const withParameters = results.cells.some((cell) => cell.result?.rows.some((row) => row.parameters));
+  const records: string[][] = [withParameters ? [...header, ...parameterHeader] : header];
   for (const cell of results.cells) {
     if (!cell.result) continue;
     for (const row of cell.result.rows) {
+      const parameters = withParameters ? parameterFields(row) : [];
       for (const [metricName, metric] of Object.entries(row.metrics)) {
         const prefix = [cell.backbone, cell.dataset, cell.protocol, cell.protocolKind, formatSetting(row.setting, true), row.split, metricName];
         const primary = String(metricName === cell.result.primaryMetric);
-        records.push([...prefix, '', String(metric.value), ...intervalFields(metric), primary]);
+        records.push([...prefix, '', String(metric.value), ...intervalFields(metric), primary, ...parameters]);
         for (const [className, value] of Object.entries(metric.perClass ?? {})) {
-          records.push([...prefix, className, value === null ? '' : String(value), '', '', '', '', primary]);
+          records.push([...prefix, className, value === null ? '' : String(value), '', '', '', '', primary, ...parameters]);
         }
       }
     }
@@ -25,11 +30,16 @@ export function renderResultsCsv(results: RunResults): string {
   return records.map((record) => record.map(csvField).join(',')).join('\r\n') + '\r\n';
 }
 
+function parameterFields(row: ResultRow): string[] {
+  return row.parameters ? [String(row.parameters.trainable), String(row.parameters.total)] : ['', ''];
+}
+
 function intervalFields(metric: MetricValue): string[] {
   if (!metric.ci) return ['', '', '', ''];
   return [String(metric.ci.low), String(metric.ci.high), String(metric.ci.confidence), metric.ci.unit];
 }
 
-function csvField(text: string): string {
+/** A CSV field (RFC 4180): quoted when it holds a comma, quote or line break, inner quotes doubled. */
+export function csvField(text: string): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }

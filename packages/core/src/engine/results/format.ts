@@ -1,4 +1,4 @@
-import type { MetricValue } from '../../contracts/results.js';
+import type { MetricValue, ResultRow } from '../../contracts/results.js';
 
 /** Three decimals, as tables show metrics. */
 export function formatNumber(value: number): string {
@@ -20,4 +20,23 @@ export function formatSetting(setting: Record<string, string | number | boolean>
   return Object.entries(setting)
     .map(([key, value]) => `${key}=${text(value)}`)
     .join(', ');
+}
+
+const COUNT_UNITS: ReadonlyArray<[number, string]> = [
+  [1e9, 'B'],
+  [1e6, 'M'],
+  [1e3, 'k'],
+];
+
+/**
+ * `1.2 M (3.4 %)`: the trainable parameter count, one decimal in the largest unit it reaches (k, M, B), and its
+ * share of all parameters, one decimal from 1 % up and two significant digits below (BitFit trains ~0.1 %).
+ */
+export function formatParameterShare(parameters: NonNullable<ResultRow['parameters']>): string {
+  const { trainable, total } = parameters;
+  const unit = COUNT_UNITS.find(([size]) => trainable >= size);
+  const count = unit ? `${(trainable / unit[0]).toFixed(1)} ${unit[1]}` : String(trainable);
+  const percent = (100 * trainable) / total;
+  const share = percent >= 1 || percent === 0 ? percent.toFixed(1) : percent.toPrecision(2);
+  return `${count} (${share} %)`;
 }

@@ -1,7 +1,7 @@
 export { resultsSchema, assertValidRunResults } from './schema.js';
 export { writeRunResults } from './write.js';
-export { renderResultsMarkdown } from './markdown.js';
-export { renderResultsCsv } from './csv.js';
+export { renderResultsMarkdown, markdownTable, escapeInline as escapeMarkdownInline } from './markdown.js';
+export { renderResultsCsv, csvField } from './csv.js';
 export { formatResultsTable } from './table.js';
-export { formatMetricValue, formatSetting } from './format.js';
+export { formatMetricValue, formatParameterShare, formatSetting } from './format.js';
 export { collectProvenance, packageVersions, gitHead, type ProvenanceInput } from './provenance.js';

@@ -1,6 +1,6 @@
 import type { CellResult, DatasetSummary, Provenance, RunResults } from '../../contracts/results.js';
 import { formatSetting } from './format.js';
-import { summaryColumns, summaryRows } from './summary-rows.js';
+import { summaryRows, visibleSummaryColumns } from './summary-rows.js';
 
 /** Skipped items listed per dataset in results.md; the full list is in results.json. */
 const skippedItemsShown = 50;
@@ -14,16 +14,22 @@ export function renderResultsMarkdown(results: RunResults): string {
     '',
     '## Results',
     '',
-    ...markdownTable(
-      summaryColumns.map((column) => column.title),
-      summaryRows(results).map((row) => summaryColumns.map((column) => row[column.key])),
-    ),
+    ...summaryTable(results),
   ];
   const cellNotes = results.cells.flatMap(cellNoteSection);
   if (cellNotes.length) lines.push('', '## Notes', ...cellNotes);
   for (const dataset of results.datasets) lines.push('', ...datasetSection(dataset));
   lines.push('', ...provenanceSection(results.provenance));
   return `${lines.join('\n')}\n`;
+}
+
+function summaryTable(results: RunResults): string[] {
+  const rows = summaryRows(results);
+  const columns = visibleSummaryColumns(rows);
+  return markdownTable(
+    columns.map((column) => column.title),
+    rows.map((row) => columns.map((column) => row[column.key])),
+  );
 }
 
 function cellNoteSection(cell: CellResult): string[] {
@@ -82,7 +88,8 @@ function provenanceSection(provenance: Provenance): string[] {
   return lines;
 }
 
-function markdownTable(header: string[], rows: string[][]): string[] {
+/** A Markdown table: cells kept on one line, `|` escaped. */
+export function markdownTable(header: string[], rows: string[][]): string[] {
   const line = (cells: string[]) => `| ${cells.map(escapeCell).join(' | ')} |`;
   return [line(header), `| ${header.map(() => '---').join(' | ')} |`, ...rows.map(line)];
 }
@@ -92,6 +99,6 @@ function escapeCell(text: string): string {
 }
 
 /** Keeps free text (names, reasons) on one line and from starting markdown constructs mid-document. */
-function escapeInline(text: string): string {
+export function escapeInline(text: string): string {
   return text.replace(/\r?\n/g, ' ');
 }

@@ -1,5 +1,5 @@
 import type { RunResults } from '../../contracts/results.js';
-import { formatMetricValue, formatSetting } from './format.js';
+import { formatMetricValue, formatParameterShare, formatSetting } from './format.js';
 
 /** One line of a results table: a protocol setting's metrics in one cell, or a cell that did not complete. */
 export interface SummaryRow {
@@ -14,6 +14,8 @@ export interface SummaryRow {
   value: string;
   /** The other metrics, `name value [low, high]`, separated by `; `. */
   others: string;
+  /** Trainable parameters and their share (`1.2 M (3.4 %)`) of a protocol that trains the backbone; else empty. */
+  parameters: string;
 }
 
 export const summaryColumns: ReadonlyArray<{ key: keyof SummaryRow; title: string }> = [
@@ -24,8 +26,15 @@ export const summaryColumns: ReadonlyArray<{ key: keyof SummaryRow; title: strin
   { key: 'split', title: 'split' },
   { key: 'metric', title: 'metric' },
   { key: 'value', title: 'value [low, high]' },
+  { key: 'parameters', title: 'trainable params' },
   { key: 'others', title: 'other metrics' },
 ];
+
+/** The columns a table of `rows` shows: `trainable params` only when some row trained the backbone. */
+export function visibleSummaryColumns(rows: readonly SummaryRow[]): ReadonlyArray<{ key: keyof SummaryRow; title: string }> {
+  const withParameters = rows.some((row) => row.parameters !== '');
+  return summaryColumns.filter((column) => column.key !== 'parameters' || withParameters);
+}
 
 /**
  * The rows of the results table, one per backbone × dataset × protocol × reported setting, in run order. A cell's
@@ -37,7 +46,7 @@ export function summaryRows(results: RunResults): SummaryRow[] {
   for (const cell of results.cells) {
     const where = { backbone: cell.backbone, dataset: cell.dataset, protocol: cell.protocol };
     if (cell.status !== 'completed' || !cell.result) {
-      rows.push({ ...where, setting: '', split: '', metric: '', value: `${cell.status}: ${cell.reason ?? 'no result'}`, others: '' });
+      rows.push({ ...where, setting: '', split: '', metric: '', value: `${cell.status}: ${cell.reason ?? 'no result'}`, others: '', parameters: '' });
       continue;
     }
     const { primaryMetric } = cell.result;
@@ -54,6 +63,7 @@ export function summaryRows(results: RunResults): SummaryRow[] {
           .filter(([name]) => name !== primaryMetric)
           .map(([name, metric]) => `${name} ${formatMetricValue(metric)}`)
           .join('; '),
+        parameters: row.parameters ? formatParameterShare(row.parameters) : '',
       });
     }
   }

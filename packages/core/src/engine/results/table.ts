@@ -1,10 +1,10 @@
 import type { RunResults } from '../../contracts/results.js';
-import { summaryColumns, summaryRows } from './summary-rows.js';
+import { summaryRows, visibleSummaryColumns } from './summary-rows.js';
 
 /** The results as an aligned plain-text table for the terminal. Columns that are empty throughout are left out. */
 export function formatResultsTable(results: RunResults): string {
   const rows = summaryRows(results);
-  const columns = summaryColumns.filter((column) => column.key !== 'others' || rows.some((row) => row.others !== ''));
+  const columns = visibleSummaryColumns(rows).filter((column) => column.key !== 'others' || rows.some((row) => row.others !== ''));
   const cells = [columns.map((column) => column.title), ...rows.map((row) => columns.map((column) => row[column.key]))];
   const widths = columns.map((_, index) => Math.max(...cells.map((line) => line[index].length)));
   const render = (line: string[]) =>

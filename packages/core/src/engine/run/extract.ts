@@ -14,6 +14,11 @@ export interface ExtractionRequest {
   groups: FeatureGroup[];
   batchSize: number;
   onBadItem: 'fail' | 'skip';
+  /**
+   * Also decode and preprocess the items whose features need no embedding (cached, or none asked for), so that
+   * an unreadable image is a bad item before a protocol that reads pixels itself meets it.
+   */
+  openEveryItem?: boolean;
   signal: AbortSignal;
   progress(done: number, total: number): void;
   log(message: string): void;
@@ -79,20 +84,29 @@ export async function extractFeatures(request: ExtractionRequest): Promise<Extra
   const { height, width } = request.preprocessing.outputSize;
   const pixelsPerImage = 3 * height * width;
   const failedKeys = new Set<string>();
+  const openInto = async (key: string, item: DatasetItem, pixels: Float32Array, offset: number): Promise<boolean> => {
+    try {
+      preprocessInto(await dataset.open(item), request.preprocessing, pixels, offset);
+      return true;
+    } catch (error) {
+      failedKeys.add(key);
+      reject(item, reasonOf(item, error), error);
+      return false;
+    }
+  };
+
+  if (request.openEveryItem) {
+    const unchecked = new Map<string, DatasetItem>();
+    keys.forEach((key, index) => {
+      if (key !== null && !pending.has(key)) unchecked.set(key, dataset.items[index]);
+    });
+    await mapConcurrent([...unchecked], 4, ([key, item]) => openInto(key, item, new Float32Array(pixelsPerImage), 0));
+  }
 
   const prepare = async (start: number) => {
     const slice = work.slice(start, start + request.batchSize);
     const pixels = new Float32Array(slice.length * pixelsPerImage);
-    const ok = await mapConcurrent(slice, slice.length, async ([key, item], row) => {
-      try {
-        preprocessInto(await dataset.open(item), request.preprocessing, pixels, row * pixelsPerImage);
-        return true;
-      } catch (error) {
-        failedKeys.add(key);
-        reject(item, reasonOf(item, error), error);
-        return false;
-      }
-    });
+    const ok = await mapConcurrent(slice, slice.length, ([key, item], row) => openInto(key, item, pixels, row * pixelsPerImage));
     return { slice, pixels, ok };
   };
   const prefetch = (start: number) => {

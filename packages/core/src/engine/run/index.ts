@@ -1,4 +1,5 @@
-export { runEvaluation, entryOptions, type RunOptions, type RunOutcome } from './run-evaluation.js';
+export { runEvaluation, type RunOptions, type RunOutcome } from './run-evaluation.js';
+export { entryOptions, entryNamed, openBackbone, openDataset } from './components.js';
 export { extractFeatures, type ExtractionRequest, type ExtractionResult } from './extract.js';
 export { cachedFeatureSource } from './feature-source.js';
 export { loadRegistry, loadRegistryForConfig, type BuiltinPlugin, type RegistryOptions } from './registry.js';

@@ -3,16 +3,19 @@ import type {
   BootstrapSettings,
   Dataset,
   DatasetItem,
+  LabelMap,
   MaskSource,
   Protocol,
   ProtocolContext,
   ProgressUpdate,
+  TrainableBackbone,
 } from '../../contracts/index.js';
 import type { ShardStore } from '../cache/shard-store.js';
 import type { FeatureGroup } from '../cache/layout.js';
-import { resampleLabelMap, type ResolvedPreprocessing } from '../image/index.js';
+import { labelMapToSource, resampleLabelMap, type ResolvedPreprocessing } from '../image/index.js';
 import { RadprobeError } from '../util/errors.js';
 import { cachedFeatureSource, type CachedGroup } from './feature-source.js';
+import { pixelSource } from './pixel-source.js';
 
 /** What a (backbone, dataset) cell offers every protocol that runs on it. */
 export interface CellResources {
@@ -26,6 +29,10 @@ export interface CellResources {
   backbone: BackboneInfo;
   /** Whether any protocol of the cell asked for label maps. */
   masks: boolean;
+  /** Whether the protocol asked for its items' backbone inputs. */
+  pixels: boolean;
+  /** The backbone's network, when the protocol asked for it and the backbone offers it. */
+  trainable: TrainableBackbone | null;
   seed: number;
   bootstrap: BootstrapSettings;
   signal: AbortSignal;
@@ -55,6 +62,8 @@ export function protocolContext(resources: CellResources, selection: readonly nu
     log: resources.log,
     progress: resources.progress,
     masks: resources.masks && dataset.openMask ? maskSource(dataset, items, resources.preprocessing) : null,
+    pixels: resources.pixels ? pixelSource(dataset, items, resources.preprocessing) : null,
+    trainable: resources.trainable,
     protocol: resources.protocols,
     restrict(subset) {
       const chosen = [...new Set(subset)].sort((a, b) => a - b);
@@ -66,12 +75,32 @@ export function protocolContext(resources: CellResources, selection: readonly nu
 }
 
 function maskSource(dataset: Dataset, items: readonly DatasetItem[], preprocessing: ResolvedPreprocessing): MaskSource {
-  return {
+  const itemAt = (index: number): DatasetItem => {
+    const item = items[index];
+    if (!item) throw new RadprobeError(`no item ${index} among the ${items.length} of dataset "${dataset.name}"`);
+    return item;
+  };
+  // The item's own label map gives the size of its image without decoding the image.
+  const toSource = async (index: number, labels: LabelMap): Promise<LabelMap> => {
+    const item = itemAt(index);
+    const { width, height } = await dataset.openMask!(item);
+    return labelMapToSource(labels, { width, height }, preprocessing, item.source);
+  };
+  const source: MaskSource = {
     size: preprocessing.outputSize,
     async mask(index) {
-      const item = items[index];
-      if (!item) throw new RadprobeError(`no item ${index} among the ${items.length} of dataset "${dataset.name}"`);
+      const item = itemAt(index);
       return resampleLabelMap(await dataset.openMask!(item), preprocessing, item.source);
     },
+    toSource,
   };
+  const encode = dataset.encodeLabelVolume?.bind(dataset);
+  if (encode) {
+    source.encodeLabelVolume = async (volume, slices) => {
+      const carried = [];
+      for (const { index, labels } of slices) carried.push({ item: itemAt(index), labels: await toSource(index, labels) });
+      return encode(volume, carried);
+    };
+  }
+  return source;
 }

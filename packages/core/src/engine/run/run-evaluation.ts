@@ -1,22 +1,26 @@
-import { resolve } from 'node:path';
+import { relative, resolve, sep } from 'node:path';
 import type {
   BackboneInfo,
   CellResult,
   ComponentEntry,
   Dataset,
   DatasetSummary,
+  FeatureNeeds,
   Protocol,
   RunConfig,
   RunReporter,
   RunResults,
+  TrainableBackbone,
 } from '../../contracts/index.js';
-import { FeatureCache } from '../cache/feature-cache.js';
+import { FeatureCache, cacheEntryIdentity } from '../cache/feature-cache.js';
 import { groupsFor, mergeNeeds } from '../cache/layout.js';
 import { configHash, loadConfig } from '../config/index.js';
 import { resolvePreprocessing } from '../image/index.js';
 import { collectProvenance, writeRunResults } from '../results/index.js';
 import { RadprobeError, errorMessage } from '../util/errors.js';
+import { splitHash } from '../splits/split-hash.js';
 import { writeArtifacts } from './artifacts.js';
+import { entryOptions, openBackbone, openDataset } from './components.js';
 import { extractFeatures } from './extract.js';
 import { protocolContext, type CellResources } from './protocol-context.js';
 import { loadRegistryForConfig, type BuiltinPlugin } from './registry.js';
@@ -40,12 +44,6 @@ export interface RunOptions {
 export interface RunOutcome {
   results: RunResults;
   outputDir: string;
-}
-
-/** Splits a config entry into its name and the options its plugin receives. */
-export function entryOptions(entry: ComponentEntry): Record<string, unknown> {
-  const { kind: _kind, name: _name, ...options } = entry;
-  return options;
 }
 
 /**
@@ -79,10 +77,7 @@ export async function runEvaluation(options: RunOptions): Promise<RunOutcome> {
   const datasets: Array<{ entry: ComponentEntry; dataset: Dataset }> = [];
   for (const entry of datasetEntries) {
     reporter({ type: 'stage', stage: 'dataset', dataset: entry.name, message: `loading dataset ${entry.name} (${entry.kind})` });
-    const factory = registry.datasets.get(entry.kind)!.factory;
-    // The entry's name goes in too, so that the dataset's own messages name it as the config does.
-    const dataset = await factory.create({ ...entryOptions(entry), name: entry.name, onBadItem: config.onBadItem }, { baseDir, log });
-    datasets.push({ entry, dataset: { ...dataset, name: entry.name! } });
+    datasets.push({ entry, dataset: await openDataset(registry, config, entry, baseDir, log) });
   }
 
   const cells: CellResult[] = [];
@@ -91,10 +86,10 @@ export async function runEvaluation(options: RunOptions): Promise<RunOutcome> {
 
   for (const backboneEntry of backboneEntries) {
     reporter({ type: 'stage', stage: 'backbone', backbone: backboneEntry.name, message: `loading backbone ${backboneEntry.name}` });
-    const backbone = await registry.backbones.get(backboneEntry.kind)!.factory.create(
-      { ...entryOptions(backboneEntry), device: backboneEntry.device ?? config.device },
-      { baseDir, modelStoreDir: config.modelStore, device: (backboneEntry.device as RunConfig['device']) ?? config.device, log },
-    );
+    const backbone = await openBackbone(registry, config, backboneEntry, baseDir, log);
+    // Read once per backbone, and only when a protocol asks: a failure then fails those protocols' cells alone.
+    let network: Promise<TrainableBackbone | null> | undefined;
+    const openTrainable = () => (network ??= backbone.trainable?.() ?? Promise.resolve(null));
     try {
       backboneProvenance.push({ name: backboneEntry.name!, description: backbone.info.description, weightsHash: backbone.info.weightsHash, executionProvider: backbone.info.executionProvider });
       log(`${backboneEntry.name}: ${backbone.info.description} on ${backbone.info.executionProvider}`);
@@ -112,16 +107,11 @@ export async function runEvaluation(options: RunOptions): Promise<RunOutcome> {
         const preprocessing = resolvePreprocessing(config.preprocessing, backbone.info);
         for (const note of preprocessing.notes) log(note);
         const lookup = (kind: string) => registry.protocols.get(kind)?.protocol;
-        const needs = mergeNeeds(runnable.map(({ protocol, options: protocolOptions }) => protocol.featureNeeds(protocolOptions, backbone.info, lookup)));
+        const protocolNeeds = runnable.map(({ protocol, options: protocolOptions }) => protocol.featureNeeds(protocolOptions, backbone.info, lookup));
+        const needs = mergeNeeds(protocolNeeds);
         const grid = { rows: preprocessing.outputSize.height / patchSide(backbone.info), cols: preprocessing.outputSize.width / patchSide(backbone.info) };
         const groups = groupsFor(needs, backbone.info, grid.rows * grid.cols);
-        const cache = await FeatureCache.open(resolve(baseDir, config.cache), {
-          weightsHash: backbone.info.weightsHash,
-          backboneDescription: backbone.info.description,
-          exposedBlocks: backbone.info.exposedBlocks,
-          embedDim: backbone.info.embedDim,
-          preprocessing: preprocessing.description,
-        });
+        const cache = await FeatureCache.open(resolve(baseDir, config.cache), cacheEntryIdentity(backbone.info, preprocessing.description));
         reporter({ type: 'stage', stage: 'extract', ...cellBase, message: `embedding ${dataset.name} with ${backboneEntry.name}` });
         const extraction = await extractFeatures({
           dataset,
@@ -131,6 +121,7 @@ export async function runEvaluation(options: RunOptions): Promise<RunOutcome> {
           groups,
           batchSize: Number(backboneEntry.batchSize ?? config.batchSize),
           onBadItem: config.onBadItem,
+          openEveryItem: Boolean(needs.pixels),
           signal,
           log,
           progress: (done, total) => reporter({ type: 'progress', task: `extract:${backboneEntry.name}:${dataset.name}`, label: 'images embedded', done, total }),
@@ -139,7 +130,7 @@ export async function runEvaluation(options: RunOptions): Promise<RunOutcome> {
         for (const item of extraction.skipped) if (!known.some((k) => k.source === item.source)) known.push(item);
 
         const kept = dataset.items.flatMap((item, index) => (extraction.keys[index] === null ? [] : [{ item, key: extraction.keys[index]! }]));
-        const resources: Omit<CellResources, 'log' | 'progress'> = {
+        const resources: CellBaseResources = {
           dataset,
           items: kept.map(({ item }) => item),
           keys: kept.map(({ key }) => key),
@@ -153,8 +144,8 @@ export async function runEvaluation(options: RunOptions): Promise<RunOutcome> {
           signal,
           protocols: lookup,
         };
-        for (const { entry, protocol, options: protocolOptions } of runnable) {
-          cells.push(await runCell({ cellBase, entry, protocol, protocolOptions, resources, signal, reporter, outputDir }));
+        for (const [index, { entry, protocol, options: protocolOptions }] of runnable.entries()) {
+          cells.push(await runCell({ cellBase, entry, protocol, protocolOptions, needs: protocolNeeds[index], openTrainable, resources, signal, reporter, outputDir }));
         }
       }
     } finally {
@@ -169,6 +160,7 @@ export async function runEvaluation(options: RunOptions): Promise<RunOutcome> {
     startedAt: startedAt.toISOString(),
     finishedAt: new Date().toISOString(),
     config: config as unknown as Record<string, unknown>,
+    baseDir: relative(outputDir, baseDir).split(sep).join('/') || '.',
     provenance: await collectProvenance({ config, configHash: hash, baseDir, seed: config.seed, backbones: backboneProvenance }),
     datasets: datasets.map(({ entry, dataset }) => summariseDataset(entry, dataset, skippedByDataset.get(dataset.name)!)),
     cells,
@@ -178,12 +170,18 @@ export async function runEvaluation(options: RunOptions): Promise<RunOutcome> {
   return { results, outputDir };
 }
 
+/** What every protocol of a cell shares; pixels and the trainable network go only to the protocols asking. */
+type CellBaseResources = Omit<CellResources, 'log' | 'progress' | 'pixels' | 'trainable'>;
+
 async function runCell(args: {
   cellBase: { backbone: string; dataset: string };
   entry: ComponentEntry;
   protocol: Protocol;
   protocolOptions: Record<string, unknown>;
-  resources: Omit<CellResources, 'log' | 'progress'>;
+  /** The protocol's own feature needs. */
+  needs: FeatureNeeds;
+  openTrainable(): Promise<TrainableBackbone | null>;
+  resources: CellBaseResources;
   signal: AbortSignal;
   reporter: RunReporter;
   outputDir: string;
@@ -195,6 +193,8 @@ async function runCell(args: {
   try {
     const context = protocolContext({
       ...args.resources,
+      pixels: Boolean(args.needs.pixels),
+      trainable: args.needs.trainable ? await args.openTrainable() : null,
       log: (message) => reporter({ type: 'log', level: 'info', message: `[${name}] ${message}` }),
       progress: (update) => reporter({ type: 'progress', task: `protocol:${cellBase.backbone}:${cellBase.dataset}:${name}`, ...update }),
     });
@@ -228,6 +228,7 @@ function summariseDataset(entry: ComponentEntry, dataset: Dataset, skipped: Data
     classes: dataset.classes,
     counts,
     patients: patients.size > 0 ? patients.size : null,
+    splitHash: splitHash(dataset.items),
     skipped,
     notes: dataset.notes,
   };

@@ -97,6 +97,8 @@ export function arithmeticGradients(tf: TensorFlow): GradConfig[] {
     { kernelName: 'Log', inputsToSave: ['x'], gradFunc: (dy, [x]) => ({ x: () => tf.div(dy as Tensor, float(x)) }) },
     // σ' = σ(1 − σ), from the saved output.
     { kernelName: 'Sigmoid', outputsToSave: [true], gradFunc: (dy, [y]) => ({ x: () => tf.mul(dy as Tensor, tf.mul(y, tf.sub(1, y))) }) },
+    // erf'(x) = 2/√π · exp(−x²) (the exact GELU of ViT MLPs goes through erf).
+    { kernelName: 'Erf', inputsToSave: ['x'], gradFunc: (dy, [x]) => ({ x: () => tf.mul(dy as Tensor, tf.mul(tf.exp(tf.neg(tf.square(float(x)))), 2 / Math.sqrt(Math.PI))) }) },
     {
       kernelName: 'Sum',
       inputsToSave: ['x'],

@@ -11,7 +11,7 @@ import { shapeGradients } from './gradients-shape.js';
  * imported under Node's ESM resolver (extensionless relative imports), so the project registers its own.
  */
 export const DIFFERENTIABLE_KERNELS = [
-  'BatchMatMul', 'Add', 'Sub', 'Multiply', 'RealDiv', 'SquaredDifference', 'Neg', 'Square', 'Sqrt', 'Exp', 'Log', 'Sigmoid', 'Sum', 'Mean',
+  'BatchMatMul', 'Add', 'Sub', 'Multiply', 'RealDiv', 'SquaredDifference', 'Neg', 'Square', 'Sqrt', 'Exp', 'Log', 'Sigmoid', 'Erf', 'Sum', 'Mean',
   'Reshape', 'ExpandDims', 'Identity', 'Cast', 'Transpose', 'Slice', 'PadV2', 'Concat',
   'Conv2D', 'Conv2DBackpropInput', 'FusedBatchNorm', 'Relu', 'Softmax', 'ResizeBilinear',
 ] as const;

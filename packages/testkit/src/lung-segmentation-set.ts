@@ -1,21 +1,14 @@
 import { join } from 'node:path';
 import { Random, writeFileAtomic } from '@radprobe/core';
-import { encodeRgbPng } from '../src/index.js';
-
-/** One gray value per pixel in [0, 1] → an RGB PNG (gray replicated). */
-function grayPng(values: Float64Array | Uint8Array, side: number, scale: number): Uint8Array {
-  const rgb = new Uint8Array(side * side * 3);
-  values.forEach((v, p) => rgb.fill(Math.max(0, Math.min(255, Math.round(v * scale))), 3 * p, 3 * p + 3));
-  return encodeRgbPng(rgb, side, side);
-}
+import { encodeGrayPng } from './gray-png.js';
 
 const inside = (x: number, y: number, cx: number, cy: number, rx: number, ry: number) => ((x - cx) / rx) ** 2 + ((y - cy) / ry) ** 2 <= 1;
 
 /**
- * A chest-X-ray caricature and its lung masks, in the Montgomery layout (`CXR_png/`, `ManualMask/leftMask/`,
- * `ManualMask/rightMask/`): a bright body, two dark lung fields whose size and position vary from image to image
- * (so that no fixed mask fits them all), a bright heart overlapping the left lung field, and pixel noise. The
- * patient's right lung is on the image's left.
+ * A chest-X-ray caricature and its lung masks, in the Montgomery County layout (`CXR_png/`, `ManualMask/leftMask/`,
+ * `ManualMask/rightMask/`, masks 255 inside): a bright body, two dark lung fields whose size and position vary from
+ * image to image (so that no fixed mask fits them all), a bright heart overlapping the left lung field, and pixel
+ * noise. The patient's right lung is on the image's left, as on a frontal film. Deterministic in `seed`.
  */
 export async function writeSyntheticMontgomery(root: string, options: { images: number; side: number; seed: number }): Promise<void> {
   const { side } = options;
@@ -43,7 +36,7 @@ export async function writeSyntheticMontgomery(root: string, options: { images: 
         lungs.forEach((lung, k) => {
           if (!inside(u, v, lung.cx, lung.cy, lung.rx, lung.ry)) return;
           value = 0.22 + 0.05 * Math.sin(40 * v);
-          (k === 0 ? right : left)[p] = 255;
+          (k === 0 ? right : left)[p] = 1;
         });
         if (inside(u, v, heart.cx, heart.cy, heart.rx, heart.ry)) {
           value = 0.85;
@@ -53,8 +46,8 @@ export async function writeSyntheticMontgomery(root: string, options: { images: 
         pixels[p] = value + jitter(0.04);
       }
     }
-    await writeFileAtomic(join(root, 'CXR_png', name), grayPng(pixels, side, 255));
-    await writeFileAtomic(join(root, 'ManualMask', 'leftMask', name), grayPng(left, side, 1));
-    await writeFileAtomic(join(root, 'ManualMask', 'rightMask', name), grayPng(right, side, 1));
+    await writeFileAtomic(join(root, 'CXR_png', name), encodeGrayPng(pixels, side, side, 8));
+    await writeFileAtomic(join(root, 'ManualMask', 'leftMask', name), encodeGrayPng(left, side, side, 8));
+    await writeFileAtomic(join(root, 'ManualMask', 'rightMask', name), encodeGrayPng(right, side, side, 8));
   }
 }

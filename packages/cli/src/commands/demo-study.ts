@@ -1,0 +1,203 @@
+import { existsSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import { join, relative, resolve, sep } from 'node:path';
+import { canonicalJson, loadRegistry, RadprobeError, writeFileAtomic } from '@radprobe/core';
+import { compareRuns } from '@radprobe/report';
+import { writeDinov2Fixture, writeImageFolderDataset, writeNihDataset, writeSyntheticMontgomery, type VitSpec } from '@radprobe/testkit';
+import { builtinPlugins, cliSearchDirs } from '../builtins.js';
+import { pcaForRun } from './pca.js';
+import { runCommand } from './run.js';
+
+/**
+ * Three ViTs with DINOv2's architecture at different widths and depths, each an export of Meta's code exposing its
+ * last 5 blocks: enough for the 4-block linear heads and the U-Net decoder, which the study's grid needs.
+ */
+const STUDY_MODELS: Array<{ name: string; spec: VitSpec }> = [
+  { name: 'vit-s', spec: { embedDim: 48, depth: 5, heads: 2, patchSize: 14, posGrid: 16, seed: 21, style: 'meta', exposeBlocks: 5 } },
+  { name: 'vit-m', spec: { embedDim: 72, depth: 5, heads: 3, patchSize: 14, posGrid: 16, registers: 4, seed: 22, style: 'meta', exposeBlocks: 5 } },
+  { name: 'vit-l', spec: { embedDim: 96, depth: 6, heads: 4, patchSize: 14, posGrid: 16, seed: 23, style: 'meta', exposeBlocks: 5 } },
+];
+
+/** How big the generated study is: `full` for `radprobe demo --study`, `smallest` for its test. */
+export type StudyDemoScale = 'full' | 'smallest';
+
+interface StudyScale {
+  /** Input side of every run (one preprocessing for all, so the comparison page may put them side by side). */
+  side: number;
+  imageFolder: { perClass: { train: number; val: number; test: number }; size: number; seed: number };
+  nih: { patients: number; imagesPerPatient: [number, number]; seed: number; size: number; valSize: number };
+  lungs: { images: number; side: number; seed: number };
+  shots: Array<number | 'all'>;
+  nTries: number;
+  bootstrapSamples: number;
+  segEpochs: number;
+  peftEpochs: number;
+}
+
+const STUDY_SCALES: Record<StudyDemoScale, StudyScale> = {
+  full: {
+    side: 112,
+    imageFolder: { perClass: { train: 30, val: 10, test: 16 }, size: 128, seed: 7 },
+    nih: { patients: 80, imagesPerPatient: [1, 2], seed: 11, size: 128, valSize: 20 },
+    lungs: { images: 30, side: 112, seed: 13 },
+    shots: [1, 2, 4, 8, 'all'],
+    nTries: 3,
+    bootstrapSamples: 300,
+    segEpochs: 12,
+    peftEpochs: 2,
+  },
+  smallest: {
+    side: 56,
+    imageFolder: { perClass: { train: 8, val: 4, test: 6 }, size: 64, seed: 7 },
+    nih: { patients: 36, imagesPerPatient: [1, 2], seed: 11, size: 64, valSize: 8 },
+    lungs: { images: 16, side: 56, seed: 13 },
+    shots: [1, 4, 'all'],
+    nTries: 2,
+    bootstrapSamples: 50,
+    segEpochs: 2,
+    peftEpochs: 1,
+  },
+};
+
+/** One run of the study demo: a config of its own, because each protocol family needs its own datasets. */
+interface StudyRunConfig {
+  label: string;
+  config: Record<string, unknown>;
+}
+
+/** The study demo's configs, given each model's path relative to the demo folder. */
+export function studyDemoConfigs(modelPaths: Record<string, string>, scale: StudyDemoScale, withPeft: boolean): StudyRunConfig[] {
+  const settings = STUDY_SCALES[scale];
+  const common = (label: string, title: string) => ({
+    $schema: './radprobe.schema.json',
+    name: `radprobe study demo: ${title}`,
+    seed: 0,
+    output: `results/${label}`,
+    cache: '.radprobe/cache',
+    preprocessing: { preset: 'study', resize: { mode: 'square', size: settings.side } },
+    bootstrap: { samples: settings.bootstrapSamples, confidence: 0.95 },
+    backbones: STUDY_MODELS.map(({ name }) => ({ kind: 'onnx', name, model: modelPaths[name] })),
+  });
+  const cxr = { kind: 'image-folder', name: 'synthetic-cxr', root: 'data/synthetic-cxr' };
+  const nih = { kind: 'nih-chestxray14', name: 'synthetic-nih', root: 'data/synthetic-nih', valSize: settings.nih.valSize };
+  const lungs = { kind: 'montgomery', name: 'synthetic-lungs', root: 'data/synthetic-lungs' };
+  // Few lrs and a larger micro-batch than the 448-px default: these decoders are tiny, and the demo must stay minutes.
+  const seg = { kind: 'seg', loss: 'dice+ce', learningRates: [0.05, 0.1], epochs: settings.segEpochs, batchSize: 8, microBatchSize: 8, writeMasks: 2 };
+  const runs: StudyRunConfig[] = [
+    {
+      label: 'classification',
+      config: {
+        ...common('classification', 'kNN, linear probe and few-shot on two classification sets'),
+        datasets: [cxr, nih],
+        protocols: [
+          { kind: 'knn', k: [5, 10, 20] },
+          // The study's 16 heads; 100 epochs rather than 10, since a hundred images make ten epochs only ten steps.
+          { kind: 'linear', name: 'linear', epochs: 100 },
+          { kind: 'fewshot', name: 'fewshot-linear', protocol: { kind: 'linear', learningRates: [0.01, 0.05], epochs: 100 }, shots: settings.shots, nTries: settings.nTries },
+        ],
+      },
+    },
+    {
+      label: 'segmentation',
+      config: {
+        ...common('segmentation', 'linear and U-Net decoders, and few-shot, on a lung segmentation set'),
+        datasets: [lungs],
+        protocols: [
+          { ...seg, name: 'seg', decoders: ['linear', 'unet'] },
+          { kind: 'fewshot', name: 'fewshot-seg', protocol: { ...seg, decoders: ['linear'] }, shots: settings.shots, nTries: 1, unit: 'image' },
+        ],
+      },
+    },
+  ];
+  if (withPeft) {
+    runs.push({
+      label: 'peft',
+      config: {
+        ...common('peft', 'fine-tuning, LoRA and BitFit on a classification set'),
+        datasets: [cxr],
+        protocols: [{ kind: 'peft', modes: ['full', 'lora', 'bitfit'], lora: { rank: 4, alpha: 4, dropout: 0.1 }, learningRates: [0.001], epochs: settings.peftEpochs, batchSize: 16 }],
+      },
+    });
+  }
+  return runs;
+}
+
+/** Whether `kind` is among the protocols a config in `dir` could use. */
+async function protocolInstalled(dir: string, kind: string): Promise<boolean> {
+  const registry = await loadRegistry({ baseDir: dir, explicit: [], builtins: builtinPlugins, searchDirs: cliSearchDirs });
+  return registry.protocols.has(kind);
+}
+
+/**
+ * Writes the study demo's models, data and configs, unless this exact version is already there (models and data
+ * are reused then; the configs are rewritten, since whether peft is installed may have changed). Returns the
+ * config paths in run order.
+ */
+export async function prepareStudyDemo(dir: string, scale: StudyDemoScale): Promise<Array<{ label: string; configPath: string }>> {
+  const settings = STUDY_SCALES[scale];
+  const stamp = canonicalJson({ STUDY_MODELS, data: { imageFolder: settings.imageFolder, nih: settings.nih, lungs: settings.lungs } });
+  const stampPath = join(dir, '.generated');
+  const modelPaths = Object.fromEntries(
+    STUDY_MODELS.map(({ name }) => [name, `models/${name}/model.onnx`]),
+  );
+  if ((await readFile(stampPath, 'utf8').catch(() => '')) !== stamp) {
+    process.stderr.write(`generating the study demo's models and data in ${dir}\n`);
+    for (const { name, spec } of STUDY_MODELS) {
+      const written = relative(dir, await writeDinov2Fixture(join(dir, 'models', name), spec)).split(sep).join('/');
+      if (written !== modelPaths[name]) throw new RadprobeError(`writeDinov2Fixture wrote ${written}, expected ${modelPaths[name]}`);
+    }
+    await writeImageFolderDataset(join(dir, 'data', 'synthetic-cxr'), { classes: ['normal', 'effusion', 'cardiomegaly'], ...settings.imageFolder });
+    await writeNihDataset(join(dir, 'data', 'synthetic-nih'), settings.nih);
+    await writeSyntheticMontgomery(join(dir, 'data', 'synthetic-lungs'), settings.lungs);
+    await writeFileAtomic(stampPath, stamp);
+  }
+  const withPeft = await protocolInstalled(dir, 'peft');
+  if (!withPeft) process.stderr.write('protocol peft is not installed (npm i @radprobe/protocol-peft): the study demo runs without fine-tuning\n');
+  const configs = [];
+  for (const { label, config } of studyDemoConfigs(modelPaths, scale, withPeft)) {
+    const configPath = join(dir, `study-${label}.json`);
+    await writeFileAtomic(configPath, `${JSON.stringify(config, null, 2)}\n`);
+    configs.push({ label, configPath });
+  }
+  return configs;
+}
+
+async function runFolders(dir: string): Promise<string[]> {
+  return existsSync(dir) ? (await readdir(dir, { withFileTypes: true })).filter((entry) => entry.isDirectory()).map((entry) => entry.name) : [];
+}
+
+export interface StudyDemoResult {
+  /** 0 when every run completed every cell. */
+  code: number;
+  /** Each run's output folder (results.json, report.html), in run order. */
+  runDirs: string[];
+}
+
+/** Runs every config of the study demo, one after the other, over one shared feature cache. */
+export async function runStudyDemo(options: { dir: string; reporter: 'pretty' | 'jsonl'; scale: StudyDemoScale }): Promise<StudyDemoResult> {
+  const dir = resolve(options.dir);
+  const configs = await prepareStudyDemo(dir, options.scale);
+  let code = 0;
+  const runDirs: string[] = [];
+  for (const { label, configPath } of configs) {
+    const output = join(dir, 'results', label);
+    const before = new Set(await runFolders(output));
+    code = Math.max(code, await runCommand({ config: configPath, reporter: options.reporter }));
+    const created = (await runFolders(output)).filter((name) => !before.has(name));
+    if (created.length !== 1) throw new RadprobeError(`${configPath}: expected the run to write one new folder under ${output}, found ${created.length}`);
+    runDirs.push(join(output, created[0]));
+  }
+  return { code, runDirs };
+}
+
+/** `radprobe demo --study`: the whole grid, then the comparison page over its runs (in `<dir>/compare/`). */
+export async function studyDemoCommand(options: { dir: string; reporter: 'pretty' | 'jsonl'; scale: StudyDemoScale }): Promise<number> {
+  const { code, runDirs } = await runStudyDemo(options);
+  // The segmentation run has every backbone's patch tokens of the lung images cached: the PCA figures read them there.
+  const segmentationRun = runDirs.find((runDir) => runDir.startsWith(join(resolve(options.dir), 'results', 'segmentation')));
+  if (segmentationRun) await pcaForRun(segmentationRun, { count: 4 });
+  const compared = await compareRuns(runDirs, { out: join(resolve(options.dir), 'compare'), title: 'radprobe study demo: generated ViTs × synthetic radiology sets' });
+  for (const warning of compared.warnings) process.stderr.write(`warning: ${warning}\n`);
+  process.stderr.write(`study runs:\n${runDirs.map((runDir) => `  ${runDir}\n`).join('')}comparison: ${compared.html}\n`);
+  return code;
+}

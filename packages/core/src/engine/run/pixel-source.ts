@@ -1,0 +1,26 @@
+import type { Dataset, DatasetItem, PixelSource } from '../../contracts/index.js';
+import { preprocessInto, type ResolvedPreprocessing } from '../image/index.js';
+import { RadprobeError, errorMessage } from '../util/errors.js';
+
+/**
+ * The items' backbone inputs, made on demand by the same decoding and preprocessing as feature extraction, so a
+ * protocol that runs the network itself sees exactly the pixels the cached features came from.
+ */
+export function pixelSource(dataset: Dataset, items: readonly DatasetItem[], preprocessing: ResolvedPreprocessing): PixelSource {
+  const { height, width } = preprocessing.outputSize;
+  return {
+    size: preprocessing.outputSize,
+    async pixels(index) {
+      const item = items[index];
+      if (!item) throw new RadprobeError(`no item ${index} among the ${items.length} of dataset "${dataset.name}"`);
+      const out = new Float32Array(3 * height * width);
+      try {
+        preprocessInto(await dataset.open(item), preprocessing, out, 0);
+      } catch (error) {
+        const message = errorMessage(error);
+        throw new RadprobeError(message.includes(item.source) ? message : `${item.source}: ${message}`, { file: item.source, cause: error });
+      }
+      return out;
+    },
+  };
+}
