@@ -4,12 +4,16 @@ import { Random, WASM_TRAINING_KERNELS, bilinearResizeMatrix, describeTrainingBa
 
 const tf = await trainingBackend();
 
+/** A convolution's stride: one for both axes, or [rows, columns]. */
+type Stride = number | [number, number];
+
 /**
  * Visits every (input, filter, output) index triple a convolution multiplies together: output (n, y, x, o) reads
  * input (n, y·s + i − top, x·s + j − left, c) through tap (i, j, c, o); taps in the padding are skipped. Both
  * references below are this one relation, read in the two directions the gradients need.
  */
-function forEachTap(xShape: number[], dyShape: number[], filterShape: number[], stride: number, padTop: number, padLeft: number, visit: (xIndex: number, wIndex: number, dyIndex: number) => void): void {
+function forEachTap(xShape: number[], dyShape: number[], filterShape: number[], stride: Stride, padTop: number, padLeft: number, visit: (xIndex: number, wIndex: number, dyIndex: number) => void): void {
+  const [strideHeight, strideWidth] = typeof stride === 'number' ? [stride, stride] : stride;
   const [batch, height, width, inChannels] = xShape;
   const [, outHeight, outWidth, outChannels] = dyShape;
   const [filterHeight, filterWidth] = filterShape;
@@ -18,8 +22,8 @@ function forEachTap(xShape: number[], dyShape: number[], filterShape: number[], 
       for (let xo = 0; xo < outWidth; xo++)
         for (let i = 0; i < filterHeight; i++)
           for (let j = 0; j < filterWidth; j++) {
-            const row = y * stride + i - padTop;
-            const column = xo * stride + j - padLeft;
+            const row = y * strideHeight + i - padTop;
+            const column = xo * strideWidth + j - padLeft;
             if (row < 0 || row >= height || column < 0 || column >= width) continue;
             for (let c = 0; c < inChannels; c++)
               for (let o = 0; o < outChannels; o++) {
@@ -29,14 +33,14 @@ function forEachTap(xShape: number[], dyShape: number[], filterShape: number[], 
 }
 
 /** dW[i, j, c, o] = Σ_{n, y, x} xPadded[n, y·s + i, x·s + j, c] · dy[n, y, x, o], straight from the definition. */
-function referenceFilterGradient(x: Float32Array, xShape: number[], dy: Float32Array, dyShape: number[], filterShape: number[], stride: number, padTop: number, padLeft: number): Float64Array {
+function referenceFilterGradient(x: Float32Array, xShape: number[], dy: Float32Array, dyShape: number[], filterShape: number[], stride: Stride, padTop: number, padLeft: number): Float64Array {
   const [filterHeight, filterWidth] = filterShape;
   const dw = new Float64Array(filterHeight * filterWidth * xShape[3] * dyShape[3]);
   forEachTap(xShape, dyShape, filterShape, stride, padTop, padLeft, (xIndex, wIndex, dyIndex) => (dw[wIndex] += x[xIndex] * dy[dyIndex]));
   return dw;
 }
 
-const backpropFilter = (x: Tensor4D, dy: Tensor4D, filterShape: number[], strides: number, pad: 'same' | 'valid') =>
+const backpropFilter = (x: Tensor4D, dy: Tensor4D, filterShape: number[], strides: Stride, pad: 'same' | 'valid') =>
   tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides, pad, dataFormat: 'NHWC', filterShape }) as Tensor4D;
 
 describe('the wasm Conv2DBackpropFilter kernel', () => {
@@ -61,11 +65,20 @@ describe('the wasm Conv2DBackpropFilter kernel', () => {
   });
 
   const random = new Random(5);
-  const shapes: Array<{ x: number[]; filter: number[]; stride: number; pad: 'same' | 'valid' }> = [
+  const shapes: Array<{ x: number[]; filter: number[]; stride: Stride; pad: 'same' | 'valid' }> = [
     { x: [2, 6, 5, 3], filter: [3, 3, 3, 4], stride: 1, pad: 'same' },
     { x: [1, 7, 7, 2], filter: [3, 3, 2, 3], stride: 2, pad: 'valid' },
     { x: [2, 6, 6, 3], filter: [3, 3, 3, 2], stride: 2, pad: 'same' },
     { x: [1, 6, 6, 3], filter: [2, 2, 3, 2], stride: 2, pad: 'valid' },
+    // Odd, non-square shapes: 'same' at stride 2 on 8 rows pads 0 above and 1 below (asymmetric) ...
+    { x: [2, 8, 5, 3], filter: [3, 3, 3, 4], stride: 2, pad: 'same' },
+    { x: [1, 9, 7, 2], filter: [3, 3, 2, 3], stride: 2, pad: 'valid' },
+    // ... a 3×2 filter pads 0 left and 1 right; strides differ per axis ...
+    { x: [2, 9, 4, 3], filter: [3, 2, 3, 2], stride: [2, 1], pad: 'same' },
+    { x: [3, 5, 8, 1], filter: [1, 3, 1, 2], stride: [1, 3], pad: 'valid' },
+    // ... and taps whose whole window, or all but a few columns of it, lie in the padding.
+    { x: [1, 4, 3, 2], filter: [5, 5, 2, 2], stride: 1, pad: 'same' },
+    { x: [2, 3, 2, 1], filter: [1, 5, 1, 1], stride: 1, pad: 'same' },
   ];
   for (const { x: xShape, filter, stride, pad } of shapes) {
     it(`matches the definition for x [${xShape}], filter [${filter}], stride ${stride}, ${pad}`, () => {
