@@ -4,7 +4,7 @@ import {
   classificationTestValues,
   classificationValidationValue,
   resamplingGroups,
-  selectedAcrossSeeds,
+  testRowAcrossSeeds,
 } from '../src/index.js';
 
 const bootstrap = { samples: 200, confidence: 0.95, seed: 3 };
@@ -48,8 +48,15 @@ describe('classification task metrics', () => {
     expect(multiclass.top5.value).toBe(1);
   });
 
-  it("merges several seeds' selections: agreeing keys stay, differing ones list each seed's value", () => {
-    expect(selectedAcrossSeeds([{ blocks: 4, lr: 0.01 }, { blocks: 4, lr: 0.05 }])).toEqual({ blocks: 4, lr: '0.01 | 0.05', selected: true });
-    expect(selectedAcrossSeeds([{ mode: 'lora' }])).toEqual({ mode: 'lora', selected: true });
+  it("merges several seeds' runs: metrics over the seeds, agreeing keys kept, differing ones listed per seed, noted", () => {
+    const runs = [{ auroc: { value: 0.7 } }, { auroc: { value: 0.8 } }];
+    const merged = testRowAcrossSeeds([1, 2], runs, [{ blocks: 4, lr: 0.01 }, { blocks: 4, lr: 0.05 }], true);
+    expect(merged.setting).toEqual({ blocks: 4, lr: '0.01 | 0.05', selected: true });
+    // mean 0.75; sample std √((0.05² + 0.05²) / 1) = 0.0707…
+    expect(merged.metrics.auroc.value).toBeCloseTo(0.75, 12);
+    expect(merged.metrics.auroc.seeds!.std).toBeCloseTo(Math.SQRT2 * 0.05, 12);
+    expect(merged.note).toBe('Seeds chose different settings on VAL: seed 1: {"blocks":4,"lr":0.01}; seed 2: {"blocks":4,"lr":0.05}.');
+    const single = testRowAcrossSeeds([0], [{ top1: { value: 0.5 } }], [{ mode: 'lora' }], false);
+    expect(single).toEqual({ setting: { mode: 'lora', selected: true }, metrics: { top1: { value: 0.5 } }, note: null });
   });
 });

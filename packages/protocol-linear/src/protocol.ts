@@ -1,12 +1,11 @@
 import {
   RadprobeError,
-  acrossSeeds,
   carveValidation,
   classificationPrimaryMetric,
   classificationTestValues,
   computeBackend,
   resamplingGroups,
-  selectedAcrossSeeds,
+  testRowAcrossSeeds,
   type MetricValue,
   type Protocol,
   type ProtocolContext,
@@ -89,14 +88,8 @@ async function runLinear(options: ResolvedLinearOptions, context: ProtocolContex
     testRuns.push(classificationTestValues(dataset, scoresOf(dataset.task, samples, testRows, outcome.testLogits), groups, bootstrap, notes));
   }
 
-  const metrics: Record<string, MetricValue> = {};
-  for (const name of Object.keys(testRuns[0])) {
-    const runs = testRuns.map((run) => run[name]);
-    metrics[name] = options.seeds ? acrossSeeds(seeds, runs) : runs[0];
-  }
-  if (new Set(choices.map((choice) => JSON.stringify(choice))).size > 1) {
-    notes.push(`Seeds chose different settings on VAL: ${seeds.map((seed, i) => `seed ${seed}: ${JSON.stringify(choices[i])}`).join('; ')}.`);
-  }
+  const merged = testRowAcrossSeeds(seeds, testRuns, choices, Boolean(options.seeds));
+  if (merged.note) notes.push(merged.note);
   const finalOn = options.finalTraining === 'train' ? 'TRAIN alone (VAL only chooses)' : 'TRAIN ∪ VAL';
   notes.push(
     options.method === 'sgd'
@@ -104,7 +97,7 @@ async function runLinear(options: ResolvedLinearOptions, context: ProtocolContex
       : `Logistic regression: L2 (C · Σ loss + ½‖W‖², bias unpenalised), L-BFGS, on the last block's CLS token; C chosen by VAL ${primary} from ${options.logregC.length} values, refitted on ${finalOn} and reported on TEST.${dataset.task === 'multilabel' ? ' Multi-label: one-vs-rest.' : ''}`,
   );
   if (volumes > 0) notes.push(`3D: the linear inputs of a scan's slices are averaged into one sample (${volumes} scans); a scan is positive for a class when any of its slices is.`);
-  const testRow: ResultRow = { setting: selectedAcrossSeeds(choices), split: 'test', metrics };
+  const testRow: ResultRow = { setting: merged.setting, split: 'test', metrics: merged.metrics };
   return { primaryMetric: primary, rows: [testRow, ...valRows], notes, skipped };
 }
 

@@ -1,13 +1,12 @@
 import {
   RadprobeError,
-  acrossSeeds,
   carveValidation,
   classificationPrimaryMetric,
   classificationTestValues,
   classificationValidationValue,
   describeTrainingBackend,
   resamplingGroups,
-  selectedAcrossSeeds,
+  testRowAcrossSeeds,
   trainingBackend,
   type MetricValue,
   type PixelSource,
@@ -164,14 +163,8 @@ async function runPeft(options: ResolvedPeftOptions, context: ProtocolContext): 
     if (outcome.artifact) artifacts.push(outcome.artifact);
   }
 
-  const metrics: Record<string, MetricValue> = {};
-  for (const name of Object.keys(testRuns[0])) {
-    const runs = testRuns.map((run) => run[name]);
-    metrics[name] = options.seeds ? acrossSeeds(seeds, runs) : runs[0];
-  }
-  if (new Set(choices.map((choice) => JSON.stringify(choice))).size > 1) {
-    notes.push(`Seeds chose different settings on VAL: ${seeds.map((seed, i) => `seed ${seed}: ${JSON.stringify(choices[i])}`).join('; ')}.`);
-  }
+  const merged = testRowAcrossSeeds(seeds, testRuns, choices, Boolean(options.seeds));
+  if (merged.note) notes.push(merged.note);
   const primary = classificationPrimaryMetric(dataset.task);
   const { microBatch, checkpointed } = memoryPlanOf(options.microBatch, options.checkpointing, inputs.weights.architecture, inputs.loader.height, inputs.loader.width, tf.getBackend(), options.batchSize);
   const finalOn = options.finalTraining === 'train' ? 'TRAIN alone (VAL only chooses)' : 'TRAIN ∪ VAL';
@@ -189,7 +182,7 @@ async function runPeft(options: ResolvedPeftOptions, context: ProtocolContext): 
       : 'No augmentation.',
   );
   if (dataset.items.some((item) => item.volume !== undefined)) notes.push('3D: slices train and are scored one by one; bootstrap resamples keep the slices of a scan (or patient) together.');
-  const testRow: ResultRow = { setting: selectedAcrossSeeds(choices), split: 'test', metrics, parameters: testParameters! };
+  const testRow: ResultRow = { setting: merged.setting, split: 'test', metrics: merged.metrics, parameters: testParameters! };
   return { primaryMetric: primary, rows: [testRow, ...valRows], notes, skipped, ...(artifacts.length > 0 ? { artifacts } : {}) };
 }
 

@@ -5,6 +5,6 @@ export { resamplingGroups, bootstrapInterval, metricValue } from './bootstrap.js
 export type { ResamplingGroups, BootstrapOptions, BootstrapResult } from './bootstrap.js';
 export { segmentationCounts, accumulateCounts, macroOverlapMetric, volumeDiceMetric } from './segmentation.js';
 export type { SegmentationCounts } from './segmentation.js';
-export { acrossSeeds, selectedAcrossSeeds } from './seed-spread.js';
+export { acrossSeeds, testRowAcrossSeeds } from './seed-spread.js';
 export { classificationPrimaryMetric, classificationValidationValue, classificationTestValues } from './classification-task.js';
 export type { ClassificationTruth, ClassificationScores } from './classification-task.js';

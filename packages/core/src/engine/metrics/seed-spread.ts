@@ -23,15 +23,31 @@ export function acrossSeeds(seeds: readonly number[], runs: ReadonlyArray<Metric
   return merged;
 }
 
+type Setting = Record<string, string | number | boolean>;
+
 /**
- * The setting a TEST row reports for several seeds' selections: each key's value where the seeds agree, else the
- * per-seed values joined in seed order; marked `selected`.
+ * The TEST row of a protocol run once per seed, each seed choosing its setting on VAL: every metric over the seeds
+ * (`acrossSeeds` when `spread`, else the single run's), the setting with each key's value where the seeds agree
+ * and the per-seed values joined in seed order where they do not (marked `selected`), and a note naming each
+ * seed's choice when they differ.
  */
-export function selectedAcrossSeeds(choices: ReadonlyArray<Record<string, string | number | boolean>>): Record<string, string | number | boolean> {
-  const merged: Record<string, string | number | boolean> = {};
+export function testRowAcrossSeeds(
+  seeds: readonly number[],
+  runs: ReadonlyArray<Record<string, MetricValue>>,
+  choices: readonly Setting[],
+  spread: boolean,
+): { setting: Setting; metrics: Record<string, MetricValue>; note: string | null } {
+  const metrics: Record<string, MetricValue> = {};
+  for (const name of Object.keys(runs[0])) {
+    const perSeed = runs.map((run) => run[name]);
+    metrics[name] = spread ? acrossSeeds(seeds, perSeed) : perSeed[0];
+  }
+  const setting: Setting = {};
   for (const key of Object.keys(choices[0])) {
     const values = choices.map((choice) => choice[key]);
-    merged[key] = values.every((v) => v === values[0]) ? values[0] : values.join(' | ');
+    setting[key] = values.every((v) => v === values[0]) ? values[0] : values.join(' | ');
   }
-  return { ...merged, selected: true };
+  const differ = new Set(choices.map((choice) => JSON.stringify(choice))).size > 1;
+  const note = differ ? `Seeds chose different settings on VAL: ${seeds.map((seed, i) => `seed ${seed}: ${JSON.stringify(choices[i])}`).join('; ')}.` : null;
+  return { setting: { ...setting, selected: true }, metrics, note };
 }
