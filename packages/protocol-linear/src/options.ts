@@ -1,4 +1,4 @@
-import { RadprobeError, type JsonSchema, type Split } from '@radprobe/core';
+import { RadprobeError, checkedOptionList, type JsonSchema, type Split } from '@radprobe/core';
 
 /** The `linear` protocol entry's options, as written in a config. */
 export interface LinearOptions {
@@ -86,15 +86,7 @@ function positiveInteger(value: unknown, key: string): number {
   return value;
 }
 
-function list<T>(value: T[] | undefined, key: string, check: (entry: unknown) => boolean, what: string): T[] | undefined {
-  if (value === undefined) return undefined;
-  if (!Array.isArray(value) || value.length === 0) throw new RadprobeError(`linear option ${key} must be a non-empty list`, { pointer: `/${key}` });
-  value.forEach((entry, i) => {
-    if (!check(entry)) throw new RadprobeError(`linear option ${key}[${i}] = ${String(entry)} must be ${what}`, { pointer: `/${key}/${i}` });
-    if (value.indexOf(entry) !== i) throw new RadprobeError(`linear option ${key} lists ${String(entry)} twice`, { pointer: `/${key}/${i}` });
-  });
-  return value;
-}
+const list = <T>(value: T[] | undefined, key: string, check: (entry: unknown) => boolean, what: string) => checkedOptionList('linear', value, key, check, what);
 
 const isPositive = (entry: unknown) => typeof entry === 'number' && entry > 0 && Number.isFinite(entry);
 

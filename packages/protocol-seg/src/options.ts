@@ -1,4 +1,4 @@
-import { RadprobeError, type JsonSchema, type Split } from '@radprobe/core';
+import { RadprobeError, checkedOptionList, type JsonSchema, type Split } from '@radprobe/core';
 
 export type DecoderKind = 'linear' | 'unet';
 export type SegLoss = 'dice' | 'dice+ce';
@@ -91,15 +91,7 @@ function positiveInteger(value: unknown, key: string, minimum = 1): number {
   return value;
 }
 
-function list<T>(value: T[] | undefined, key: string, check: (entry: unknown) => boolean, what: string): T[] | undefined {
-  if (value === undefined) return undefined;
-  if (!Array.isArray(value) || value.length === 0) throw new RadprobeError(`seg option ${key} must be a non-empty list`, { pointer: `/${key}` });
-  value.forEach((entry, i) => {
-    if (!check(entry)) throw new RadprobeError(`seg option ${key}[${i}] = ${String(entry)} must be ${what}`, { pointer: `/${key}/${i}` });
-    if (value.indexOf(entry) !== i) throw new RadprobeError(`seg option ${key} lists ${String(entry)} twice`, { pointer: `/${key}/${i}` });
-  });
-  return value;
-}
+const list = <T>(value: T[] | undefined, key: string, check: (entry: unknown) => boolean, what: string) => checkedOptionList('seg', value, key, check, what);
 
 /** Options with defaults filled in, checked; a bad value names its JSON pointer within the entry. */
 export function resolveSegOptions(options: SegOptions): ResolvedSegOptions {

@@ -7,3 +7,4 @@ export { ConfigError, formatIssue, type ConfigIssue } from './config-error.js';
 export { editDistance, closestMatch } from './did-you-mean.js';
 export { resolveModelStore } from './model-store.js';
 export { validateOptions } from './validate-options.js';
+export { checkedOptionList } from './option-list.js';
