@@ -4,9 +4,10 @@ import { defineConfig, type Options } from 'tsup';
  * How every package builds: ESM for Node 20 with declarations. Workspace packages stay external so that all
  * plugins share one copy of @radprobe/core (its classes, e.g. RadprobeError, must be the same at run time).
  */
-export function packageBuild(entry: string[]): ReturnType<typeof defineConfig> {
+export function packageBuild(entry: string[], define: Record<string, string> = {}): ReturnType<typeof defineConfig> {
   const options: Options = {
     entry,
+    define,
     format: ['esm'],
     target: 'node20',
     platform: 'node',

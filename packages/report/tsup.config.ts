@@ -1,3 +1,4 @@
+import { chartLibraryDefine } from '../../build-constants.ts';
 import { packageBuild } from '../../tsup.shared.ts';
 
-export default packageBuild(['src/index.ts']);
+export default packageBuild(['src/index.ts'], chartLibraryDefine());

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Frame, type Page } from 'playwright-core';
@@ -107,7 +107,5 @@ describe('the packaged extension in code-server', () => {
     await frame.locator('canvas').first().scrollIntoViewIfNeeded();
     mkdirSync(outputDir, { recursive: true });
     await page.screenshot({ path: join(outputDir, 'vscode-results.png') });
-    mkdirSync(join(repoRoot, 'docs/images'), { recursive: true });
-    copyFileSync(join(outputDir, 'vscode-results.png'), join(repoRoot, 'docs/images/vscode-results.png'));
   }, 180_000);
 });
