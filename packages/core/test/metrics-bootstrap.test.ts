@@ -9,6 +9,7 @@ import {
   topKAccuracyMetric,
   type WeightedMetric,
 } from '../src/engine/metrics/index.js';
+import { formatMetricValue } from '../src/engine/results/format.js';
 import { Random } from '../src/engine/util/random.js';
 
 const item = (id: string, extra: Partial<DatasetItem> = {}): DatasetItem => ({ id, split: 'test', source: id, ...extra });
@@ -69,7 +70,7 @@ describe('bootstrapInterval', () => {
 
   it('returns no interval when every resample is undefined', () => {
     const result = bootstrapInterval(scripted(Array(10).fill(null)), resamplingGroups([item('a')]), { samples: 10, confidence: 0.95, seed: 0 });
-    expect(result).toEqual({ ci: null, skipped: 10 });
+    expect(result).toEqual({ ci: null, skipped: 10, skipReasons: ['metric undefined (10)'] });
   });
 
   it('draws whole patients: their items always carry the same weight, and as many groups as there are', () => {
@@ -130,12 +131,42 @@ describe('metricValue', () => {
   it('carries the value, the interval and a macro metric’s per-class values', () => {
     const metric = macroAurocMetric([0.9, 0.1, 0.2, 0.3, 0.8, 0.6], [1, 0, 0, 0, 1, 0], ['x', 'y']);
     const groups = resamplingGroups([item('a'), item('b'), item('c')]);
-    const { value, skipped } = metricValue(metric, groups, { samples: 50, confidence: 0.95, seed: 0 });
+    const { value, skippedNote } = metricValue(metric, groups, { samples: 50, confidence: 0.95, seed: 0 });
     // x: positives 0.9, 0.8 vs negative 0.2 → 1. y has no positives.
     expect(value.value).toBe(1);
     expect(value.perClass).toEqual({ x: 1, y: null });
     expect(value.excludedClasses).toEqual([{ name: 'y', reason: 'no positives in split' }]);
     expect(value.ci).toMatchObject({ samples: 50, unit: 'item' });
-    expect(skipped).toBeGreaterThan(0);
+    expect(skippedNote).toMatch(/^\d+ of 50 bootstrap resamples left out of the interval: no (positives|negatives) of x \(\d+\)/);
+  });
+});
+
+describe('an interval built from too few resamples', () => {
+  // 40 items; class "rare" has one positive, so most resamples lose it; class "common" always has both labels.
+  const n = 40;
+  const classes = ['common', 'rare'];
+  const scores = Array.from({ length: n * 2 }, (_, i) => ((i * 7919) % 101) / 101);
+  const targets = Array.from({ length: n * 2 }, (_, i) => (i % 2 === 0 ? (i / 2) % 2 : i === 1 ? 1 : 0));
+  const groups = resamplingGroups(Array.from({ length: n }, (_, i) => item(`i${i}`)));
+  const options = { samples: 500, confidence: 0.95, seed: 3 };
+
+  it('is marked unreliable, with how many resamples it rests on and why the others were left out', () => {
+    const { value, skippedNote } = metricValue(macroAurocMetric(scores, targets, classes), groups, options);
+    // A resample keeps the rare positive with probability 1 − (39/40)^40 ≈ 0.64: about 180 of 500 lose it.
+    const defined = value.ci!.defined!;
+    expect(500 - defined).toBeGreaterThan(100);
+    expect(value.ci!.unreliable).toBe(`built from ${defined} of 500 resamples; the others had no positives of rare (${500 - defined})`);
+    expect(skippedNote).toBe(`${500 - defined} of 500 bootstrap resamples left out of the interval: no positives of rare (${500 - defined}); the interval is unreliable.`);
+    expect(formatMetricValue(value)).toBe(`${value.value.toFixed(3)} (interval unreliable: ${value.ci!.unreliable})`);
+    expect(formatMetricValue(value)).not.toMatch(/\[/);
+  });
+
+  it('is an ordinary interval when at least 90 % of the resamples define the metric', () => {
+    const common = aurocMetric(scores.filter((_, i) => i % 2 === 0), targets.filter((_, i) => i % 2 === 0));
+    const { value, skippedNote } = metricValue(common, groups, options);
+    expect(value.ci).toMatchObject({ samples: 500, defined: 500 });
+    expect(value.ci!.unreliable).toBeUndefined();
+    expect(skippedNote).toBeNull();
+    expect(formatMetricValue(value)).toMatch(/^\d\.\d{3} \[\d\.\d{3}, \d\.\d{3}\]$/);
   });
 });

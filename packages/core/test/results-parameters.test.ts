@@ -94,9 +94,9 @@ describe('trainable parameters in the results files', () => {
 
   it('adds trainable_params and total_params to results.csv only when a row has counts', () => {
     const lines = renderResultsCsv(mixed()).split('\r\n');
-    expect(lines[0]).toBe('backbone,dataset,protocol,protocol_kind,setting,split,metric,class,value,ci_low,ci_high,confidence,unit,primary,trainable_params,total_params');
-    expect(lines[1]).toBe('vit,chest,linear,linear,,test,auroc,,0.75,,,,,true,,');
-    expect(lines[2]).toBe('vit,chest,lora,peft,,test,auroc,,0.75,,,,,true,1234567,36311000');
-    expect(renderResultsCsv(results([cell('linear')])).split('\r\n')[0]).toMatch(/,primary$/);
+    expect(lines[0]).toBe('backbone,dataset,protocol,protocol_kind,setting,split,metric,class,value,ci_low,ci_high,confidence,unit,ci_unreliable,primary,warnings,trainable_params,total_params');
+    expect(lines[1]).toBe('vit,chest,linear,linear,,test,auroc,,0.75,,,,,,true,,,');
+    expect(lines[2]).toBe('vit,chest,lora,peft,,test,auroc,,0.75,,,,,,true,,1234567,36311000');
+    expect(renderResultsCsv(results([cell('linear')])).split('\r\n')[0]).toMatch(/,primary,warnings$/);
   });
 });

@@ -135,13 +135,42 @@ describe('writeRunResults', () => {
 describe('renderResultsCsv', () => {
   it('writes one row per metric and per class, quoting as RFC 4180 asks', () => {
     expect(renderResultsCsv(sampleResults()).split('\r\n')).toEqual([
-      'backbone,dataset,protocol,protocol_kind,setting,split,metric,class,value,ci_low,ci_high,confidence,unit,primary',
-      'dinov2-small,chest,knn,knn,k=10,test,auroc,,0.8125,0.75,0.875,0.95,patient,true',
-      'dinov2-small,chest,knn,knn,k=10,test,auroc,normal,0.8,,,,,true',
-      'dinov2-small,chest,knn,knn,k=10,test,auroc,"Effusion, ""left""",,,,,,true',
-      'dinov2-small,chest,knn,knn,k=10,test,top1,,0.5,,,,,false',
+      'backbone,dataset,protocol,protocol_kind,setting,split,metric,class,value,ci_low,ci_high,confidence,unit,ci_unreliable,primary,warnings',
+      'dinov2-small,chest,knn,knn,k=10,test,auroc,,0.8125,0.75,0.875,0.95,patient,,true,',
+      'dinov2-small,chest,knn,knn,k=10,test,auroc,normal,0.8,,,,,,true,',
+      'dinov2-small,chest,knn,knn,k=10,test,auroc,"Effusion, ""left""",,,,,,,true,',
+      'dinov2-small,chest,knn,knn,k=10,test,top1,,0.5,,,,,,false,',
       '',
     ]);
+  });
+
+  it('keeps labels a spreadsheet would run as formulas as text, and numbers as numbers', () => {
+    const results = sampleResults();
+    const metric = results.cells[0].result!.rows[0].metrics.auroc;
+    metric.perClass = { '=HYPERLINK("http://x","y")': 0.8, "=cmd|' /C calc'!A0": 0.7, '+1+1': 0.6, '@SUM(A1)': 0.5, '-2+3': 0.4, '\tTAB': 0.3 };
+    metric.value = -0.25;
+    results.cells[0].backbone = '=evil';
+    const lines = renderResultsCsv(results).split('\r\n');
+    expect(lines[1]).toBe("'=evil,chest,knn,knn,k=10,test,auroc,,-0.25,0.75,0.875,0.95,patient,,true,");
+    expect(lines.slice(2, 8).map((line) => line.split(',auroc,')[1])).toEqual([
+      `"'=HYPERLINK(""http://x"",""y"")",0.8,,,,,,true,`,
+      `'=cmd|' /C calc'!A0,0.7,,,,,,true,`,
+      `'+1+1,0.6,,,,,,true,`,
+      `'@SUM(A1),0.5,,,,,,true,`,
+      `'-2+3,0.4,,,,,,true,`,
+      `'\tTAB,0.3,,,,,,true,`,
+    ]);
+  });
+
+  it("says why an interval is unreliable, and carries the row's warnings", () => {
+    const results = sampleResults();
+    const row = results.cells[0].result!.rows[0];
+    row.metrics.auroc.ci = { ...row.metrics.auroc.ci!, defined: 59, unreliable: 'built from 59 of 1000 resamples; the others had no positives of normal (941)' };
+    row.warnings = ['not converged: the fit stopped on its iteration limit (100 Newton steps)'];
+    const lines = renderResultsCsv(results).split('\r\n');
+    expect(lines[1]).toBe(
+      'dinov2-small,chest,knn,knn,k=10,test,auroc,,0.8125,0.75,0.875,0.95,patient,built from 59 of 1000 resamples; the others had no positives of normal (941),true,not converged: the fit stopped on its iteration limit (100 Newton steps)',
+    );
   });
 });
 
@@ -186,6 +215,29 @@ describe('renderResultsMarkdown', () => {
     const results = sampleResults();
     results.cells[1].reason = 'a | b';
     expect(renderResultsMarkdown(results)).toContain('| skipped: a \\| b |');
+  });
+
+  it('shows HTML in names and labels as text, and pipes in names do not split cells', () => {
+    const results = sampleResults();
+    results.cells[0].backbone = '<img src=x onerror=alert(1)>|vit';
+    results.datasets[0].classes = ['<script>alert(1)</script>', 'a & b'];
+    const markdown = renderResultsMarkdown(results);
+    expect(markdown).toContain('| &lt;img src=x onerror=alert(1)&gt;\\|vit | chest | knn |');
+    expect(markdown).toContain('### &lt;img src=x onerror=alert(1)&gt;|vit × chest × knn');
+    expect(markdown).toContain('- classes (2): &lt;script&gt;alert(1)&lt;/script&gt;, a &amp; b');
+    expect(markdown).not.toMatch(/<script|<img/);
+  });
+
+  it('never shows an unreliable interval as an ordinary one, and shows row warnings', () => {
+    const results = sampleResults();
+    const row = results.cells[0].result!.rows[0];
+    const unreliable = 'built from 59 of 1000 resamples; the others had no positives of normal (941)';
+    row.metrics.auroc.ci = { ...row.metrics.auroc.ci!, defined: 59, unreliable };
+    row.warnings = ['not converged'];
+    const markdown = renderResultsMarkdown(results);
+    expect(markdown).toContain(`| 0.813 (interval unreliable: ${unreliable}) | top1 0.500 | not converged |`);
+    expect(markdown).not.toContain('[0.750, 0.875]');
+    expect(formatResultsTable(results)).toContain(`0.813 (interval unreliable: ${unreliable})`);
   });
 });
 

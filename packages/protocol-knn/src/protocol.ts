@@ -36,11 +36,9 @@ class RowMetrics {
   ) {}
 
   add(name: string, metric: WeightedMetric | ClassAveragedMetric): this {
-    const { value, skipped } = metricValue(metric, this.groups, this.bootstrap);
+    const { value, skippedNote } = metricValue(metric, this.groups, this.bootstrap);
     this.metrics[name] = value;
-    if (skipped > 0) {
-      this.notes.push(`k = ${this.k}, ${name}: ${skipped} of ${this.bootstrap.samples} bootstrap resamples left out of the interval (metric undefined on them).`);
-    }
+    if (skippedNote) this.notes.push(`k = ${this.k}, ${name}: ${skippedNote}`);
     return this;
   }
 

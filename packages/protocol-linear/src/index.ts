@@ -6,10 +6,10 @@ export { linearOptionsSchema, resolveLinearOptions, finalTrainingSplits, LOGREG_
 export type { LinearOptions, ResolvedLinearOptions, InputSetting, FinalTraining } from './options.js';
 export { trainHeadGrid } from './head-grid.js';
 export type { HeadSpec, TrainedGrid } from './head-grid.js';
-export { fitLogistic, logisticLogits } from './logreg.js';
+export { fitLogistic, fitLogisticPath, logisticLogits } from './logreg.js';
 export type { LogisticModel, LogisticProblem } from './logreg.js';
-export { minimizeLbfgs } from './lbfgs.js';
-export type { Evaluation, LbfgsOptions, LbfgsResult } from './lbfgs.js';
+export { minimizeNewtonCg } from './newton-cg.js';
+export type { CurvedPoint, NewtonOptions, NewtonResult, SecondOrderObjective } from './newton-cg.js';
 export { buildSamples, readInputTable, inputColumns } from './samples.js';
 export type { InputTable, Samples } from './samples.js';
 

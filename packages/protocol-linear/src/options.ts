@@ -72,7 +72,12 @@ export const linearOptionsSchema: JsonSchema = {
     seeds: { type: 'array', items: { type: 'integer', minimum: 0 }, minItems: 1, uniqueItems: true, description: 'Runs the whole protocol once per seed; TEST metrics carry every value, mean and std. Default: the config seed, once.' },
     valFraction: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1, default: 0.1, description: 'Share of TRAIN patients carved into VAL when the dataset has no VAL split.' },
     logregC: { type: 'array', items: { type: 'number', exclusiveMinimum: 0 }, minItems: 1, uniqueItems: true, description: 'logreg: inverse L2 strengths to sweep (default 10^linspace(-6, 5, 45)).' },
-    logregMaxIterations: { type: 'integer', minimum: 1, default: 1000, description: 'logreg: L-BFGS iterations per C.' },
+    logregMaxIterations: {
+      type: 'integer',
+      minimum: 1,
+      default: 100,
+      description: 'logreg: Newton steps per C at most (each solves its Newton system by conjugate gradients); a fit that reaches the limit is marked as not converged.',
+    },
     finalTraining: {
       enum: ['train+val', 'train'],
       default: 'train+val',
@@ -118,7 +123,7 @@ export function resolveLinearOptions(options: LinearOptions): ResolvedLinearOpti
     seeds,
     valFraction,
     logregC: list(options.logregC, 'logregC', isPositive, 'a positive number') ?? LOGREG_C,
-    logregMaxIterations: positiveInteger(options.logregMaxIterations ?? 1000, 'logregMaxIterations'),
+    logregMaxIterations: positiveInteger(options.logregMaxIterations ?? 100, 'logregMaxIterations'),
     finalTraining,
   };
 }

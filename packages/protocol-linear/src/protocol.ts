@@ -56,6 +56,7 @@ async function runLinear(options: ResolvedLinearOptions, context: ProtocolContex
   );
 
   const valRows: ResultRow[] = [];
+  const finalWarnings = new Set<string>();
   const choices: Setting[] = [];
   const testRuns: Array<Record<string, MetricValue>> = [];
   let volumes = 0;
@@ -69,17 +70,27 @@ async function runLinear(options: ResolvedLinearOptions, context: ProtocolContex
     }
     const args = { dataset, samples, options, seed, context };
     let outcome: SeedOutcome<Setting>;
+    let unconverged: { C: number[]; final: boolean } = { C: [], final: false };
     if (options.method === 'sgd') {
       const result = await runSgdSeed({ ...args, heads, table });
       outcome = { candidates: result.candidates.map((c) => ({ setting: headSetting(c.setting), value: c.value })), chosen: headSetting(result.chosen), testLogits: result.testLogits };
     } else {
       const result = await runLogregSeed(args);
       outcome = result;
-      notes.push(`seed ${seed}: L-BFGS iterations per C: ${result.iterations.join(', ')} (limit ${options.logregMaxIterations}).`);
+      unconverged = { C: result.path.filter((fit) => !fit.converged).map((fit) => fit.C), final: !result.final.converged };
+      notes.push(
+        `seed ${seed}: Newton steps per C: ${result.path.map((fit) => fit.iterations).join(', ')}; refit at C = ${cText(result.final.C)}: ${result.final.iterations} (limit ${options.logregMaxIterations}).`,
+      );
+      const limited = [...unconverged.C.map((c) => `C = ${cText(c)} on TRAIN`), ...(unconverged.final ? [`the refit at C = ${cText(result.final.C)}`] : [])];
+      if (limited.length) notes.push(`seed ${seed}: not converged, stopped on the iteration limit of ${newtonSteps(options.logregMaxIterations)}: ${limited.join(', ')}; their rows are marked (raise logregMaxIterations).`);
     }
+    if (unconverged.final) finalWarnings.add(notConverged(options.logregMaxIterations));
     for (const candidate of outcome.candidates) {
       if (candidate.value === null) skipped.push({ setting: { ...candidate.setting, seed }, reason: 'diverged on TRAIN: non-finite VAL logits' });
-      else valRows.push({ setting: { ...candidate.setting, seed }, split: 'val', metrics: { [primary]: { value: candidate.value } } });
+      else {
+        const warnings = 'C' in candidate.setting && unconverged.C.includes(candidate.setting.C as number) ? { warnings: [notConverged(options.logregMaxIterations)] } : {};
+        valRows.push({ setting: { ...candidate.setting, seed }, split: 'val', metrics: { [primary]: { value: candidate.value } }, ...warnings });
+      }
     }
     choices.push(outcome.chosen);
     const bootstrap = { ...context.bootstrap, seed };
@@ -94,11 +105,20 @@ async function runLinear(options: ResolvedLinearOptions, context: ProtocolContex
   notes.push(
     options.method === 'sgd'
       ? `Linear probe: ${heads.length} heads trained together on TRAIN (SGD momentum 0.9, cosine to 0 per iteration, batch ${options.batchSize} capped at the TRAIN size, ${options.epochs} epochs, weights N(0, 0.01²)), the best by VAL ${primary} retrained fresh on ${finalOn} and reported on TEST. TEST never takes part in the choice.`
-      : `Logistic regression: L2 (C · Σ loss + ½‖W‖², bias unpenalised), L-BFGS, on the last block's CLS token; C chosen by VAL ${primary} from ${options.logregC.length} values, refitted on ${finalOn} and reported on TEST.${dataset.task === 'multilabel' ? ' Multi-label: one-vs-rest.' : ''}`,
+      : `Logistic regression: L2 (C · Σ loss + ½‖W‖², bias unpenalised), Newton–CG to the minimum (the C path warm-started, as upstream), on the last block's CLS token; C chosen by VAL ${primary} from ${options.logregC.length} values, refitted on ${finalOn} and reported on TEST.${dataset.task === 'multilabel' ? ' Multi-label: one-vs-rest.' : ''}`,
   );
   if (volumes > 0) notes.push(`3D: the linear inputs of a scan's slices are averaged into one sample (${volumes} scans); a scan is positive for a class when any of its slices is.`);
-  const testRow: ResultRow = { setting: merged.setting, split: 'test', metrics: merged.metrics };
+  const testRow: ResultRow = { setting: merged.setting, split: 'test', metrics: merged.metrics, ...(finalWarnings.size ? { warnings: [...finalWarnings] } : {}) };
   return { primaryMetric: primary, rows: [testRow, ...valRows], notes, skipped };
+}
+
+/** A C of the path as the settings show it (four significant digits). */
+const cText = (c: number) => String(Number(c.toPrecision(4)));
+
+const newtonSteps = (count: number) => `${count} Newton step${count === 1 ? '' : 's'}`;
+
+function notConverged(limit: number): string {
+  return `not converged: the fit stopped on its iteration limit (${newtonSteps(limit)})`;
 }
 
 export const linearProtocol: Protocol<LinearOptions> = {

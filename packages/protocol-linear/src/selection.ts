@@ -1,6 +1,6 @@
 import { RadprobeError, classificationValidationValue, type DatasetView, type ProtocolContext } from '@radprobe/core';
 import { trainHeadGrid, type HeadSpec } from './head-grid.js';
-import { fitLogistic, logisticLogits, parametersOf, type LogisticModel, type LogisticProblem } from './logreg.js';
+import { fitLogistic, fitLogisticPath, logisticLogits, type LogisticModel, type LogisticProblem } from './logreg.js';
 import { finalTrainingSplits, type ResolvedLinearOptions } from './options.js';
 import { samplesOf, scoresOf, type Samples } from './samples.js';
 
@@ -71,28 +71,40 @@ function problemOf(dataset: DatasetView, samples: Samples, rows: readonly number
   return { x, rows: rows.length, dim: width, outputs, link: 'sigmoid', targets };
 }
 
+/** How the fit of one C went: Newton steps, and whether it stopped on the iteration limit (not converged). */
+export interface LogregFit {
+  C: number;
+  iterations: number;
+  converged: boolean;
+}
+
 /**
- * Logistic regression for one seed: each C fitted on TRAIN (warm-started from the previous C), scored on VAL; the
- * best C refitted from zero on TRAIN ∪ VAL (or TRAIN alone) and scored on TEST. L-BFGS is deterministic, so the seed only moves
- * a carved VAL.
+ * Logistic regression for one seed: the C path fitted on TRAIN (each C warm-started from the previous one), each C
+ * scored on VAL; the best C refitted from zero on TRAIN ∪ VAL (or TRAIN alone) and scored on TEST. Newton–CG is
+ * deterministic, so the seed only moves a carved VAL.
  */
-export async function runLogregSeed(args: SeedArgs): Promise<SeedOutcome<{ C: number }> & { iterations: number[] }> {
+export async function runLogregSeed(args: SeedArgs): Promise<SeedOutcome<{ C: number }> & { path: LogregFit[]; final: LogregFit }> {
   const { dataset, samples, options, context } = args;
   const train = problemOf(dataset, samples, samplesOf(samples, ['train']));
   const valRows = samplesOf(samples, ['val']);
   const valX = problemOf(dataset, samples, valRows).x;
-  const candidates: Array<Candidate<{ C: number }>> = [];
-  const iterations: number[] = [];
-  let previous: LogisticModel | undefined;
-  for (const [i, c] of options.logregC.entries()) {
+  const fitOf = (c: number, model: LogisticModel): LogregFit => ({ C: c, iterations: model.fit.iterations, converged: model.fit.stop !== 'iterations' });
+  const models = await fitLogisticPath(train, options.logregC, options.logregMaxIterations, (i) => {
     context.signal.throwIfAborted();
-    previous = await fitLogistic(train, c, options.logregMaxIterations, previous && parametersOf(previous));
-    iterations.push(previous.fit.iterations);
-    candidates.push({ setting: { C: c }, value: classificationValidationValue(dataset, scoresOf(dataset.task, samples, valRows, logisticLogits(previous, valX, valRows.length))) });
     context.progress({ label: `C values fitted (seed ${args.seed})`, done: i + 1, total: options.logregC.length });
-  }
+  });
+  const candidates: Array<Candidate<{ C: number }>> = models.map((model, i) => ({
+    setting: { C: options.logregC[i] },
+    value: classificationValidationValue(dataset, scoresOf(dataset.task, samples, valRows, logisticLogits(model, valX, valRows.length))),
+  }));
   const chosen = choose(candidates, 'C');
   const final = await fitLogistic(problemOf(dataset, samples, samplesOf(samples, finalTrainingSplits(options))), chosen.C, options.logregMaxIterations);
   const testRows = samplesOf(samples, ['test']);
-  return { candidates, chosen, iterations, testLogits: logisticLogits(final, problemOf(dataset, samples, testRows).x, testRows.length) };
+  return {
+    candidates,
+    chosen,
+    path: models.map((model, i) => fitOf(options.logregC[i], model)),
+    final: fitOf(chosen.C, final),
+    testLogits: logisticLogits(final, problemOf(dataset, samples, testRows).x, testRows.length),
+  };
 }

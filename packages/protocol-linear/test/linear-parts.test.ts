@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DatasetView } from '@radprobe/core';
-import { buildSamples, fitLogistic, minimizeLbfgs, resolveLinearOptions, trainHeadGrid, type InputTable } from '../src/index.js';
+import { buildSamples, fitLogistic, minimizeNewtonCg, resolveLinearOptions, trainHeadGrid, type InputTable } from '../src/index.js';
 import { syntheticItems } from './synthetic.js';
 
 describe('trainHeadGrid', () => {
@@ -44,18 +44,23 @@ describe('buildSamples', () => {
   });
 });
 
-describe('minimizeLbfgs', () => {
-  it('finds the minimum of a convex quadratic', async () => {
-    // f(x) = ½ Σ a_i (x_i − m_i)² with a = (1, 10, 100), m = (1, −2, 3): minimum at m.
-    const a = [1, 10, 100];
+describe('minimizeNewtonCg', () => {
+  it('finds the minimum of a badly conditioned convex function', async () => {
+    // f(x) = Σ a_i·(x_i − m_i)⁴/4 + ½·Σ a_i·(x_i − m_i)² with a = (1, 10³, 10⁶), m = (1, −2, 3): minimum 0 at m.
+    const a = [1, 1e3, 1e6];
     const m = [1, -2, 3];
-    const result = await minimizeLbfgs(
-      async (x) => ({ value: x.reduce((sum, v, i) => sum + 0.5 * a[i] * (v - m[i]) ** 2, 0), gradient: Float64Array.from(x, (v, i) => a[i] * (v - m[i])) }),
-      new Float64Array(3),
-      { maxIterations: 100, tolerance: 1e-10 },
-    );
+    const objective = {
+      value: async (x: Float64Array) => x.reduce((sum, v, i) => sum + a[i] * ((v - m[i]) ** 4 / 4 + (v - m[i]) ** 2 / 2), 0),
+      point: async (x: Float64Array) => ({
+        value: await objective.value(x),
+        gradient: Float64Array.from(x, (v, i) => a[i] * ((v - m[i]) ** 3 + (v - m[i]))),
+        gradientScale: Math.max(...Array.from(x, (v, i) => a[i] * Math.abs(v - m[i]) ** 3 + a[i] * Math.abs(v - m[i])), 1),
+        hessianTimes: async (u: Float64Array) => Float64Array.from(u, (w, i) => a[i] * (3 * (x[i] - m[i]) ** 2 + 1) * w),
+      }),
+    };
+    const result = await minimizeNewtonCg(objective, new Float64Array(3), { maxIterations: 100, tolerance: 1e-12, relativeDecrease: 0, maxCgIterations: 10 });
     expect(result.stop).toBe('gradient');
-    Array.from(result.x).forEach((v, i) => expect(v).toBeCloseTo(m[i], 6));
+    Array.from(result.x).forEach((v, i) => expect(v).toBeCloseTo(m[i], 8));
   });
 });
 

@@ -130,3 +130,20 @@ describe('linear protocol, logistic regression', () => {
     expect(test.metrics.auroc.value).toBeGreaterThan(0.97);
   });
 });
+
+describe('linear protocol, logistic regression that does not converge', () => {
+  it('names the fits that stopped on the iteration limit and marks their rows', async () => {
+    const items = syntheticItems({ task: 'multiclass', classes: 3, counts: { train: 90, val: 30, test: 30 } });
+    const converged = await linearProtocol.run({ method: 'logreg', logregC: [1e-2, 1e3] }, syntheticContext('multiclass', ['a', 'b', 'c'], items));
+    expect(converged.rows.flatMap((row) => row.warnings ?? [])).toEqual([]);
+    expect(converged.notes.join('\n')).toMatch(/seed 0: Newton steps per C: \d+, \d+; refit at C = [\d.e+]+: \d+ \(limit 100\)\./);
+
+    const limited = await linearProtocol.run({ method: 'logreg', logregC: [1e-2, 1e3], logregMaxIterations: 1 }, syntheticContext('multiclass', ['a', 'b', 'c'], items));
+    const warning = 'not converged: the fit stopped on its iteration limit (1 Newton step)';
+    expect(testRow(limited.rows).warnings).toEqual([warning]);
+    expect(limited.rows.filter((row) => row.split === 'val').map((row) => row.warnings)).toEqual([[warning], [warning]]);
+    expect(limited.notes.join('\n')).toMatch(
+      /seed 0: not converged, stopped on the iteration limit of 1 Newton step: C = 0\.01 on TRAIN, C = 1000 on TRAIN, the refit at C = 0\.01; their rows are marked/,
+    );
+  });
+});

@@ -53,9 +53,9 @@ function testMetrics(context: ProtocolContext, items: readonly number[], counts:
   const bootstrap = { ...context.bootstrap, seed };
   const metrics: Record<string, MetricValue> = {};
   const add = (name: string, metric: Parameters<typeof metricValue>[0]) => {
-    const { value, skipped } = metricValue(metric, groups, bootstrap);
+    const { value, skippedNote } = metricValue(metric, groups, bootstrap);
     metrics[name] = value;
-    if (skipped > 0) notes.push(`${name}: ${skipped} of ${bootstrap.samples} bootstrap resamples left out of the interval (no foreground class in them).`);
+    if (skippedNote) notes.push(`${name}: ${skippedNote}`);
   };
   add('dice', macroOverlapMetric(counts, dataset.classes, 'dice'));
   add('iou', macroOverlapMetric(counts, dataset.classes, 'iou'));

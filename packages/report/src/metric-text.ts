@@ -1,4 +1,4 @@
-import { formatMetricValue } from '@radprobe/core';
+import { formatInterval, formatMetricValue } from '@radprobe/core';
 import type { MetricValue } from '@radprobe/core';
 
 /**
@@ -8,6 +8,5 @@ import type { MetricValue } from '@radprobe/core';
 export function metricText(metric: MetricValue): string {
   if (!metric.seeds) return formatMetricValue(metric);
   const { mean, std, values } = metric.seeds;
-  const interval = metric.ci ? ` [${metric.ci.low.toFixed(3)}, ${metric.ci.high.toFixed(3)}]` : '';
-  return `${mean.toFixed(3)} ± ${std.toFixed(3)}${interval} (${values.length} seed${values.length === 1 ? '' : 's'})`;
+  return `${mean.toFixed(3)} ± ${std.toFixed(3)}${formatInterval(metric.ci)} (${values.length} seed${values.length === 1 ? '' : 's'})`;
 }

@@ -8,6 +8,18 @@ export interface ConfidenceInterval {
   samples: number;
   /** What was resampled: whole patients, whole volumes, or single items. */
   unit: 'patient' | 'volume' | 'item';
+  /**
+   * Resamples under which the metric was defined: the interval's quantiles come from these alone (the others lost,
+   * say, every positive of a class). Equal to `samples` when absent (results written before it existed).
+   */
+  defined?: number;
+  /**
+   * Present when fewer than 90 % of the resamples defined the metric: the interval then describes only the
+   * resamples that kept every class, and says little about the metric's uncertainty. Why, for a reader, e.g.
+   * `built from 59 of 500 resamples; the others had no positives of Effusion (441)`. Every output shows it in place of
+   * an ordinary interval.
+   */
+  unreliable?: string;
 }
 
 /** A metric over several seeds of a whole protocol run (training order, initialisation, draws). */
@@ -48,6 +60,11 @@ export interface ResultRow {
    * plus the head) against all parameters of backbone and head.
    */
   parameters?: { trainable: number; total: number };
+  /**
+   * What a reader must see beside this row's numbers, e.g. `not converged: the fit stopped on its iteration limit
+   * (100 Newton steps)`. Outputs show them with the row.
+   */
+  warnings?: string[];
 }
 
 /** What a protocol returns for one (backbone, dataset) cell. */

@@ -10,8 +10,10 @@ export function rankScatterChart(ranks: readonly CrossTaskRank[]): RankScatterCh
   return points.length ? { kind: 'rank-scatter', points, worstRank: ranks.length } : null;
 }
 
+/** A bar with its interval as whiskers; an unreliable interval is not drawn (the matrix says why). */
 function metricBar(metric: MetricValue): MetricBar {
-  return { mean: metric.value, std: metric.seeds?.std ?? 0, low: metric.ci?.low ?? null, high: metric.ci?.high ?? null };
+  const ci = metric.ci?.unreliable ? undefined : metric.ci;
+  return { mean: metric.value, std: metric.seeds?.std ?? 0, low: ci?.low ?? null, high: ci?.high ?? null };
 }
 
 /** Bars of `columns` (one series each) across every backbone with a value in any of them. */

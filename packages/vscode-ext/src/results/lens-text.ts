@@ -15,10 +15,13 @@ const metricLabels: Record<string, string> = {
 
 const two = (value: number) => value.toFixed(2);
 
-/** "AUROC 0.71 [0.69, 0.73]"; the interval is left out when the metric has none. */
+/**
+ * "AUROC 0.71 [0.69, 0.73]"; the interval is left out when the metric has none, and one built from too few
+ * resamples is never shown as an ordinary interval: "AUROC 0.71 (interval unreliable: built from 59 of 500 …)".
+ */
 export function metricText(name: string, metric: MetricValue): string {
   const label = metricLabels[name] ?? name;
-  const interval = metric.ci ? ` [${two(metric.ci.low)}, ${two(metric.ci.high)}]` : '';
+  const interval = !metric.ci ? '' : metric.ci.unreliable ? ` (interval unreliable: ${metric.ci.unreliable})` : ` [${two(metric.ci.low)}, ${two(metric.ci.high)}]`;
   return `${label} ${two(metric.value)}${interval}`;
 }
 

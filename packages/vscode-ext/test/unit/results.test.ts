@@ -76,6 +76,13 @@ describe('lens text', () => {
     expect(cellSummary(cell)).toBe('top-1 0.50');
     expect(protocolLensTitles(results([cell]), 'logreg', 'linear', new Date('2025-01-01T10:00:20Z'))).toEqual(['logreg · top-1 0.50 · just now']);
   });
+
+  it('never shows an interval built from too few resamples as an ordinary one, and says why', () => {
+    const cell = knnCell('b', 'd');
+    const unreliable = 'built from 59 of 500 resamples; the others had no positives of Effusion (441)';
+    cell.result!.rows[3].metrics.auroc.ci = { ...ci(0.6851, 0.7349), defined: 59, unreliable };
+    expect(cellSummary(cell)).toBe(`AUROC 0.71 (interval unreliable: ${unreliable}) (k=20)`);
+  });
 });
 
 describe('relativeTime', () => {

@@ -49,6 +49,11 @@ export function aurocMetric(scores: ArrayLike<number>, positive: ArrayLike<numbe
       if (positives === 0 || negativesBelow === 0) return null;
       return pairs / (positives * negativesBelow);
     },
+    undefinedReason(weights) {
+      let positives = 0;
+      for (let r = 0; r < n; r++) if (sortedPositive[r]) positives += weights[sortedItem[r]];
+      return positives === 0 ? 'no positives' : 'no negatives';
+    },
   };
 }
 
@@ -78,7 +83,7 @@ export function macroAurocMetric(
   const n = scores.length / numClasses;
   const perClass: Record<string, number | null> = {};
   const excludedClasses: Array<{ name: string; reason: string }> = [];
-  const included: WeightedMetric[] = [];
+  const included: Array<{ name: string; metric: WeightedMetric }> = [];
   const columnScores = new Float64Array(n);
   const columnTargets = new Uint8Array(n);
   for (let c = 0; c < numClasses; c++) {
@@ -95,7 +100,7 @@ export function macroAurocMetric(
     }
     const metric = aurocMetric(columnScores.slice(), columnTargets.slice());
     perClass[classes[c]] = metric.evaluate(null);
-    included.push(metric);
+    included.push({ name: classes[c], metric });
   }
   if (included.length === 0) {
     throw new RadprobeError(`macro AUROC: no class has both positives and negatives among the ${n} items`);
@@ -105,12 +110,16 @@ export function macroAurocMetric(
     excludedClasses,
     evaluate(weights) {
       let sum = 0;
-      for (const metric of included) {
+      for (const { metric } of included) {
         const value = metric.evaluate(weights);
         if (value === null) return null;
         sum += value;
       }
       return sum / included.length;
+    },
+    undefinedReason(weights) {
+      const lost = included.find(({ metric }) => metric.evaluate(weights) === null);
+      return lost ? `${lost.metric.undefinedReason!(weights)} of ${lost.name}` : 'every class defined';
     },
   };
 }

@@ -24,7 +24,15 @@ export interface BootstrapResult {
   ci: ConfidenceInterval | null;
   /** Resamples under which the metric was undefined (e.g. a class lost all its positives), left out of the interval. */
   skipped: number;
+  /** Why they were, most frequent first: `no positives of Effusion (441)`; empty when none was skipped. */
+  skipReasons: string[];
 }
+
+/**
+ * The share of resamples that must define the metric for its interval to describe the metric's uncertainty; below
+ * it, the interval comes from the resamples that happened to keep every class, and is marked unreliable.
+ */
+export const RELIABLE_RESAMPLE_SHARE = 0.9;
 
 /**
  * Groups for the bootstrap: by patient where any item names one, else by volume where any names one, else each
@@ -87,46 +95,57 @@ export function bootstrapInterval(metric: WeightedMetric, groups: ResamplingGrou
   const weights = new Float64Array(groups.groups.length);
   const values = new Float64Array(options.samples);
   let defined = 0;
+  const reasons = new Map<string, number>();
   for (let s = 0; s < options.samples; s++) {
     draws.fill(0);
     for (let g = 0; g < groups.count; g++) draws[random.int(groups.count)]++;
     for (let i = 0; i < weights.length; i++) weights[i] = draws[groups.groups[i]];
     const value = metric.evaluate(weights);
-    if (value !== null) values[defined++] = value;
+    if (value !== null) {
+      values[defined++] = value;
+      continue;
+    }
+    const reason = metric.undefinedReason?.(weights) ?? 'metric undefined';
+    reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
   }
   const skipped = options.samples - defined;
-  if (defined === 0) return { ci: null, skipped };
+  const skipReasons = [...reasons].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([reason, count]) => `${reason} (${count})`);
+  if (defined === 0) return { ci: null, skipped, skipReasons };
   const sorted = values.subarray(0, defined).sort();
   const tail = (1 - options.confidence) / 2;
-  return {
-    ci: {
-      low: quantile(sorted, tail),
-      high: quantile(sorted, 1 - tail),
-      confidence: options.confidence,
-      samples: options.samples,
-      unit: groups.unit,
-    },
-    skipped,
+  const ci: ConfidenceInterval = {
+    low: quantile(sorted, tail),
+    high: quantile(sorted, 1 - tail),
+    confidence: options.confidence,
+    samples: options.samples,
+    unit: groups.unit,
+    defined,
   };
+  if (defined < RELIABLE_RESAMPLE_SHARE * options.samples) {
+    ci.unreliable = `built from ${defined} of ${options.samples} resamples; the others had ${skipReasons.join(', ')}`;
+  }
+  return { ci, skipped, skipReasons };
 }
 
 /**
  * A metric's value on all items with its bootstrap interval, and, for class averages, the per-class values and
- * excluded classes: what a protocol puts in a result row. Throws when the metric is undefined on all items.
+ * excluded classes: what a protocol puts in a result row, and, when resamples were left out, a note saying how many
+ * and why. Throws when the metric is undefined on all items.
  */
 export function metricValue(
   metric: WeightedMetric | ClassAveragedMetric,
   groups: ResamplingGroups,
   options: BootstrapOptions,
-): { value: MetricValue; skipped: number } {
+): { value: MetricValue; skipped: number; skippedNote: string | null } {
   const point = metric.evaluate(null);
   if (point === null) throw new RadprobeError('metric is undefined on these items (e.g. a single class present)');
-  const { ci, skipped } = bootstrapInterval(metric, groups, options);
+  const { ci, skipped, skipReasons } = bootstrapInterval(metric, groups, options);
   const value: MetricValue = { value: point };
   if (ci !== null) value.ci = ci;
   if ('perClass' in metric) {
     value.perClass = metric.perClass;
     value.excludedClasses = metric.excludedClasses;
   }
-  return { value, skipped };
+  const skippedNote = skipped > 0 ? `${skipped} of ${options.samples} bootstrap resamples left out of the interval: ${skipReasons.join(', ')}${value.ci?.unreliable ? '; the interval is unreliable' : ''}.` : null;
+  return { value, skipped, skippedNote };
 }

@@ -58,9 +58,9 @@ export function classificationTestValues(
 ): Record<string, MetricValue> {
   const out: Record<string, MetricValue> = {};
   for (const [name, metric] of Object.entries(classificationMetrics(dataset, scores, true))) {
-    const { value, skipped } = metricValue(metric, groups, bootstrap);
+    const { value, skippedNote } = metricValue(metric, groups, bootstrap);
     out[name] = value;
-    if (skipped > 0) notes.push(`seed ${bootstrap.seed}, ${name}: ${skipped} of ${bootstrap.samples} bootstrap resamples left out of the interval (metric undefined on them).`);
+    if (skippedNote) notes.push(`seed ${bootstrap.seed}, ${name}: ${skippedNote}`);
   }
   return out;
 }

@@ -99,6 +99,7 @@ export function macroOverlapMetric(counts: SegmentationCounts, classNames: reado
     perClass,
     excludedClasses,
     evaluate: (weights) => foregroundMean(weights === null ? total : summed(counts, weights), classes, kind),
+    undefinedReason: () => 'no foreground class in truth or prediction',
   };
 }
 
@@ -127,5 +128,6 @@ export function volumeDiceMetric(counts: SegmentationCounts, volumes: ReadonlyAr
       });
       return weight === 0 ? null : sum / weight;
     },
+    undefinedReason: () => 'no volume with a foreground class in truth or prediction',
   };
 }

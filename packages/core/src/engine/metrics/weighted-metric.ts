@@ -9,6 +9,8 @@ export interface WeightedMetric {
    * undefined under those weights (e.g. AUROC of a class whose positives were all left out).
    */
   evaluate(weights: Float64Array | null): number | null;
+  /** Why `evaluate(weights)` is null, for a reader (`no positives of Effusion`); asked only when it is. */
+  undefinedReason?(weights: Float64Array): string;
 }
 
 /** A macro average over classes, with the per-class values and the classes it had to leave out. */

@@ -1,14 +1,16 @@
 import type { MetricValue, ResultRow, RunResults } from '../../contracts/results.js';
 import { formatSetting } from './format.js';
 
-const header = ['backbone', 'dataset', 'protocol', 'protocol_kind', 'setting', 'split', 'metric', 'class', 'value', 'ci_low', 'ci_high', 'confidence', 'unit', 'primary'];
+const header = ['backbone', 'dataset', 'protocol', 'protocol_kind', 'setting', 'split', 'metric', 'class', 'value', 'ci_low', 'ci_high', 'confidence', 'unit', 'ci_unreliable', 'primary', 'warnings'];
 /** Present only when some row trained the backbone, so that other runs' files keep their columns. */
 const parameterHeader = ['trainable_params', 'total_params'];
 
 /**
  * `results.csv` (RFC 4180: CRLF line ends, fields quoted when they hold a comma, quote or line break): one row
- * per metric value, then one per per-class value with its `class`; intervals belong to the overall value. Runs
- * with a protocol that trains the backbone add its rows' trainable and total parameter counts.
+ * per metric value, then one per per-class value with its `class`; intervals belong to the overall value, and
+ * `ci_unreliable` says why an interval built from too few resamples says little; `warnings` are the row's (e.g. a
+ * fit that did not converge). Runs with a protocol that trains the backbone add its rows' trainable and total
+ * parameter counts.
  */
 export function renderResultsCsv(results: RunResults): string {
   const withParameters = results.cells.some((cell) => cell.result?.rows.some((row) => row.parameters));
@@ -20,9 +22,10 @@ export function renderResultsCsv(results: RunResults): string {
       for (const [metricName, metric] of Object.entries(row.metrics)) {
         const prefix = [cell.backbone, cell.dataset, cell.protocol, cell.protocolKind, formatSetting(row.setting, true), row.split, metricName];
         const primary = String(metricName === cell.result.primaryMetric);
-        records.push([...prefix, '', String(metric.value), ...intervalFields(metric), primary, ...parameters]);
+        const warnings = (row.warnings ?? []).join('; ');
+        records.push([...prefix, '', String(metric.value), ...intervalFields(metric), primary, warnings, ...parameters]);
         for (const [className, value] of Object.entries(metric.perClass ?? {})) {
-          records.push([...prefix, className, value === null ? '' : String(value), '', '', '', '', primary, ...parameters]);
+          records.push([...prefix, className, value === null ? '' : String(value), '', '', '', '', '', primary, warnings, ...parameters]);
         }
       }
     }
@@ -35,11 +38,19 @@ function parameterFields(row: ResultRow): string[] {
 }
 
 function intervalFields(metric: MetricValue): string[] {
-  if (!metric.ci) return ['', '', '', ''];
-  return [String(metric.ci.low), String(metric.ci.high), String(metric.ci.confidence), metric.ci.unit];
+  if (!metric.ci) return ['', '', '', '', ''];
+  return [String(metric.ci.low), String(metric.ci.high), String(metric.ci.confidence), metric.ci.unit, metric.ci.unreliable ?? ''];
 }
 
-/** A CSV field (RFC 4180): quoted when it holds a comma, quote or line break, inner quotes doubled. */
+/**
+ * A CSV field (RFC 4180): quoted when it holds a comma, quote or line break, inner quotes doubled. Text a
+ * spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, tab or carriage return: OWASP's list; a
+ * class label `=HYPERLINK(…)` is enough) gets a leading `'`, which spreadsheets show as text; numbers stay numbers.
+ */
 export function csvField(text: string): string {
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  const inert = /^[=+\-@\t\r]/.test(text) && !NUMBER.test(text) ? `'${text}` : text;
+  return /[",\r\n]/.test(inert) ? `"${inert.replace(/"/g, '""')}"` : inert;
 }
+
+/** A number as JavaScript writes one (`-0.5`, `1e-7`, `-Infinity`). */
+const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?$|^[+-]?Infinity$/i;

@@ -1,14 +1,23 @@
-import type { MetricValue, ResultRow } from '../../contracts/results.js';
+import type { ConfidenceInterval, MetricValue, ResultRow } from '../../contracts/results.js';
 
 /** Three decimals, as tables show metrics. */
 export function formatNumber(value: number): string {
   return value.toFixed(3);
 }
 
-/** `0.812 [0.790, 0.833]`, or `0.812` without an interval. */
+/**
+ * ` [0.790, 0.833]` after a value; for an interval built from too few resamples, ` (interval unreliable: built from
+ * 59 of 500 resamples; …)` instead, so that it is never read as an ordinary interval; empty without one.
+ */
+export function formatInterval(ci: ConfidenceInterval | undefined, digits = 3): string {
+  if (!ci) return '';
+  if (ci.unreliable) return ` (interval unreliable: ${ci.unreliable})`;
+  return ` [${ci.low.toFixed(digits)}, ${ci.high.toFixed(digits)}]`;
+}
+
+/** `0.812 [0.790, 0.833]`, or `0.812` without an interval (see `formatInterval` for unreliable ones). */
 export function formatMetricValue(metric: MetricValue): string {
-  const value = formatNumber(metric.value);
-  return metric.ci ? `${value} [${formatNumber(metric.ci.low)}, ${formatNumber(metric.ci.high)}]` : value;
+  return `${formatNumber(metric.value)}${formatInterval(metric.ci)}`;
 }
 
 /** `k=20, temperature=0.07`; empty for a protocol with a single row. */

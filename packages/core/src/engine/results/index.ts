@@ -3,5 +3,5 @@ export { writeRunResults } from './write.js';
 export { renderResultsMarkdown, markdownTable, escapeInline as escapeMarkdownInline } from './markdown.js';
 export { renderResultsCsv, csvField } from './csv.js';
 export { formatResultsTable } from './table.js';
-export { formatMetricValue, formatParameterShare, formatSetting } from './format.js';
+export { formatInterval, formatMetricValue, formatParameterShare, formatSetting } from './format.js';
 export { collectProvenance, packageVersions, gitHead, type ProvenanceInput } from './provenance.js';

@@ -98,7 +98,10 @@ function escapeCell(text: string): string {
   return escapeInline(text).replace(/\|/g, '\\|');
 }
 
-/** Keeps free text (names, reasons) on one line and from starting markdown constructs mid-document. */
+/**
+ * Free text (names, labels, reasons) as Markdown shows it literally: on one line, and with `&`, `<` and `>` as
+ * entities, so that a label such as `<img src=x onerror=…>` stays text in any renderer that passes HTML through.
+ */
 export function escapeInline(text: string): string {
-  return text.replace(/\r?\n/g, ' ');
+  return text.replace(/\r?\n|\r/g, ' ').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }

@@ -16,6 +16,8 @@ export interface SummaryRow {
   others: string;
   /** Trainable parameters and their share (`1.2 M (3.4 %)`) of a protocol that trains the backbone; else empty. */
   parameters: string;
+  /** The row's warnings (e.g. a fit that did not converge), `; `-separated; else empty. */
+  warnings: string;
 }
 
 export const summaryColumns: ReadonlyArray<{ key: keyof SummaryRow; title: string }> = [
@@ -28,12 +30,13 @@ export const summaryColumns: ReadonlyArray<{ key: keyof SummaryRow; title: strin
   { key: 'value', title: 'value [low, high]' },
   { key: 'parameters', title: 'trainable params' },
   { key: 'others', title: 'other metrics' },
+  { key: 'warnings', title: 'warnings' },
 ];
 
-/** The columns a table of `rows` shows: `trainable params` only when some row trained the backbone. */
+/** The columns a table of `rows` shows: `trainable params` and `warnings` only when some row has them. */
 export function visibleSummaryColumns(rows: readonly SummaryRow[]): ReadonlyArray<{ key: keyof SummaryRow; title: string }> {
-  const withParameters = rows.some((row) => row.parameters !== '');
-  return summaryColumns.filter((column) => column.key !== 'parameters' || withParameters);
+  const optional: ReadonlyArray<keyof SummaryRow> = ['parameters', 'warnings'];
+  return summaryColumns.filter((column) => !optional.includes(column.key) || rows.some((row) => row[column.key] !== ''));
 }
 
 /**
@@ -46,7 +49,7 @@ export function summaryRows(results: RunResults): SummaryRow[] {
   for (const cell of results.cells) {
     const where = { backbone: cell.backbone, dataset: cell.dataset, protocol: cell.protocol };
     if (cell.status !== 'completed' || !cell.result) {
-      rows.push({ ...where, setting: '', split: '', metric: '', value: `${cell.status}: ${cell.reason ?? 'no result'}`, others: '', parameters: '' });
+      rows.push({ ...where, setting: '', split: '', metric: '', value: `${cell.status}: ${cell.reason ?? 'no result'}`, others: '', parameters: '', warnings: '' });
       continue;
     }
     const { primaryMetric } = cell.result;
@@ -64,6 +67,7 @@ export function summaryRows(results: RunResults): SummaryRow[] {
           .map(([name, metric]) => `${name} ${formatMetricValue(metric)}`)
           .join('; '),
         parameters: row.parameters ? formatParameterShare(row.parameters) : '',
+        warnings: (row.warnings ?? []).join('; '),
       });
     }
   }
