@@ -41,6 +41,15 @@ interface Shard {
 }
 
 /**
+ * Where `read` wants records: `place` gives the bytes a run of consecutive rows goes to when they go to
+ * consecutive places (read there directly, no copy), else null and each record of the run is handed to `copy`.
+ */
+interface RecordSink {
+  place(firstRow: number, count: number): Uint8Array | null;
+  copy(row: number, record: Uint8Array): void;
+}
+
+/**
  * Fixed-size float32 records keyed by content key, stored as append-only shards (`<id>.f32` + `<id>.json`).
  * Nothing is ever rewritten in place: a process killed at any point leaves whole shards and, at worst, a
  * temporary file, so the next run reuses everything that was finished. Every record is checked against its
@@ -119,6 +128,8 @@ export class ShardStore {
    */
   async read(keys: readonly string[]): Promise<Float32Array> {
     const out = new Float32Array(keys.length * this.recordFloats);
+    const outBytes = new Uint8Array(out.buffer);
+    const recordBytes = this.recordFloats * 4;
     const targets = new Map<string, Map<number, number[]>>();
     keys.forEach((key, target) => {
       const location = this.index.get(key);
@@ -130,8 +141,18 @@ export class ShardStore {
       copies.push(target);
     });
     for (const [id, rows] of targets) {
-      const fault = await this.checkedRows(id, ascending(rows.keys()), (row, record) => {
-        for (const target of rows.get(row)!) out.set(new Float32Array(record.buffer, record.byteOffset, this.recordFloats), target * this.recordFloats);
+      const fault = await this.checkedRows(id, ascending(rows.keys()), {
+        place: (first, count) => {
+          const start = rows.get(first)!;
+          for (let i = 0; i < count; i++) {
+            const places = rows.get(first + i)!;
+            if (places.length !== 1 || places[0] !== start[0] + i) return null;
+          }
+          return outBytes.subarray(start[0] * recordBytes, (start[0] + count) * recordBytes);
+        },
+        copy: (row, record) => {
+          for (const target of rows.get(row)!) outBytes.set(record, target * recordBytes);
+        },
       });
       if (fault) {
         const path = join(this.dir, id + DATA_SUFFIX);
@@ -247,7 +268,7 @@ export class ShardStore {
   private async checkShards(rowsByShard: Map<string, number[]>): Promise<ShardProblem[]> {
     const bad: ShardProblem[] = [];
     for (const [id, rows] of rowsByShard) {
-      const fault = await this.checkedRows(id, rows, () => {});
+      const fault = await this.checkedRows(id, rows);
       if (!fault) continue;
       this.fail(id, { kind: 'corrupt', reason: fault }, this.shards.get(id)!.keys);
       bad.push(this.failed.get(id)!.problem);
@@ -257,10 +278,10 @@ export class ShardStore {
   }
 
   /**
-   * Reads `rows` (ascending) of a shard, contiguous rows in one read, checks each against its checksum and hands
-   * it to `use`; stops at the first fault and returns it (null when all were good).
+   * Reads `rows` (ascending) of a shard, contiguous rows in one read, and checks each against its checksum; stops
+   * at the first fault and returns it (null when all were good). With a sink, the records go where it says.
    */
-  private async checkedRows(id: string, rows: number[], use: (row: number, record: Uint8Array) => void): Promise<string | null> {
+  private async checkedRows(id: string, rows: number[], sink?: RecordSink): Promise<string | null> {
     const shard = this.shards.get(id)!;
     const recordBytes = this.recordFloats * 4;
     const chunkRows = Math.max(1, Math.floor(READ_CHUNK_BYTES / recordBytes));
@@ -271,18 +292,20 @@ export class ShardStore {
       return `data file cannot be read (${(error as NodeJS.ErrnoException).code ?? errorMessage(error)})`;
     }
     try {
-      const buffer = new Uint8Array(Math.min(rows.length, chunkRows) * recordBytes);
+      let scratch: Uint8Array | undefined;
       for (let start = 0; start < rows.length; ) {
         let end = start + 1;
         while (end < rows.length && end - start < chunkRows && rows[end] === rows[end - 1] + 1) end++;
         const bytes = (end - start) * recordBytes;
-        const { bytesRead } = await handle.read(buffer, 0, bytes, rows[start] * recordBytes);
+        const direct = sink?.place(rows[start], end - start) ?? null;
+        const chunk = direct ?? (scratch ??= new Uint8Array(Math.min(rows.length, chunkRows) * recordBytes)).subarray(0, bytes);
+        const { bytesRead } = await handle.read(chunk, 0, bytes, rows[start] * recordBytes);
         if (bytesRead !== bytes) return 'data file is shorter than its manifest says';
         for (let i = start; i < end; i++) {
-          const record = buffer.subarray((i - start) * recordBytes, (i - start + 1) * recordBytes);
+          const record = chunk.subarray((i - start) * recordBytes, (i - start + 1) * recordBytes);
           const row = rows[i];
           if (recordChecksum(shard.keys[row], record) !== shard.checksums[row]) return `record ${row} (item ${shard.keys[row]}) fails its checksum`;
-          use(row, record);
+          if (!direct) sink?.copy(row, record);
         }
         start = end;
       }
