@@ -47,8 +47,9 @@ export interface CacheContents {
 }
 
 /**
- * Reads a cache folder without following any link: an entry is a folder whose `entry.json` names it, a group a
- * folder named as `groupDirectoryName` names them, a shard file one named as `ShardStore` names them.
+ * Reads a cache folder (itself possibly a link: the user named it) without following any link inside it: an entry
+ * is a folder whose `entry.json` names it, a group a folder named as `groupDirectoryName` names them, a shard file
+ * a plain file named as `ShardStore` names them.
  */
 export async function readCacheContents(root: string): Promise<CacheContents> {
   const contents: CacheContents = { root, exists: false, marker: 'absent', entries: [], leftovers: [], foreign: [] };
