@@ -53,7 +53,7 @@ async function pipeline(round) {
   const cache = await FeatureCache.open(join(work, `cache-${round}`), { weightsHash: backbone.info.weightsHash, backboneDescription: 'bench', exposedBlocks: backbone.info.exposedBlocks, embedDim: 384, preprocessing: preprocessing.description });
   const groups = groupsFor({ clsBlocks: 1, patchMean: true, patchBlocks: 0 }, backbone.info, 256);
   const started = performance.now();
-  const result = await extractFeatures({ dataset, backbone, preprocessing, cache, groups, batchSize: batch, onBadItem: 'fail', signal: new AbortController().signal, progress() {}, log });
+  const result = await extractFeatures({ dataset, backbone, preprocessing, cache, groups, batchSize: batch, onBadItem: 'fail', signal: new AbortController().signal, progress() {}, log, warn: log });
   if (result.computed !== count) throw new Error(`pipeline embedded ${result.computed} of ${count}`);
   return count / ((performance.now() - started) / 1000);
 }

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
-import { RadprobeError, resolveModelStore } from '@radprobe/core';
-import { cacheListCommand, cachePruneCommand } from './commands/cache.js';
+import { RadprobeError, locateCache, printablePath, resolveModelStore } from '@radprobe/core';
+import { cacheListCommand, cachePruneCommand, cacheVerifyCommand } from './commands/cache.js';
 import { dataInspectCommand } from './commands/data-inspect.js';
 import { demoCommand } from './commands/demo.js';
 import { doctorCommand } from './commands/doctor.js';
@@ -24,7 +24,8 @@ usage:
   radprobe list [--json]                                   installed plugins and what they contribute
   radprobe doctor [--json]                                 runtimes, execution providers, compute backend
   radprobe data inspect CONFIG|FOLDER [--json]            counts per split and class, patients, sizes, skipped files
-  radprobe cache ls|prune [--cache DIR] [--all] [--older-than DAYS] [--json]
+  radprobe cache ls|verify|prune [--cache DIR] [--all] [--older-than DAYS] [--json]
+                                                           feature caches; verify reads every record
   radprobe model pull NAME [--variant fp32|fp16|quantized] [--revision REV] [--store DIR]
   radprobe model ls [--store DIR] [--json]
   radprobe pca CONFIG [--backbone NAME] [--dataset NAME] [--items ID,ID | --count 4] [--split test] [--out pca]
@@ -123,14 +124,13 @@ export async function main(argv: string[]): Promise<number> {
       if (rest[0] === 'inspect' && rest[1]) return dataInspectCommand({ target: rest[1], json: Boolean(values.json) });
       throw new RadprobeError(`radprobe data: expected 'inspect CONFIG|FOLDER'`);
     case 'cache': {
-      const dir = values.cache ?? '.radprobe/cache';
-      if (rest[0] === 'ls') return cacheListCommand({ dir, json: Boolean(values.json) });
-      if (rest[0] === 'prune') {
-        const olderThanDays = values['older-than'] === undefined ? undefined : Number(values['older-than']);
-        if (olderThanDays !== undefined && !(olderThanDays >= 0)) throw new RadprobeError(`--older-than must be a number of days, not '${values['older-than']}'`);
-        return cachePruneCommand({ dir, all: Boolean(values.all), olderThanDays });
-      }
-      throw new RadprobeError(`radprobe cache: expected 'ls' or 'prune', got '${rest[0] ?? ''}'`);
+      if (!['ls', 'verify', 'prune'].includes(rest[0])) throw new RadprobeError(`radprobe cache: expected 'ls', 'verify' or 'prune', got '${printablePath(rest[0] ?? '')}'`);
+      const location = await locateCache(values.cache, process.cwd(), process.env);
+      if (rest[0] === 'ls') return cacheListCommand({ location, json: Boolean(values.json) });
+      if (rest[0] === 'verify') return cacheVerifyCommand({ location, json: Boolean(values.json) });
+      const olderThanDays = values['older-than'] === undefined ? undefined : Number(values['older-than']);
+      if (olderThanDays !== undefined && !(olderThanDays >= 0)) throw new RadprobeError(`--older-than must be a number of days, not '${values['older-than']}'`);
+      return cachePruneCommand({ location, all: Boolean(values.all), olderThanDays });
     }
     case 'model': {
       const store = resolveModelStore(values.store, process.env);

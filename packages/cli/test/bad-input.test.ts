@@ -37,7 +37,8 @@ const run = (dir: string, ...flags: string[]) => runCli(['run', 'radprobe.json',
 const cacheRecords = async (dir: string) => {
   const listed = await runCli(['cache', 'ls', '--cache', 'cache', '--json'], { cwd: dir });
   expect(listed.code, listed.stderr).toBe(0);
-  return (JSON.parse(listed.stdout) as Array<{ groups: Array<{ records: number }> }>).flatMap((entry) => entry.groups.map((group) => group.records));
+  const { cache } = JSON.parse(listed.stdout) as { cache: { entries: Array<{ groups: Array<{ records: number }> }> } };
+  return cache.entries.flatMap((entry) => entry.groups.map((group) => group.records));
 };
 
 describe('bad input gives one clear message naming the file or field, and leaves nothing half-written', () => {

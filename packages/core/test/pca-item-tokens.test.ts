@@ -94,7 +94,7 @@ describe('itemPatchTokens', () => {
     const cache = await FeatureCache.open(cacheDir, cacheEntryIdentity(backbone.info, preprocessing.description));
     await extractFeatures({
       dataset, backbone, preprocessing, cache, groups: [{ kind: 'patch', blocks: 2, embedDim: 3, tokens: 4 }], batchSize: 4,
-      onBadItem: 'fail', signal: new AbortController().signal, progress: () => undefined, log: () => undefined,
+      onBadItem: 'fail', signal: new AbortController().signal, progress: () => undefined, log: () => undefined, warn: () => undefined,
     });
     expect(backbone.embedded).toBe(1);
     const [tokens] = await itemPatchTokens(request(backbone, dataset, dataset.items));

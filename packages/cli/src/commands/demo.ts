@@ -7,6 +7,10 @@ import { studyDemoCommand, type StudyDemoScale } from './demo-study.js';
 import { runCommand } from './run.js';
 import { schemaCommand } from './validate.js';
 
+/** Where `radprobe demo` and `radprobe demo --study` write, unless `--dir` says otherwise. */
+export const DEMO_DIR = 'demo';
+export const STUDY_DEMO_DIR = 'demo-study';
+
 /**
  * The built-in default: two small ViTs with DINOv2's architecture (one Hugging Face-style export, one export of
  * Meta's code exposing four blocks), a synthetic chest-X-ray classification set in the image-folder layout and a
@@ -72,8 +76,8 @@ export async function prepareDemo(dir: string): Promise<string> {
  * generated backbones and data instead (see demo-study.ts).
  */
 export async function demoCommand(options: { dir?: string; reporter: 'pretty' | 'jsonl'; study: boolean; scale: StudyDemoScale }): Promise<number> {
-  if (options.study) return studyDemoCommand({ dir: options.dir ?? 'demo-study', reporter: options.reporter, scale: options.scale });
-  const dir = resolve(options.dir ?? 'demo');
+  if (options.study) return studyDemoCommand({ dir: options.dir ?? STUDY_DEMO_DIR, reporter: options.reporter, scale: options.scale });
+  const dir = resolve(options.dir ?? DEMO_DIR);
   const configPath = await prepareDemo(dir);
   await schemaCommand(configPath, join(dir, 'radprobe.schema.json'));
   return runCommand({ config: configPath, reporter: options.reporter });

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { BackboneInfo } from '../../contracts/backbone.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { canonicalJson, sha256 } from '../util/hash.js';
+import { markCacheRoot } from './cache-marker.js';
 import { groupDirectoryName, recordFloats, type FeatureGroup } from './layout.js';
 import { ShardStore } from './shard-store.js';
 
@@ -57,6 +58,7 @@ export class FeatureCache {
     const key = FeatureCache.entryKey(identity);
     const dir = join(root, key);
     const entryPath = join(dir, ENTRY_FILE);
+    await markCacheRoot(root);
     const now = new Date().toISOString();
     const previous = await readFile(entryPath, 'utf8').then((text) => JSON.parse(text) as CacheEntryFile, () => undefined);
     const entry: CacheEntryFile = { ...identity, key, createdAt: previous?.createdAt ?? now, lastUsedAt: now };

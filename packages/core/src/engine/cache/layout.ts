@@ -23,6 +23,15 @@ export function groupDirectoryName(group: FeatureGroup): string {
     : `patch-last${group.blocks}-t${group.tokens}-d${group.embedDim}`;
 }
 
+/** The group a folder name stands for (the inverse of `groupDirectoryName`), or null for any other name. */
+export function parseGroupDirectoryName(name: string): FeatureGroup | null {
+  const global = /^global-b(\d+)-d(\d+)(-pm)?$/.exec(name);
+  if (global) return { kind: 'global', blocks: Number(global[1]), embedDim: Number(global[2]), withPatchMean: Boolean(global[3]) };
+  const patch = /^patch-last(\d+)-t(\d+)-d(\d+)$/.exec(name);
+  if (patch) return { kind: 'patch', blocks: Number(patch[1]), tokens: Number(patch[2]), embedDim: Number(patch[3]) };
+  return null;
+}
+
 /**
  * The groups a run needs, given the union of its protocols' needs and what the backbone exposes. The global
  * group always covers every exposed block: it costs little and spares a re-extraction when a later protocol

@@ -2,6 +2,7 @@ import type { JsonSchema } from '../../contracts/json-schema.js';
 import type { ComponentSection } from '../plugins/sections.js';
 
 export const defaultModelStore = '~/.cache/radprobe/models';
+export const defaultCacheFolder = '.radprobe/cache';
 
 export const entryNameSchema: JsonSchema = {
   type: 'string',
@@ -96,7 +97,7 @@ export function configSchema(entries: Record<ComponentSection, JsonSchema>, defi
       name: { type: 'string', description: 'Title of the run, shown in results (defaults to the run id).' },
       seed: { type: 'integer', minimum: 0, default: 0, description: 'Seed of every random draw (splits, few-shot samples, bootstrap, training).' },
       output: { type: 'string', minLength: 1, default: 'results', description: 'Results folder, relative to this file; a run writes <output>/<run-id>/.' },
-      cache: { type: 'string', minLength: 1, default: '.radprobe/cache', description: 'Feature cache folder, relative to this file.' },
+      cache: { type: 'string', minLength: 1, default: defaultCacheFolder, description: 'Feature cache folder, relative to this file.' },
       modelStore: {
         type: 'string',
         minLength: 1,

@@ -49,6 +49,7 @@ export async function itemPatchTokens(request: ItemPatchTokensRequest): Promise<
   );
 
   const cached = await existingPatchStores(cache, info.exposedBlocks.length, info.embedDim, tokens);
+  for (const { store } of cached) for (const warning of await store.setAsideBadShards(keys)) request.log(warning);
   const storeOf = (key: string) => cached.find(({ store }) => store.has(key)) ?? null;
   const missing = request.items.filter((_, index) => !storeOf(keys[index]));
   if (missing.length > 0) {
@@ -64,6 +65,7 @@ export async function itemPatchTokens(request: ItemPatchTokensRequest): Promise<
       signal: request.signal,
       progress: () => undefined,
       log: request.log,
+      warn: request.log,
     });
     if (!cached.some((entry) => entry.group.blocks === 1)) cached.push({ group, store: await cache.store(group) });
   }

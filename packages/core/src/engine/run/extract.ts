@@ -22,6 +22,7 @@ export interface ExtractionRequest {
   signal: AbortSignal;
   progress(done: number, total: number): void;
   log(message: string): void;
+  warn(message: string): void;
 }
 
 export interface ExtractionResult {
@@ -71,6 +72,9 @@ export async function extractFeatures(request: ExtractionRequest): Promise<Extra
   });
 
   const stores = await Promise.all(request.groups.map((group) => request.cache.store(group)));
+  // Before anything reads them: a shard that fails its checksums is set aside, so its items are embedded below.
+  const cachedKeys = keys.filter((key) => key !== null);
+  for (const store of stores) for (const warning of await store.setAsideBadShards(cachedKeys)) request.warn(warning);
   const pending = new Map<string, DatasetItem>();
   keys.forEach((key, index) => {
     if (key !== null && !pending.has(key) && stores.some((store) => !store.has(key))) pending.set(key, dataset.items[index]);

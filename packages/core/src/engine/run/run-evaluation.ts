@@ -124,6 +124,7 @@ export async function runEvaluation(options: RunOptions): Promise<RunOutcome> {
           openEveryItem: Boolean(needs.pixels),
           signal,
           log,
+          warn: (message) => reporter({ type: 'log', level: 'warn', message }),
           progress: (done, total) => reporter({ type: 'progress', task: `extract:${backboneEntry.name}:${dataset.name}`, label: 'images embedded', done, total }),
         });
         const known = skippedByDataset.get(dataset.name)!;

@@ -27,7 +27,10 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
   }
 }
 
-/** Whether a file name is one of `writeFileAtomic`'s temporaries (left behind only by a killed process). */
-export function isAtomicTemporary(name: string): boolean {
-  return name.startsWith('.') && name.endsWith('.tmp');
+/**
+ * The name of the file a `writeFileAtomic` temporary was for (`.<name>.<pid>.<12 hex>.tmp`, left behind only by a
+ * killed process), or null for any other name.
+ */
+export function atomicTemporaryTarget(name: string): string | null {
+  return /^\.(.+)\.\d+\.[0-9a-f]{12}\.tmp$/.exec(name)?.[1] ?? null;
 }

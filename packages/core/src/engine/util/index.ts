@@ -1,5 +1,6 @@
 export { RadprobeError, errorMessage } from './errors.js';
-export { writeFileAtomic, isAtomicTemporary } from './atomic.js';
+export { writeFileAtomic, atomicTemporaryTarget } from './atomic.js';
+export { printablePath } from './printable-path.js';
 export { sha256, sha256File, canonicalJson } from './hash.js';
 export { Random } from './random.js';
 export { SPLITS } from './splits.js';
