@@ -96,6 +96,34 @@ describe('decode limits: declared sizes are checked against the caps before anyt
   });
 });
 
+describe('decode limits: inflating stops at what the header declares', () => {
+  it('an interlaced PNG of 16×16 whose image data inflates to 64 MB is refused (pngjs would inflate it all)', () => {
+    const header = Buffer.from(declaredPng(16, 16).subarray(16, 29));
+    header[12] = 1;
+    const png = Buffer.concat([
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+      pngChunk('IHDR', header),
+      pngChunk('IDAT', deflateSync(Buffer.alloc(64 * 2 ** 20))),
+      pngChunk('IEND', Buffer.alloc(0)),
+    ]);
+    expect(() => decodeImage(png, 'adam7.png')).toThrow(/^adam7\.png: corrupt PNG \(the interlaced image data inflates past the 286 bytes its header declares\)$/);
+  });
+
+  it('an interlaced PNG whose image data is exactly what Adam7 needs decodes', () => {
+    const header = Buffer.from(declaredPng(3, 2).subarray(16, 29));
+    header[12] = 1;
+    // 3×2 gray: passes 1 (1×1), 4 (1 × 1 from column 2), 6 (1 × 1 from column 1), 7 (3 × 1, row 1): 4 rows of 1 + n bytes.
+    const scanlines = Buffer.from([0, 10, 0, 30, 0, 20, 0, 40, 50, 60]);
+    const png = Buffer.concat([
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+      pngChunk('IHDR', header),
+      pngChunk('IDAT', deflateSync(scanlines)),
+      pngChunk('IEND', Buffer.alloc(0)),
+    ]);
+    expect(Array.from(decodeImage(png, 'adam7.png').data)).toEqual([10, 20, 30, 40, 50, 60]);
+  });
+});
+
 describe('decode errors name the actual fault', () => {
   it('a bad CRC is a CRC mismatch in the named chunk, not "unrecognised content at end of stream"', () => {
     const small = deflateSync(Buffer.from([0, 1, 2, 0, 3, 4]));
