@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { RadprobeError } from '@radprobe/core';
+import { printablePath, RadprobeError } from '@radprobe/core';
 import { main } from './cli.js';
 
 main(process.argv.slice(2)).then(
@@ -9,7 +9,8 @@ main(process.argv.slice(2)).then(
   (error: unknown) => {
     // A RadprobeError is the user's to fix and says what and where; anything else is a bug and keeps its stack.
     const text = error instanceof RadprobeError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
-    process.stderr.write(`radprobe: ${text}\n`);
+    // Line by line: a message may name a file whose name holds a terminal escape code.
+    process.stderr.write(`radprobe: ${text.split('\n').map(printablePath).join('\n')}\n`);
     process.exitCode = 2;
   },
 );

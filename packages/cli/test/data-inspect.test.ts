@@ -1,10 +1,10 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeImageFolderDataset, writeNihDataset } from '@radprobe/testkit';
 import { describe, expect, it, vi } from 'vitest';
 import { main } from '../src/cli.js';
 import { guessLayout, inspectData } from '../src/commands/data-inspect.js';
-import { temporaryDir } from './helpers.js';
+import { runCli, temporaryDir } from './helpers.js';
 
 describe('radprobe data inspect', () => {
   it('a folder: guesses the NIH layout, counts splits, patients and findings, reads sizes from PNG headers only', async () => {
@@ -80,5 +80,22 @@ describe('radprobe data inspect', () => {
     expect((await layout('dicom-splits', ['test/a/series1'], ['test/a/series1/IM0001.dcm'])).kind).toBe('dicom');
     expect((await layout('folders', ['train/a', 'test/a'], [])).kind).toBe('image-folder');
     await expect(layout('empty', [], ['readme.md'])).rejects.toThrow(`radprobe data inspect: cannot tell the layout of ${join(root, 'empty')}: expected Data_Entry_2017.csv (NIH)`);
+  });
+
+  it('a folder with two link loops: ends, counts every image once, and prints names with escape codes escaped', { timeout: 60_000 }, async () => {
+    const root = await temporaryDir('inspect-hostile');
+    await writeImageFolderDataset(root, { classes: ['a', 'b'], perClass: { train: 2, val: 1, test: 1 }, size: 16, seed: 2 });
+    await symlink('.', join(root, 'train', 'a', 'loop'));
+    await symlink('..', join(root, 'train', 'a', 'up'));
+    await writeFile(join(root, 'train', 'a', 'evil\u001b[2J\nname.txt'), 'not an image');
+    const inspected = await runCli(['data', 'inspect', root], { cwd: root });
+    expect(inspected.code, inspected.stderr).toBe(0);
+    expect(inspected.stdout).toContain('  train  4      0         0        2  2');
+    expect(inspected.stdout).toContain(`    ${join(root, 'train', 'a', 'evil\\x1b[2J\\nname.txt')}: extension not in .png, .jpg, .jpeg`);
+    expect(inspected.stdout).toContain(`    ${join(root, 'train', 'a', 'loop')}: symbolic link loop: leads back to ${join(root, 'train', 'a')}, which is read once`);
+    expect(inspected.stdout).toContain(`    ${join(root, 'train', 'a', 'up')}: symbolic link loop: leads back to ${join(root, 'train')}, which is read once`);
+    expect(inspected.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f]/);
+    const missing = await runCli(['data', 'inspect', join(root, 'gone\u001b[31m')], { cwd: root });
+    expect(missing.stderr).toBe(`radprobe: radprobe data inspect: ${join(root, 'gone\\x1b[31m')} does not exist\n`);
   });
 });

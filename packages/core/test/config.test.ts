@@ -51,6 +51,7 @@ describe('validateConfigText', () => {
       device: 'auto',
       batchSize: 16,
       bootstrap: { samples: 1000, confidence: 0.95 },
+      decodeLimits: { maxMegapixels: 200, maxDecodedMiB: 2048 },
       preprocessing: 'study',
       backbones: [{ kind: 'onnx', name: 'dinov2-small', model: 'models/dinov2-small.onnx' }],
       datasets: [{ kind: 'image-folder', name: 'image-folder', path: 'data' }],
@@ -59,6 +60,13 @@ describe('validateConfigText', () => {
         { kind: 'linear', name: 'linear', learningRates: [0.001], epochs: 10 },
       ],
     } satisfies RunConfig);
+  });
+
+  it('bounds decodeLimits: positive, at most the largest image and buffer radprobe can hold', () => {
+    const limits = (value: unknown) => minimal.replace('"seed": 3,', `"seed": 3, "decodeLimits": ${JSON.stringify(value)},`);
+    expect(validateConfigText(limits({ maxMegapixels: 1000 }), 'radprobe.json', registry, noEnv).decodeLimits).toEqual({ maxMegapixels: 1000, maxDecodedMiB: 2048 });
+    expect(errorOf(limits({ maxMegapixels: 5000 })).message).toMatch(/\/decodeLimits\/maxMegapixels: must be <= 2000/);
+    expect(errorOf(limits({ maxDecodedMiB: 0 })).message).toMatch(/\/decodeLimits\/maxDecodedMiB: must be > 0/);
   });
 
   it('takes the model store from RADPROBE_MODEL_STORE unless the config sets one', () => {

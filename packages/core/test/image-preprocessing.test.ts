@@ -134,3 +134,11 @@ describe('preprocessInto', () => {
     expect(out.every(Number.isFinite)).toBe(true);
   });
 });
+
+describe('preprocessInto: input values', () => {
+  it('refuses an image with NaN or infinite values, so that the item, not the model, is blamed', () => {
+    const image = gray(2, 2, [0, Number.NaN, 255, Number.POSITIVE_INFINITY]);
+    const resolved = resolvePreprocessing({ resize: { mode: 'square', size: 14 } }, DINO);
+    expect(() => preprocessInto(image, resolved, new Float32Array(3 * 14 * 14), 0)).toThrow(new RadprobeError('the image contains NaN/Inf values (2 of 4)'));
+  });
+});

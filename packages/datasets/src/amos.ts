@@ -1,10 +1,11 @@
 import type { DatasetFactory, Split } from '@radprobe/core';
 import { BadItems } from './bad-items.js';
-import { commonOptionProperties, datasetName, existingPath, type CommonOptions } from './common-options.js';
+import { commonOptionProperties, datasetName, decodeLimitsOf, existingPath, type CommonOptions } from './common-options.js';
 import { readDecathlonJson } from './volume/decathlon-json.js';
 import { evenlySpacedSplits } from './spaced-splits.js';
 import { volumeSegmentationDataset } from './volume/volume-dataset.js';
 import { pairVolumes } from './volume/volume-folders.js';
+import { FolderScan } from './listing.js';
 import { resolveVolumeOptions, volumeOptionProperties, type VolumeOptions } from './volume/volume-options.js';
 
 export interface AmosOptions extends CommonOptions, VolumeOptions {
@@ -46,8 +47,9 @@ export const amosDataset: DatasetFactory<AmosOptions> = {
     const slicing = resolveVolumeOptions(options, INTENSITY_DEFAULTS);
     const { classes } = await readDecathlonJson(root);
     const bad = new BadItems(options.onBadItem ?? 'fail', name);
-    const training = await pairVolumes(root, { images: 'imagesTr', labels: 'labelsTr' }, bad);
-    const validation = await pairVolumes(root, { images: 'imagesVa', labels: 'labelsVa' }, bad);
+    const scan = new FolderScan();
+    const training = await pairVolumes(root, { images: 'imagesTr', labels: 'labelsTr' }, bad, scan);
+    const validation = await pairVolumes(root, { images: 'imagesVa', labels: 'labelsVa' }, bad, scan);
     const fraction = options.testFraction ?? DEFAULT_TEST_FRACTION;
     const test = Math.round(training.length * fraction);
     const trainingSplits = evenlySpacedSplits(training.length, { test, val: 0 });
@@ -56,6 +58,6 @@ export const amosDataset: DatasetFactory<AmosOptions> = {
       ...validation.map((volume) => ({ ...volume, split: 'val' as Split })),
     ];
     const notes = [`${KIND}: VAL = the official validation volumes; TEST = ${test} of the ${training.length} official training volumes (evenly spaced, sorted by name), as AMOS publishes no test labels`];
-    return volumeSegmentationDataset({ kind: KIND, name, classes, notes, bad, volumes, slicing });
+    return volumeSegmentationDataset({ kind: KIND, name, classes, notes, bad, scan, limits: decodeLimitsOf(context), volumes, slicing });
   },
 };

@@ -1,12 +1,12 @@
-import { readFile } from 'node:fs/promises';
-import { extname, join } from 'node:path';
+import { extname } from 'node:path';
 import {
-  applyIntensitySteps, clipOptionSchema, describeIntensitySteps, errorMessage, RadprobeError, resolveClip, sha256, sha256File,
-  type ClipOption, type DatasetFactory, type DatasetItem, type IntensitySteps, type RawImage,
+  applyIntensitySteps, clipOptionSchema, describeIntensitySteps, errorMessage, RadprobeError, resolveClip, sha256,
+  type ClipOption, type DatasetFactory, type DatasetItem, type DecodeLimits, type IntensitySteps, type RawImage,
 } from '@radprobe/core';
 import { BadItems } from './bad-items.js';
-import { commonOptionProperties, datasetName, existingPath, type CommonOptions } from './common-options.js';
-import { listFiles } from './listing.js';
+import { commonOptionProperties, datasetName, decodeLimitsOf, existingPath, type CommonOptions } from './common-options.js';
+import { hashImageFile, readImageBytes } from './image-file.js';
+import { FolderScan, type FilePath } from './listing.js';
 import { openMatV73 } from './mat-v73.js';
 import { compareStrings, sortById } from './ordering.js';
 import { checkPatientLeakage, splitCounts } from './patient-splits.js';
@@ -50,22 +50,25 @@ export const brainTumorMriDataset: DatasetFactory<BrainTumorMriOptions> = {
     const root = await existingPath(context.baseDir, options.root, 'root', 'directory');
     const steps: IntensitySteps = { window: null, clip: resolveClip(options.clip ?? STUDY_CLIP, '/clip') };
     const bad = new BadItems(options.onBadItem ?? 'fail', name);
+    const limits = decodeLimitsOf(context);
+    const scan = new FolderScan();
     const found: Array<{ id: string; source: string; label: number; patient: string }> = [];
-    for (const file of await listFiles(root)) {
-      if (extname(file).toLowerCase() !== '.mat') continue;
-      const source = join(root, file);
+    const files = new Map<string, FilePath>();
+    for (const { relative, path, source } of await scan.files(root)) {
+      if (extname(relative).toLowerCase() !== '.mat') continue;
       try {
-        const read = openMatV73(await readFile(source), source);
+        const read = openMatV73(await readImageBytes(path), source, limits);
         const label = read('cjdata/label').values[0];
         if (label !== 1 && label !== 2 && label !== 3) throw new RadprobeError(`cjdata/label is ${label}, expected 1, 2 or 3`);
         const patient = String.fromCharCode(...Array.from(read('cjdata/PID').values)).replace(/\0/g, '').trim();
         if (patient === '') throw new RadprobeError('cjdata/PID is empty');
-        found.push({ id: file, source, label: label - 1, patient });
+        found.push({ id: relative, source, label: label - 1, patient });
+        files.set(relative, path);
       } catch (error) {
         bad.add(source, errorMessage(error).replace(`${source}: `, ''));
       }
     }
-    const skipped = bad.settle();
+    const skipped = [...bad.settle(), ...scan.skipped];
     if (found.length === 0) throw new RadprobeError(`dataset "${name}": no readable .mat file under ${root}`, { file: root });
     const patients = [...new Set(found.map((item) => item.patient))].sort(compareStrings);
     const testCount = Math.round((patients.length * PUBLISHED.test) / PUBLISHED.patients);
@@ -87,28 +90,18 @@ export const brainTumorMriDataset: DatasetFactory<BrainTumorMriOptions> = {
       skipped,
       notes,
       async open(item) {
-        return applyIntensitySteps(await readImage(item.source), steps);
+        return applyIntensitySteps(await readImage(files.get(item.id)!, item.source, limits), steps);
       },
       async contentKey(item) {
-        try {
-          return sha256(`${await sha256File(item.source)}|${describeIntensitySteps(steps)}`);
-        } catch (error) {
-          throw new RadprobeError(`${item.source}: cannot read (${errorMessage(error)})`, { file: item.source, cause: error });
-        }
+        return sha256(`${await hashImageFile(files.get(item.id)!)}|${describeIntensitySteps(steps)}`);
       },
     };
   },
 };
 
 /** `cjdata/image` as a gray image: MATLAB's rows × columns, its column-major values transposed to row-major. */
-async function readImage(source: string): Promise<RawImage> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(source);
-  } catch (error) {
-    throw new RadprobeError(`${source}: cannot read (${errorMessage(error)})`, { file: source, cause: error });
-  }
-  const { shape, values } = openMatV73(bytes, source)('cjdata/image');
+async function readImage(path: FilePath, source: string, limits: DecodeLimits): Promise<RawImage> {
+  const { shape, values } = openMatV73(await readImageBytes(path), source, limits)('cjdata/image');
   if (shape.length !== 2) throw new RadprobeError(`${source}: cjdata/image has shape [${shape.join(', ')}], expected rows × columns`, { file: source });
   const [height, width] = shape;
   const data = new Float32Array(width * height);

@@ -1,8 +1,9 @@
 import type { DatasetFactory, Split } from '@radprobe/core';
 import { BadItems } from './bad-items.js';
-import { commonOptionProperties, datasetName, existingPath, type CommonOptions } from './common-options.js';
+import { commonOptionProperties, datasetName, decodeLimitsOf, existingPath, type CommonOptions } from './common-options.js';
 import { volumeSegmentationDataset } from './volume/volume-dataset.js';
 import { pairVolumes } from './volume/volume-folders.js';
+import { FolderScan } from './listing.js';
 import { resolveVolumeOptions, volumeOptionProperties, type VolumeOptions } from './volume/volume-options.js';
 
 export interface BtcvOptions extends CommonOptions, VolumeOptions {
@@ -41,11 +42,12 @@ export const btcvDataset: DatasetFactory<BtcvOptions> = {
     const root = await existingPath(context.baseDir, options.root, 'root', 'directory');
     const slicing = resolveVolumeOptions(options, INTENSITY_DEFAULTS);
     const bad = new BadItems(options.onBadItem ?? 'fail', name);
-    const found = await pairVolumes(root, { images: 'imagesTr', labels: 'labelsTr' }, bad, (image) => image.replace(/^img/, 'label'));
+    const scan = new FolderScan();
+    const found = await pairVolumes(root, { images: 'imagesTr', labels: 'labelsTr' }, bad, scan, (image) => image.replace(/^img/, 'label'));
     const volumes = found.map((volume, index) => ({ ...volume, split: (index % 2 === 1 ? 'test' : 'train') as Split }));
     const notes = [
       `${KIND}: the official test set has no labels; every second training volume (sorted) is the study's VAL, reported here as TEST (VAL-as-test); VAL is empty`,
     ];
-    return volumeSegmentationDataset({ kind: KIND, name, classes: [...BTCV_CLASSES], notes, bad, volumes, slicing });
+    return volumeSegmentationDataset({ kind: KIND, name, classes: [...BTCV_CLASSES], notes, bad, scan, limits: decodeLimitsOf(context), volumes, slicing });
   },
 };

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RadprobeError, type DatasetFactory, type DatasetItem, type Split } from '@radprobe/core';
 import { BadItems } from './bad-items.js';
-import { commonOptionProperties, datasetName, existingPath, type CommonOptions } from './common-options.js';
+import { commonOptionProperties, datasetName, decodeLimitsOf, existingPath, type CommonOptions } from './common-options.js';
 import { columnIndex, parseCsv } from './csv-table.js';
 import { fileDataset } from './file-dataset.js';
 import { existingFiles } from './listing.js';
@@ -103,7 +103,7 @@ export const chexpertDataset: DatasetFactory<ChexpertOptions> = {
       `${KIND}: TEST = valid.csv; VAL = ${valFraction} of train.csv's patients (in sha256 order of the patient ids); TRAIN = the rest`,
       `${KIND}: ${splitCounts(items)}`,
     ];
-    return fileDataset({ name, task: 'multilabel', classes, items, skipped, notes });
+    return fileDataset({ name, task: 'multilabel', classes, items, skipped, notes }, decodeLimitsOf(context));
   },
 };
 

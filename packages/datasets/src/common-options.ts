@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { RadprobeError, type JsonSchema } from '@radprobe/core';
+import { DEFAULT_DECODE_LIMITS, RadprobeError, type DatasetContext, type DecodeLimits, type JsonSchema } from '@radprobe/core';
 
 /** What to do with an item that cannot be used: the engine passes the run's `onBadItem` in. */
 export type BadItemPolicy = 'fail' | 'skip';
@@ -18,6 +18,11 @@ export const commonOptionProperties: Record<string, JsonSchema> = {
   name: { type: 'string', minLength: 1 },
   onBadItem: { enum: ['fail', 'skip'], default: 'fail', description: 'Stop at a bad item (fail) or leave it out and report it (skip).' },
 };
+
+/** The run's decode limits, or the defaults for a context built without them. */
+export function decodeLimitsOf(context: DatasetContext): DecodeLimits {
+  return context.decodeLimits ?? DEFAULT_DECODE_LIMITS;
+}
 
 /** The dataset's name in results: the entry's name, else its kind. */
 export function datasetName(options: CommonOptions, kind: string): string {

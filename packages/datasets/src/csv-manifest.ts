@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { RadprobeError, type DatasetFactory, type DatasetItem, type Split } from '@radprobe/core';
+import { printablePath, RadprobeError, type DatasetFactory, type DatasetItem, type Split } from '@radprobe/core';
 import { BadItems } from './bad-items.js';
 import { singleLabelOptionProperties, singleLabelScheme, type SingleLabelOptions } from './class-labels.js';
-import { commonOptionProperties, datasetName, existingPath, type CommonOptions } from './common-options.js';
+import { commonOptionProperties, datasetName, decodeLimitsOf, existingPath, type CommonOptions } from './common-options.js';
 import { columnIndex, parseCsv } from './csv-table.js';
-import { fileDataset } from './file-dataset.js';
+import { fileDataset, type FileItem } from './file-dataset.js';
 import { existingFiles } from './listing.js';
 import { compareStrings, sortById } from './ordering.js';
 import { carveSplits, checkPatientLeakage, groupOf, splitCounts } from './patient-splits.js';
@@ -50,6 +50,9 @@ export const csvManifestOptionsSchema = {
 interface ManifestRow {
   line: number;
   id: string;
+  /** The listed path resolved against the manifest's folder. */
+  file: string;
+  /** `file`, printable. */
   source: string;
   labels: string[];
   patient?: string;
@@ -74,12 +77,19 @@ export const csvManifestDataset: DatasetFactory<CsvManifestOptions> = {
     const { rows, hasSplit } = readRows(await readFile(manifest, 'utf8'), manifest, options.multiLabel === true, bad);
     const classNames = options.classes ?? [...new Set(rows.flatMap((row) => row.labels))].sort(compareStrings);
     const known = new Set(classNames);
-    const existing = await existingFiles(rows.map((row) => row.source));
+    const existing = await existingFiles(rows.map((row) => row.file));
+    const rowOfFile = new Map<string, ManifestRow>();
     const usable = rows.filter((row) => {
       const unknown = row.labels.find((label) => !known.has(label));
+      const identity = existing.get(row.file);
+      const earlier = identity === undefined ? undefined : rowOfFile.get(identity);
       if (unknown !== undefined) bad.add(row.source, `${manifest}:${row.line}: label "${unknown}" is not in the class list (${classNames.join(', ')})`);
-      else if (!existing.has(row.source)) bad.add(row.source, `${manifest}:${row.line}: file not found`);
-      else return true;
+      else if (identity === undefined) bad.add(row.source, `${manifest}:${row.line}: file not found`);
+      else if (earlier) bad.add(row.source, `${manifest}:${row.line}: the same file as line ${earlier.line} (${earlier.source}), listed once`);
+      else {
+        rowOfFile.set(identity, row);
+        return true;
+      }
       return false;
     });
     const skipped = bad.settle();
@@ -106,17 +116,18 @@ export const csvManifestDataset: DatasetFactory<CsvManifestOptions> = {
       const unit = usable.some((row) => row.patient !== undefined) ? 'patients' : 'items';
       notes.push(`${KIND}: no split column; carved ${unit}: TEST ${fractions.test}, VAL ${fractions.val}, TRAIN the rest, in sha256 order of the ${unit === 'patients' ? 'patient ids' : 'item ids'}`);
     }
-    const items: DatasetItem[] = usable.map((row) => ({
+    const items: FileItem[] = usable.map((row) => ({
       id: row.id,
       split: row.split ?? carved!.get(groupOf(row))!,
       ...labelOf(row),
       ...(row.patient === undefined ? {} : { patient: row.patient }),
       source: row.source,
+      file: row.file,
     }));
     sortById(items);
     checkPatientLeakage(items, name);
     notes.push(`${KIND}: ${splitCounts(items)}`);
-    return fileDataset({ name, task, classes, items, skipped, notes });
+    return fileDataset({ name, task, classes, items, skipped, notes }, decodeLimitsOf(context));
   },
 };
 
@@ -139,8 +150,9 @@ function readRows(text: string, manifest: string, multiLabel: boolean, bad: BadI
       bad.add(manifest, `${where}: empty path`);
       continue;
     }
-    const source = resolve(folder, path);
-    const id = path.replaceAll('\\', '/');
+    const file = resolve(folder, path);
+    const source = printablePath(file);
+    const id = printablePath(path.replaceAll('\\', '/'));
     const earlier = firstLine.get(id);
     if (earlier !== undefined) {
       bad.add(source, `${where}: listed again (first at line ${earlier})`);
@@ -163,7 +175,7 @@ function readRows(text: string, manifest: string, multiLabel: boolean, bad: BadI
       }
     }
     const patient = 'patient' in columns ? cells[columns.patient].trim() || undefined : undefined;
-    rows.push({ line, id, source, labels, patient, split });
+    rows.push({ line, id, file, source, labels, patient, split });
   }
   return { rows, hasSplit };
 }

@@ -1,10 +1,10 @@
 import { extname, join } from 'node:path';
-import { RadprobeError, type Dataset, type DatasetContext, type DatasetItem, type SkippedItem } from '@radprobe/core';
+import { RadprobeError, type Dataset, type DatasetContext, type SkippedItem } from '@radprobe/core';
 import { BadItems } from './bad-items.js';
-import { datasetName, existingPath, type CommonOptions } from './common-options.js';
-import { fileDataset } from './file-dataset.js';
+import { datasetName, decodeLimitsOf, existingPath, type CommonOptions } from './common-options.js';
+import { fileDataset, type FileItem } from './file-dataset.js';
 import { readImageHeader } from './image-header.js';
-import { existingFiles, readFolder } from './listing.js';
+import { existingFiles, FolderScan, type FolderEntry } from './listing.js';
 import { labelMapFromMasks, type MaskLayer } from './mask-files.js';
 import { splitCounts } from './patient-splits.js';
 import { everyNth, positionalSplits } from './spaced-splits.js';
@@ -32,43 +32,47 @@ export async function cxrSegmentationDataset(layout: CxrSegmentationLayout, opti
   const name = datasetName(options, layout.kind);
   const root = await existingPath(context.baseDir, options.root, 'root', 'directory');
   const imageFolder = join(root, IMAGE_FOLDER);
-  const entries = await readFolder(imageFolder).catch(() => {
+  const scan = new FolderScan();
+  const entries = await scan.entries(imageFolder).catch(() => {
     throw new RadprobeError(`option "root": ${root} has no ${IMAGE_FOLDER}/ folder`, { file: root, pointer: '/root' });
   });
   const bad = new BadItems(options.onBadItem ?? 'fail', name);
   const leftOut: SkippedItem[] = [];
-  const candidates: string[] = [];
+  const candidates: FolderEntry[] = [];
   for (const entry of entries) {
     if (!entry.isFile || entry.name.startsWith('.')) continue;
-    if (extname(entry.name).toLowerCase() === '.png') candidates.push(entry.name);
-    else leftOut.push({ source: join(imageFolder, entry.name), reason: 'not a .png image' });
+    if (extname(entry.name).toLowerCase() === '.png') candidates.push(entry);
+    else leftOut.push({ source: entry.source, reason: 'not a .png image' });
   }
-  const existing = await existingFiles(candidates.flatMap((image) => layout.masksOf(root, image).map((mask) => mask.path)));
+  const existing = await existingFiles(candidates.flatMap((image) => layout.masksOf(root, image.name).map((mask) => mask.path)));
   const masks = new Map<string, MaskLayer[]>();
+  const images: FolderEntry[] = [];
   for (const image of candidates) {
-    const layers = layout.masksOf(root, image);
+    const layers = layout.masksOf(root, image.name);
     const missing = layers.find((layer) => !existing.has(layer.path));
-    if (!missing) masks.set(image, layers);
-    else if (layout.missingMask === 'bad item') bad.add(join(imageFolder, image), `mask not found: ${missing.path}`);
-    else leftOut.push({ source: join(imageFolder, image), reason: `no mask (${missing.path})` });
+    if (!missing) {
+      masks.set(image.name, layers);
+      images.push(image);
+    } else if (layout.missingMask === 'bad item') bad.add(image.source, `mask not found: ${missing.path}`);
+    else leftOut.push({ source: image.source, reason: `no mask (${missing.path})` });
   }
-  const skipped = [...bad.settle(), ...leftOut];
-  const images = [...masks.keys()];
+  const skipped = [...bad.settle(), ...leftOut, ...scan.skipped];
   if (images.length === 0) throw new RadprobeError(`dataset "${name}": no image of ${imageFolder} has its masks`, { file: imageFolder });
   const splits = positionalSplits(images.length, (count) => everyNth(count, layout.every.test), (count) => everyNth(count, layout.every.val));
-  const items: DatasetItem[] = images.map((image, index) => ({ id: `${IMAGE_FOLDER}/${image}`, split: splits[index], source: join(imageFolder, image) }));
+  const items: FileItem[] = images.map((image, index) => ({ id: `${IMAGE_FOLDER}/${image.name}`, split: splits[index], source: image.source, file: image.path }));
   const notes = [
     `${layout.kind}: ${images.length} images with masks, sorted by name${images.length === layout.publishedCount ? '' : ` (the published set has ${layout.publishedCount})`}; ` +
       `TEST every ${ordinal(layout.every.test)}, VAL every ${ordinal(layout.every.val)} of the rest, TRAIN the rest`,
     `${layout.kind}: ${splitCounts(items)}`,
   ];
-  const dataset = fileDataset({ name, task: 'segmentation', classes: layout.classes, items, skipped, notes });
+  const limits = decodeLimitsOf(context);
+  const dataset = fileDataset({ name, task: 'segmentation', classes: layout.classes, items, skipped, notes }, limits);
   return {
     ...dataset,
     async openMask(item) {
-      const size = await readImageHeader(item.source);
+      const size = await readImageHeader(dataset.file(item));
       if (!size) throw new RadprobeError(`${item.source}: not a PNG or JPEG image`, { file: item.source });
-      return labelMapFromMasks(masks.get(item.id.slice(IMAGE_FOLDER.length + 1))!, size, item.source);
+      return labelMapFromMasks(masks.get(item.id.slice(IMAGE_FOLDER.length + 1))!, size, item.source, limits);
     },
   };
 }

@@ -3,19 +3,21 @@ import {
   RadprobeError,
   canonicalJson,
   errorMessage,
+  printablePath,
   sha256,
   windowOptionSchema,
   type DatasetFactory,
   type DatasetItem,
+  type DecodeLimits,
   type Split,
 } from '@radprobe/core';
 import { BadItems } from './bad-items.js';
 import { singleLabelOptionProperties, singleLabelScheme, type SingleLabelOptions } from './class-labels.js';
-import { commonOptionProperties, datasetName, existingPath, type CommonOptions } from './common-options.js';
+import { commonOptionProperties, datasetName, decodeLimitsOf, existingPath, type CommonOptions } from './common-options.js';
 import { decodeDicomFrame, resolveDicomWindow, type DicomWindowOption } from './dicom/image.js';
 import { parseDicomFile, type DicomFile } from './dicom/parse.js';
 import { orderSeries } from './dicom/series.js';
-import { listFiles, readFolder } from './listing.js';
+import { FolderScan, type FilePath, type FolderEntry, type ListedFile } from './listing.js';
 import { compareStrings, sortById } from './ordering.js';
 import { checkPatientLeakage, splitCounts } from './patient-splits.js';
 import { findSplitFolders } from './split-folders.js';
@@ -50,12 +52,14 @@ export const dicomDatasetOptionsSchema = {
 
 /** Where an item's pixels are: a file and a frame of it. */
 interface FrameLocation {
-  file: string;
+  file: FilePath;
   frame: number;
 }
 
 interface ParsedFile {
-  path: string;
+  path: FilePath;
+  /** `path`, printable. */
+  source: string;
   /** Path relative to the class folder, `/`-separated. */
   relative: string;
   dicom: DicomFile;
@@ -76,23 +80,24 @@ export const dicomDataset: DatasetFactory<DicomDatasetOptions> = {
     const windowOption = options.window ?? 'header';
     const window = resolveDicomWindow(windowOption, WINDOW_POINTER);
     const bad = new BadItems(options.onBadItem ?? 'fail', name);
+    const limits = decodeLimitsOf(context);
+    const scan = new FolderScan();
     const notes: string[] = [];
     const found: Array<{ item: Omit<DatasetItem, 'label'>; className: string; location: FrameLocation }> = [];
     const classNames = new Set<string>();
-    for (const { folder, split } of await findSplitFolders(root, KIND, notes)) {
-      for (const entry of await readFolder(join(root, folder))) {
-        const path = join(root, folder, entry.name);
+    for (const { folder, split } of await findSplitFolders(root, KIND, notes, scan)) {
+      for (const entry of await scan.entries(join(root, folder))) {
         if (entry.name.startsWith('.')) continue;
         if (!entry.isDirectory) {
-          bad.add(path, 'not inside a class folder');
+          bad.add(entry.source, 'not inside a class folder');
           continue;
         }
         classNames.add(entry.name);
-        const scanned = await scanClassFolder(path, `${folder}/${entry.name}`, split, bad, notes);
+        const scanned = await scanClassFolder({ folder: entry, idPrefix: `${folder}/${entry.name}`, split, bad, notes, scan, limits });
         found.push(...scanned.map((part) => ({ ...part, className: entry.name })));
       }
     }
-    const skipped = bad.settle();
+    const skipped = [...bad.settle(), ...scan.skipped];
     if (classNames.size === 0) throw new RadprobeError(`dataset "${name}": no class folders under the split folders of ${root}`, { file: root });
     if (found.length === 0) throw new RadprobeError(`dataset "${name}": no readable DICOM image under ${root}`, { file: root });
     const scheme = singleLabelScheme([...classNames].sort(compareStrings), options);
@@ -107,7 +112,7 @@ export const dicomDataset: DatasetFactory<DicomDatasetOptions> = {
     const windowText = window.kind === 'header' ? 'Window Center / Width of each file (unwindowed when absent)' : canonicalJson(windowOption);
     notes.push(...scheme.notes, `${KIND}: window ${windowText}`, `${KIND}: ${splitCounts(items)}`);
     const windowKey = canonicalJson(windowOption);
-    const fileHashes = new Map<string, Promise<string>>();
+    const fileHashes = new Map<FilePath, Promise<string>>();
     const locate = (item: DatasetItem): FrameLocation => {
       const location = locations.get(item.id);
       if (!location) throw new RadprobeError(`dataset "${name}": item "${item.id}" is not one of its items`, { file: item.source });
@@ -122,7 +127,7 @@ export const dicomDataset: DatasetFactory<DicomDatasetOptions> = {
       notes,
       async open(item) {
         const { file, frame } = locate(item);
-        return decodeDicomFrame(parseDicomFile(await readImageBytes(file), file), frame, window);
+        return decodeDicomFrame(parseDicomFile(await readImageBytes(file), printablePath(file), limits), frame, window);
       },
       async contentKey(item) {
         const { file, frame } = locate(item);
@@ -137,28 +142,33 @@ export const dicomDataset: DatasetFactory<DicomDatasetOptions> = {
   },
 };
 
+/** What scanning a class folder needs: the folder, and where to report. */
+interface ClassFolderScan {
+  folder: FolderEntry;
+  idPrefix: string;
+  split: Split;
+  bad: BadItems;
+  notes: string[];
+  scan: FolderScan;
+  limits: DecodeLimits;
+}
+
 /** The items of one class folder: its files as single images, its subfolders as series. */
-async function scanClassFolder(
-  classFolder: string,
-  idPrefix: string,
-  split: Split,
-  bad: BadItems,
-  notes: string[],
-): Promise<Array<{ item: Omit<DatasetItem, 'label'>; location: FrameLocation }>> {
+async function scanClassFolder(request: ClassFolderScan): Promise<Array<{ item: Omit<DatasetItem, 'label'>; location: FrameLocation }>> {
+  const { idPrefix, split, bad, notes, scan, limits } = request;
   const results: Array<{ item: Omit<DatasetItem, 'label'>; location: FrameLocation }> = [];
-  for (const entry of await readFolder(classFolder)) {
+  for (const entry of await scan.entries(request.folder.path)) {
     if (entry.name.startsWith('.')) continue;
-    const path = join(classFolder, entry.name);
     if (entry.isFile) {
-      const parsed = await parseOrReport(path, entry.name, bad);
+      const parsed = await parseOrReport({ relative: entry.name, path: entry.path, source: entry.source }, bad, limits);
       if (parsed) results.push(...frameItems(parsed, `${idPrefix}/${entry.name}`, split));
       continue;
     }
     if (!entry.isDirectory) continue;
     const parsedFiles: ParsedFile[] = [];
-    for (const relative of await listFiles(path)) {
-      if (relative.split('/').some((part) => part.startsWith('.'))) continue;
-      const parsed = await parseOrReport(join(path, relative), relative, bad);
+    for (const file of await scan.files(entry.path)) {
+      if (file.relative.split('/').some((part) => part.startsWith('.'))) continue;
+      const parsed = await parseOrReport(file, bad, limits);
       if (parsed) parsedFiles.push(parsed);
     }
     results.push(...seriesItems(parsedFiles, `${idPrefix}/${entry.name}`, split, notes));
@@ -172,7 +182,7 @@ function frameItems(parsed: ParsedFile, id: string, split: Split): Array<{ item:
   const width = String(header.frames).length;
   return Array.from({ length: header.frames }, (_, frame) => {
     const suffix = header.frames > 1 ? `#frame-${String(frame + 1).padStart(width, '0')}` : '';
-    return { item: { id: `${id}${suffix}`, split, ...identity(parsed), source: `${parsed.path}${suffix}` }, location: { file: parsed.path, frame } };
+    return { item: { id: `${id}${suffix}`, split, ...identity(parsed), source: `${parsed.source}${suffix}` }, location: { file: parsed.path, frame } };
   });
 }
 
@@ -200,7 +210,7 @@ function seriesItems(files: ParsedFile[], id: string, split: Split, notes: strin
     locations.forEach(({ file, frame }, index) => {
       const suffix = file.dicom.header.frames > 1 ? `#frame-${frame + 1}` : '';
       results.push({
-        item: { id: `${seriesId}#slice-${String(index + 1).padStart(width, '0')}`, split, ...identity(file), source: `${file.path}${suffix}` },
+        item: { id: `${seriesId}#slice-${String(index + 1).padStart(width, '0')}`, split, ...identity(file), source: `${file.source}${suffix}` },
         location: { file: file.path, frame },
       });
     });
@@ -213,11 +223,12 @@ function identity(parsed: ParsedFile): Pick<DatasetItem, 'patient' | 'volume'> {
   return { ...(patientId === undefined ? {} : { patient: patientId }), ...(seriesInstanceUid === undefined ? {} : { volume: seriesInstanceUid }) };
 }
 
-async function parseOrReport(path: string, relative: string, bad: BadItems): Promise<ParsedFile | null> {
+async function parseOrReport(file: ListedFile, bad: BadItems, limits: DecodeLimits): Promise<ParsedFile | null> {
+  const { path, source, relative } = file;
   try {
-    return { path, relative, dicom: parseDicomFile(await readImageBytes(path), path) };
+    return { path, source, relative, dicom: parseDicomFile(await readImageBytes(path), source, limits) };
   } catch (error) {
-    bad.add(path, errorMessage(error).replace(`${path}: `, ''));
+    bad.add(source, errorMessage(error).replace(`${source}: `, ''));
     return null;
   }
 }

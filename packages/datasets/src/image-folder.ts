@@ -1,9 +1,9 @@
 import { extname, join } from 'node:path';
-import { RadprobeError, type DatasetFactory, type DatasetItem, type SkippedItem, type Split } from '@radprobe/core';
+import { RadprobeError, type DatasetFactory, type SkippedItem, type Split } from '@radprobe/core';
 import { singleLabelOptionProperties, singleLabelScheme, type SingleLabelOptions } from './class-labels.js';
-import { commonOptionProperties, datasetName, existingPath, type CommonOptions } from './common-options.js';
-import { fileDataset } from './file-dataset.js';
-import { listFiles, readFolder } from './listing.js';
+import { commonOptionProperties, datasetName, decodeLimitsOf, existingPath, type CommonOptions } from './common-options.js';
+import { fileDataset, type FileItem } from './file-dataset.js';
+import { FolderScan, type FilePath } from './listing.js';
 import { compareStrings, sortById } from './ordering.js';
 import { splitCounts } from './patient-splits.js';
 import { findSplitFolders } from './split-folders.js';
@@ -43,33 +43,33 @@ export const imageFolderDataset: DatasetFactory<ImageFolderOptions> = {
     const extensions = new Set((options.extensions ?? DEFAULT_EXTENSIONS).map(normaliseExtension));
     const notes: string[] = [];
     const skipped: SkippedItem[] = [];
-    const splitFolders = await findSplitFolders(root, KIND, notes);
-    const found: Array<{ id: string; split: Split; className: string; source: string }> = [];
+    const scan = new FolderScan();
+    const splitFolders = await findSplitFolders(root, KIND, notes, scan);
+    const found: Array<{ id: string; split: Split; className: string; source: string; file: FilePath }> = [];
     const classNames = new Set<string>();
     for (const { folder, split } of splitFolders) {
-      for (const entry of await readFolder(join(root, folder))) {
-        const source = join(root, folder, entry.name);
+      for (const entry of await scan.entries(join(root, folder))) {
         if (!entry.isDirectory) {
-          if (!entry.name.startsWith('.')) skipped.push({ source, reason: 'not inside a class folder' });
+          if (!entry.name.startsWith('.')) skipped.push({ source: entry.source, reason: 'not inside a class folder' });
           continue;
         }
         classNames.add(entry.name);
-        for (const file of await listFiles(source)) {
-          const path = join(source, file);
-          if (file.split('/').some((part) => part.startsWith('.'))) continue;
-          if (!extensions.has(extname(file).toLowerCase())) {
-            skipped.push({ source: path, reason: `extension not in ${[...extensions].join(', ')}` });
+        for (const file of await scan.files(entry.path)) {
+          if (file.relative.split('/').some((part) => part.startsWith('.'))) continue;
+          if (!extensions.has(extname(file.relative).toLowerCase())) {
+            skipped.push({ source: file.source, reason: `extension not in ${[...extensions].join(', ')}` });
             continue;
           }
-          found.push({ id: `${folder}/${entry.name}/${file}`, split, className: entry.name, source: path });
+          found.push({ id: `${folder}/${entry.name}/${file.relative}`, split, className: entry.name, source: file.source, file: file.path });
         }
       }
     }
+    skipped.push(...scan.skipped);
     if (classNames.size === 0) throw new RadprobeError(`dataset "${name}": no class folders under the split folders of ${root}`, { file: root });
     const scheme = singleLabelScheme([...classNames].sort(compareStrings), options);
-    const items: DatasetItem[] = sortById(found.map(({ id, split, className, source }) => ({ id, split, label: scheme.labelOf(className), source })));
+    const items: FileItem[] = sortById(found.map(({ id, split, className, source, file }) => ({ id, split, label: scheme.labelOf(className), source, file })));
     notes.push(...scheme.notes, `${KIND}: ${splitCounts(items)}`);
-    return fileDataset({ name, task: scheme.task, classes: scheme.classes, items, skipped, notes });
+    return fileDataset({ name, task: scheme.task, classes: scheme.classes, items, skipped, notes }, decodeLimitsOf(context));
   },
 };
 

@@ -18,8 +18,10 @@ export { chexpertDataset, chexpertOptionsSchema, CHEXPERT_FINDINGS, type Chexper
 export { csvManifestDataset, csvManifestOptionsSchema, type CsvManifestOptions } from './csv-manifest.js';
 export { dicomDataset, dicomDatasetOptionsSchema, type DicomDatasetOptions } from './dicom-dataset.js';
 export { openImageFile } from './image-file.js';
+export { isFileDataset, type FileDataset } from './file-dataset.js';
+export { FolderScan, type FilePath, type FolderEntry, type ListedFile } from './listing.js';
 export { imageFolderDataset, imageFolderOptionsSchema, type ImageFolderOptions } from './image-folder.js';
-export { parseImageHeader, readImageHeader, type ImageHeader } from './image-header.js';
+export { readImageHeader } from './image-header.js';
 export { medmnistDataset, medmnistOptionsSchema, type MedmnistOptions } from './medmnist.js';
 export { MEDMNIST_DATASETS, type MedmnistInfo } from './medmnist-info.js';
 export { montgomeryDataset, montgomeryOptionsSchema, MONTGOMERY_CLASSES, type MontgomeryOptions } from './montgomery.js';

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { decodeImage, errorMessage, RadprobeError, type LabelMap, type RawImage } from '@radprobe/core';
+import { checkDeclaredSize, decodeImage, errorMessage, RadprobeError, type DecodeLimits, type LabelMap, type RawImage } from '@radprobe/core';
 
 /** A mask image file and the class its foreground pixels (value above half the image's range) stand for. */
 export interface MaskLayer {
@@ -9,12 +9,14 @@ export interface MaskLayer {
 
 /**
  * A label map painted from binary mask images, later layers over earlier ones. Every mask must have the size
- * of `size` (the item's image), else the error names the mask and both sizes.
+ * of `size` (the item's image, as its header declares it: checked against `limits` first), else the error names
+ * the mask and both sizes.
  */
-export async function labelMapFromMasks(layers: readonly MaskLayer[], size: { width: number; height: number }, image: string): Promise<LabelMap> {
+export async function labelMapFromMasks(layers: readonly MaskLayer[], size: { width: number; height: number }, image: string, limits: DecodeLimits): Promise<LabelMap> {
+  checkDeclaredSize(image, { description: `a ${size.width}×${size.height} image`, pixels: size.width * size.height }, limits);
   const data = new Uint8Array(size.width * size.height);
   for (const { path, classIndex } of layers) {
-    const mask = await decodeMask(path);
+    const mask = await decodeMask(path, limits);
     if (mask.width !== size.width || mask.height !== size.height) {
       throw new RadprobeError(`${path}: mask is ${mask.width}×${mask.height} but its image ${image} is ${size.width}×${size.height}`, { file: path });
     }
@@ -24,12 +26,12 @@ export async function labelMapFromMasks(layers: readonly MaskLayer[], size: { wi
   return { width: size.width, height: size.height, data };
 }
 
-async function decodeMask(path: string): Promise<RawImage> {
+async function decodeMask(path: string, limits: DecodeLimits): Promise<RawImage> {
   let bytes: Uint8Array;
   try {
     bytes = await readFile(path);
   } catch (error) {
     throw new RadprobeError(`${path}: cannot read the mask (${errorMessage(error)})`, { file: path, cause: error });
   }
-  return decodeImage(bytes, path);
+  return decodeImage(bytes, path, limits);
 }

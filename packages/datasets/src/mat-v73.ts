@@ -1,6 +1,6 @@
 /// <reference path="./jsfive.d.ts" />
 import { Dataset, File } from 'jsfive';
-import { RadprobeError } from '@radprobe/core';
+import { checkDeclaredSize, RadprobeError, type DecodeLimits } from '@radprobe/core';
 
 /** A numeric MATLAB array: its MATLAB shape (rows first) and values in MATLAB's column-major order. */
 export interface MatArray {
@@ -12,9 +12,11 @@ const SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
 
 /**
  * Opens a MATLAB v7.3 MAT-file (HDF5 behind a 512-byte user block) with jsfive and reads numeric variables by
- * path (`cjdata/image`). HDF5 lists MATLAB's dimensions in reverse, so shapes are reversed back here.
+ * path (`cjdata/image`). HDF5 lists MATLAB's dimensions in reverse, so shapes are reversed back here. A variable's
+ * dimensions × type size are checked against `limits` before its values are read (and its chunks inflated); a
+ * two-dimensional variable is an image, whose pixels are checked too.
  */
-export function openMatV73(bytes: Uint8Array, source: string): (path: string) => MatArray {
+export function openMatV73(bytes: Uint8Array, source: string, limits: DecodeLimits): (path: string) => MatArray {
   const file = new File(fromSuperblock(bytes, source), source);
   return (path) => {
     let found: unknown;
@@ -27,7 +29,11 @@ export function openMatV73(bytes: Uint8Array, source: string): (path: string) =>
     if (typeof found.dtype !== 'string' || !/^[<>]?[iuf]\d$/.test(found.dtype)) {
       throw new RadprobeError(`${source}: variable ${path} is not numeric (HDF5 type ${JSON.stringify(found.dtype)})`, { file: source });
     }
-    return { shape: [...found.shape].reverse(), values: found.value };
+    const shape = [...found.shape].reverse();
+    const elements = shape.reduce((product, side) => product * side, 1);
+    const description = `a ${shape.join('×')} ${found.dtype} variable ${path}`;
+    checkDeclaredSize(source, { description, pixels: shape.length === 2 ? elements : undefined, bytes: elements * Number(found.dtype.slice(-1)) }, limits);
+    return { shape, values: found.value };
   };
 }
 

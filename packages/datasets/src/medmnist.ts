@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { RadprobeError, sha256, type Dataset, type DatasetFactory, type DatasetItem, type RawImage, type Split } from '@radprobe/core';
-import { commonOptionProperties, datasetName, existingPath, type CommonOptions } from './common-options.js';
+import { checkDeclaredSize, RadprobeError, sha256, type Dataset, type DatasetFactory, type DatasetItem, type DecodeLimits, type RawImage, type Split } from '@radprobe/core';
+import { commonOptionProperties, datasetName, decodeLimitsOf, existingPath, type CommonOptions } from './common-options.js';
 import { MEDMNIST_DATASETS, medmnistFileName, type MedmnistInfo } from './medmnist-info.js';
 import type { NpyArray } from './npy.js';
 import { parseNpz } from './npz.js';
@@ -48,8 +48,9 @@ export const medmnistDataset: DatasetFactory<MedmnistOptions> = {
   async create(options, context) {
     const name = datasetName(options, KIND);
     const file = await existingPath(context.baseDir, options.file, 'file', 'file');
+    const limits = decodeLimitsOf(context);
     const bytes = await readFile(file);
-    const arrays = parseNpz(bytes, file);
+    const arrays = parseNpz(bytes, file, limits);
     const { name: fileDataset, size } = medmnistFileName(basename(file));
     const known = MEDMNIST_DATASETS[fileDataset];
     const notes: string[] = [];
@@ -64,7 +65,7 @@ export const medmnistDataset: DatasetFactory<MedmnistOptions> = {
       splits.set(split, { images, labels });
     }
     const info = known ?? inferInfo(splits, notes, basename(file));
-    const layouts = new Map(SPLIT_ORDER.map((split) => [split, layoutOf(splits.get(split)!.images, info, `${file}: ${split}_images`)]));
+    const layouts = new Map(SPLIT_ORDER.map((split) => [split, layoutOf(splits.get(split)!.images, info, `${file}: ${split}_images`, limits)]));
     const fileHash = sha256(bytes);
     const middleOnly = info.volumetric && options.slices === 'middle';
     const items: DatasetItem[] = [];
@@ -118,8 +119,17 @@ function locate(item: DatasetItem): { split: Split; sample: number; slice: numbe
   return { split: split as Split, sample: Number(sample), slice: slice === undefined ? 0 : Number(slice) };
 }
 
-/** 2D: `[N, H, W]` gray or `[N, H, W, 3]` RGB; 3D: `[N, H, W, D]` gray (MedMNIST's 3D arrays are cubes). */
-function layoutOf(array: NpyArray, info: MedmnistInfo, where: string): ImageLayout {
+/**
+ * 2D: `[N, H, W]` gray or `[N, H, W, 3]` RGB; 3D: `[N, H, W, D]` gray (MedMNIST's 3D arrays are cubes). An image
+ * (or slice) of H × W pixels is checked against the pixel cap.
+ */
+function layoutOf(array: NpyArray, info: MedmnistInfo, where: string, limits: DecodeLimits): ImageLayout {
+  const layout = imageLayout(array, info, where);
+  checkDeclaredSize(where, { description: `images of ${layout.height}×${layout.width} pixels`, pixels: layout.height * layout.width }, limits);
+  return layout;
+}
+
+function imageLayout(array: NpyArray, info: MedmnistInfo, where: string): ImageLayout {
   const [, height, width, last] = array.shape;
   if (info.volumetric) {
     if (array.shape.length !== 4) throw new RadprobeError(`${where}: a 3D dataset needs shape [N, H, W, D], found [${array.shape.join(', ')}]`);

@@ -2,11 +2,12 @@ import { stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { DatasetFactory } from '@radprobe/core';
 import { BadItems } from './bad-items.js';
-import { commonOptionProperties, datasetName, existingPath, type CommonOptions } from './common-options.js';
+import { commonOptionProperties, datasetName, decodeLimitsOf, existingPath, type CommonOptions } from './common-options.js';
 import { readDecathlonJson } from './volume/decathlon-json.js';
 import { evenlySpacedSplits } from './spaced-splits.js';
 import { volumeSegmentationDataset } from './volume/volume-dataset.js';
 import { pairVolumes } from './volume/volume-folders.js';
+import { FolderScan } from './listing.js';
 import { resolveVolumeOptions, volumeOptionProperties, type VolumeOptions } from './volume/volume-options.js';
 
 export interface MsdOptions extends CommonOptions, VolumeOptions {
@@ -55,13 +56,14 @@ export const msdDataset: DatasetFactory<MsdOptions> = {
     const slicing = resolveVolumeOptions(options, INTENSITY_DEFAULTS);
     const { classes, modalities } = await readDecathlonJson(root);
     const bad = new BadItems(options.onBadItem ?? 'fail', name);
-    const found = await pairVolumes(root, { images: 'imagesTr', labels: 'labelsTr' }, bad);
+    const scan = new FolderScan();
+    const found = await pairVolumes(root, { images: 'imagesTr', labels: 'labelsTr' }, bad, scan);
     const notes: string[] = [];
     const counts = splitSizes(task, found.length, notes);
     const splits = evenlySpacedSplits(found.length, counts);
     const volumes = found.map((volume, index) => ({ ...volume, split: splits[index] }));
     notes.push(`${KIND}: ${task}, modality ${modalities.join(', ') || 'not given'}; TEST ${counts.test} and VAL ${counts.val} of ${found.length} volumes, evenly spaced over the sorted names`);
-    return volumeSegmentationDataset({ kind: KIND, name, classes, notes, bad, volumes, slicing });
+    return volumeSegmentationDataset({ kind: KIND, name, classes, notes, bad, scan, limits: decodeLimitsOf(context), volumes, slicing });
   },
 };
 

@@ -1,11 +1,11 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { RadprobeError, type DatasetFactory, type DatasetItem, type Split } from '@radprobe/core';
+import { RadprobeError, type DatasetFactory, type Split } from '@radprobe/core';
 import { BadItems } from './bad-items.js';
-import { commonOptionProperties, datasetName, existingPath, type CommonOptions } from './common-options.js';
+import { commonOptionProperties, datasetName, decodeLimitsOf, existingPath, type CommonOptions } from './common-options.js';
 import { columnIndex, parseCsv } from './csv-table.js';
-import { fileDataset } from './file-dataset.js';
-import { listFiles, readFolder } from './listing.js';
+import { fileDataset, type FileItem } from './file-dataset.js';
+import { FolderScan, type ListedFile } from './listing.js';
 import { sortById } from './ordering.js';
 import { checkPatientLeakage, sharedPatients, splitCounts } from './patient-splits.js';
 
@@ -65,9 +65,10 @@ export const nihChestXray14Dataset: DatasetFactory<NihChestXray14Options> = {
     const classes: string[] = [...NIH_FINDINGS, ...(options.includeNoFinding ? [NO_FINDING] : [])];
     const classIndex = new Map(classes.map((className, index) => [className, index]));
     const entryFile = await findEntryFile(root);
+    const scan = new FolderScan();
     const [entries, images, trainVal, test] = await Promise.all([
       readEntries(entryFile),
-      indexImages(root),
+      indexImages(root, scan),
       readList(root, TRAIN_VAL_LIST),
       readList(root, TEST_LIST),
     ]);
@@ -79,7 +80,7 @@ export const nihChestXray14Dataset: DatasetFactory<NihChestXray14Options> = {
     ];
     const bad = new BadItems(options.onBadItem ?? 'fail', name);
     const listed = new Map<string, string>();
-    const items: DatasetItem[] = [];
+    const items: FileItem[] = [];
     for (const { image, split, list } of assignments) {
       const earlier = listed.get(image);
       if (earlier !== undefined) {
@@ -88,12 +89,13 @@ export const nihChestXray14Dataset: DatasetFactory<NihChestXray14Options> = {
       }
       listed.set(image, list);
       const entry = entries.get(image);
-      const source = images.get(image);
+      const file = images.get(image);
+      const source = file?.source;
       if (!entry) {
         bad.add(source ?? join(root, image), `listed for ${split} but not in ${entryFile}`);
         continue;
       }
-      if (!source) {
+      if (!file || !source) {
         bad.add(join(root, image), `listed for ${split} but no such file under ${root}/images*/`);
         continue;
       }
@@ -109,9 +111,9 @@ export const nihChestXray14Dataset: DatasetFactory<NihChestXray14Options> = {
         bad.add(source, `${entryFile}:${entry.line}: finding "${unknown}" is not one of ${[...NIH_FINDINGS, NO_FINDING].join(', ')}`);
         continue;
       }
-      items.push({ id: image, split, labels, patient: entry.patient, source });
+      items.push({ id: image, split, labels, patient: entry.patient, source, file: file.path });
     }
-    const skipped = bad.settle();
+    const skipped = [...bad.settle(), ...scan.skipped];
     if (items.length === 0) throw new RadprobeError(`dataset "${name}": no listed image of ${root} could be used`, { file: root });
     sortById(items);
     checkPatientLeakage(items, name, ['train', 'val']);
@@ -120,7 +122,7 @@ export const nihChestXray14Dataset: DatasetFactory<NihChestXray14Options> = {
     const shared = sharedPatients(items, 'train', 'val');
     if (shared > 0) notes.push(`${KIND}: TRAIN and VAL share ${shared} patients (the official train_val_list is split by position, not by patient)`);
     notes.push(`${KIND}: ${splitCounts(items)}${options.includeNoFinding ? '; "No Finding" is a 15th output' : ''}`);
-    return fileDataset({ name, task: 'multilabel', classes, items, skipped, notes });
+    return fileDataset({ name, task: 'multilabel', classes, items, skipped, notes }, decodeLimitsOf(context));
   },
 };
 
@@ -162,16 +164,15 @@ async function readEntries(file: string): Promise<Map<string, Entry>> {
 }
 
 /** Every file under the root's `images*` folders, by file name; listing the folders once beats a stat per image. */
-async function indexImages(root: string): Promise<Map<string, string>> {
-  const folders = (await readFolder(root)).filter((entry) => entry.isDirectory && entry.name.startsWith('images')).map((entry) => entry.name);
-  const byName = new Map<string, string>();
+async function indexImages(root: string, scan: FolderScan): Promise<Map<string, ListedFile>> {
+  const folders = (await scan.entries(root)).filter((entry) => entry.isDirectory && entry.name.startsWith('images'));
+  const byName = new Map<string, ListedFile>();
   for (const folder of folders) {
-    for (const file of await listFiles(join(root, folder))) {
-      const path = join(root, folder, file);
-      const fileName = file.slice(file.lastIndexOf('/') + 1);
+    for (const file of await scan.files(folder.path)) {
+      const fileName = file.relative.slice(file.relative.lastIndexOf('/') + 1);
       const earlier = byName.get(fileName);
-      if (earlier !== undefined) throw new RadprobeError(`${root}: two images named ${fileName}: ${earlier} and ${path}`, { file: path });
-      byName.set(fileName, path);
+      if (earlier !== undefined) throw new RadprobeError(`${root}: two images named ${fileName}: ${earlier.source} and ${file.source}`, { file: file.source });
+      byName.set(fileName, file);
     }
   }
   return byName;

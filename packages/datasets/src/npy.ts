@@ -1,4 +1,4 @@
-import { RadprobeError } from '@radprobe/core';
+import { checkDeclaredSize, RadprobeError, type DecodeLimits } from '@radprobe/core';
 
 /** A numeric array read from a `.npy` file, in C (row-major) order whatever the file's order was. */
 export interface NpyArray {
@@ -29,9 +29,10 @@ const ELEMENT_TYPES: Record<string, { array: TypedArrayConstructor; read: (view:
 
 /**
  * Parses a `.npy` file (format versions 1–3): the header's `descr` (bool, integer or float, either byte order),
- * `shape` and `fortran_order`. Fortran-ordered data is reordered to C order so that callers index one way.
+ * `shape` and `fortran_order`. Fortran-ordered data is reordered to C order so that callers index one way. The
+ * header's shape × item size is checked against `limits` before the array is allocated.
  */
-export function parseNpy(bytes: Uint8Array, source: string): NpyArray {
+export function parseNpy(bytes: Uint8Array, source: string, limits: DecodeLimits): NpyArray {
   const fail = (reason: string) => new RadprobeError(`${source}: not a readable .npy array (${reason})`, { file: source });
   if (bytes.length < 10 || !MAGIC.every((byte, index) => bytes[index] === byte)) throw fail('no \\x93NUMPY signature');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -53,6 +54,7 @@ export function parseNpy(bytes: Uint8Array, source: string): NpyArray {
   if (!element || !'<>|='.includes(order)) throw fail(`dtype "${descr}" is not a bool, integer or float type`);
   const size = Number(descr.slice(2));
   const count = shape.reduce((product, side) => product * side, 1);
+  checkDeclaredSize(source, { description: `an array of shape (${shape.join(', ')}) of ${descr}`, bytes: count * size }, limits);
   if (dataStart + count * size > bytes.length) throw fail(`data ends at byte ${bytes.length}, ${count} × ${size} bytes expected after byte ${dataStart}`);
   const little = order !== '>';
   const data = new element.array(count);

@@ -1,8 +1,8 @@
 import { extname, join } from 'node:path';
-import { RadprobeError, type DatasetFactory, type DatasetItem, type SkippedItem } from '@radprobe/core';
-import { commonOptionProperties, datasetName, existingPath, type CommonOptions } from './common-options.js';
-import { fileDataset } from './file-dataset.js';
-import { readFolder } from './listing.js';
+import { RadprobeError, type DatasetFactory, type SkippedItem } from '@radprobe/core';
+import { commonOptionProperties, datasetName, decodeLimitsOf, existingPath, type CommonOptions } from './common-options.js';
+import { fileDataset, type FileItem } from './file-dataset.js';
+import { FolderScan, type FolderEntry } from './listing.js';
 import { compareStrings, sortById } from './ordering.js';
 import { checkPatientLeakage, splitCounts } from './patient-splits.js';
 import { evenlySpaced, positionalSplits } from './spaced-splits.js';
@@ -41,26 +41,26 @@ export const sarsCov2CtDataset: DatasetFactory<SarsCov2CtOptions> = {
     const name = datasetName(options, KIND);
     const root = await existingPath(context.baseDir, options.root, 'root', 'directory');
     const skipped: SkippedItem[] = [];
-    const patients: Array<{ id: string; covid: boolean; slices: string[] }> = [];
-    const topLevel = new Map((await readFolder(root)).map((entry) => [entry.name, entry]));
+    const patients: Array<{ id: string; covid: boolean; slices: FolderEntry[] }> = [];
+    const scan = new FolderScan();
+    const topLevel = new Map((await scan.entries(root)).map((entry) => [entry.name, entry]));
     for (const [folder, covid] of CLASS_FOLDERS) {
       if (!topLevel.get(folder)?.isDirectory) {
         throw new RadprobeError(`option "root": ${root} has no ${folder}/ folder (expected ${CLASS_FOLDERS.map(([f]) => `${f}/`).join(', ')})`, { file: root, pointer: '/root' });
       }
-      for (const entry of await readFolder(join(root, folder))) {
-        const path = join(root, folder, entry.name);
+      for (const entry of await scan.entries(join(root, folder))) {
         if (entry.name.startsWith('.')) continue;
         if (!entry.isDirectory) {
-          skipped.push({ source: path, reason: 'not inside a patient folder' });
+          skipped.push({ source: entry.source, reason: 'not inside a patient folder' });
           continue;
         }
-        const slices: string[] = [];
-        for (const file of await readFolder(path)) {
+        const slices: FolderEntry[] = [];
+        for (const file of await scan.entries(entry.path)) {
           if (file.name.startsWith('.')) continue;
-          if (file.isFile && extname(file.name).toLowerCase() === '.png') slices.push(file.name);
-          else skipped.push({ source: join(path, file.name), reason: file.isDirectory ? 'folder inside a patient folder' : 'not a .png slice' });
+          if (file.isFile && extname(file.name).toLowerCase() === '.png') slices.push(file);
+          else skipped.push({ source: file.source, reason: file.isDirectory ? 'folder inside a patient folder' : 'not a .png slice' });
         }
-        if (slices.length === 0) skipped.push({ source: path, reason: 'patient folder without .png slices' });
+        if (slices.length === 0) skipped.push({ source: entry.source, reason: 'patient folder without .png slices' });
         else patients.push({ id: `${folder}/${entry.name}`, covid, slices });
       }
     }
@@ -70,16 +70,18 @@ export const sarsCov2CtDataset: DatasetFactory<SarsCov2CtOptions> = {
     const testCount = Math.round((count * PUBLISHED.test) / PUBLISHED.patients);
     const valCount = Math.round((count * PUBLISHED.val) / PUBLISHED.patients);
     const splits = positionalSplits(count, (n) => evenlySpaced(n, testCount), (n) => evenlySpaced(n, valCount));
-    const items: DatasetItem[] = patients.flatMap((patient, index) =>
+    const items: FileItem[] = patients.flatMap((patient, index) =>
       patient.slices.map((slice) => ({
-        id: `${patient.id}/${slice}`,
+        id: `${patient.id}/${slice.name}`,
         split: splits[index],
         label: patient.covid ? 1 : 0,
         patient: patient.id,
         volume: patient.id,
-        source: join(root, patient.id, slice),
+        source: slice.source,
+        file: slice.path,
       })),
     );
+    skipped.push(...scan.skipped);
     sortById(items);
     checkPatientLeakage(items, name);
     const scaled = count === PUBLISHED.patients ? '' : ` (the published set has ${PUBLISHED.patients}; counts scaled from ${PUBLISHED.test} / ${PUBLISHED.val})`;
@@ -87,6 +89,6 @@ export const sarsCov2CtDataset: DatasetFactory<SarsCov2CtOptions> = {
       `${KIND}: ${count} patients sorted by folder; TEST ${testCount} at round(arange(0, ${count}, ${count}/${testCount})), VAL ${valCount} likewise over the rest, TRAIN the rest${scaled}`,
       `${KIND}: ${splitCounts(items)} slices; COVID (label 1) against Healthy and Others (label 0)`,
     ];
-    return fileDataset({ name, task: 'binary', classes: SARS_COV_2_CT_CLASSES, items, skipped, notes });
+    return fileDataset({ name, task: 'binary', classes: SARS_COV_2_CT_CLASSES, items, skipped, notes }, decodeLimitsOf(context));
   },
 };

@@ -1,14 +1,14 @@
 import { RadprobeError, type Split } from '@radprobe/core';
-import { readFolder } from './listing.js';
+import type { FolderScan } from './listing.js';
 import { splitFromName } from './split-names.js';
 
 /**
  * The split folders of a `<root>/<split>/…` layout, sorted by name, with a note (prefixed by the dataset kind)
  * for every other folder; two folders for one split, or none at all, are errors naming the root.
  */
-export async function findSplitFolders(root: string, kind: string, notes: string[]): Promise<Array<{ folder: string; split: Split }>> {
+export async function findSplitFolders(root: string, kind: string, notes: string[], scan: FolderScan): Promise<Array<{ folder: string; split: Split }>> {
   const folders: Array<{ folder: string; split: Split }> = [];
-  for (const entry of await readFolder(root)) {
+  for (const entry of await scan.entries(root)) {
     if (!entry.isDirectory || entry.name.startsWith('.')) continue;
     const split = splitFromName(entry.name);
     if (split === null) {

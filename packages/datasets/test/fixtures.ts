@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { PNG } from 'pngjs';
-import type { DatasetContext } from '@radprobe/core';
+import type { DatasetContext, DecodeLimits } from '@radprobe/core';
 
 export async function temporaryFolder(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'radprobe-datasets-'));
@@ -21,6 +21,6 @@ export async function writeText(path: string, text: string): Promise<void> {
   await writeFile(path, text);
 }
 
-export function contextAt(baseDir: string): DatasetContext {
-  return { baseDir, log: () => {} };
+export function contextAt(baseDir: string, decodeLimits?: DecodeLimits): DatasetContext {
+  return { baseDir, log: () => {}, ...(decodeLimits ? { decodeLimits } : {}) };
 }

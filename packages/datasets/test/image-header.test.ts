@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseImageHeader, readImageHeader } from '../src/index.js';
+import { parseImageHeader } from '@radprobe/core';
+import { readImageHeader } from '../src/index.js';
 import { temporaryFolder, writeGrayPng, writeText } from './fixtures.js';
 
 describe('image headers', () => {

@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_DECODE_LIMITS } from '@radprobe/core';
 import { medmnistDataset } from '../src/index.js';
 import { parseNpy } from '../src/npy.js';
 import { contextAt, temporaryFolder } from './fixtures.js';
@@ -18,21 +19,21 @@ const fromBase64 = (text: string) => new Uint8Array(Buffer.from(text, 'base64'))
 
 describe('.npy parser', () => {
   it('reads numpy-written arrays: little-endian int16, big-endian Fortran-ordered float32 (reordered to C order), int64', () => {
-    expect(parseNpy(fromBase64(NUMPY_I2), 'a.npy')).toMatchObject({ dtype: '<i2', shape: [2, 3] });
-    expect([...parseNpy(fromBase64(NUMPY_I2), 'a.npy').data]).toEqual([1, -2, 3, 400, -500, 600]);
-    const fortran = parseNpy(fromBase64(NUMPY_FORTRAN_BIG_F4), 'b.npy');
+    expect(parseNpy(fromBase64(NUMPY_I2), 'a.npy', DEFAULT_DECODE_LIMITS)).toMatchObject({ dtype: '<i2', shape: [2, 3] });
+    expect([...parseNpy(fromBase64(NUMPY_I2), 'a.npy', DEFAULT_DECODE_LIMITS).data]).toEqual([1, -2, 3, 400, -500, 600]);
+    const fortran = parseNpy(fromBase64(NUMPY_FORTRAN_BIG_F4), 'b.npy', DEFAULT_DECODE_LIMITS);
     expect(fortran.shape).toEqual([2, 3]);
     // Stored column by column (1.5, 4.5, 2.5, 5.5, 3.5, 6.5); C order reads row by row.
     expect([...fortran.data]).toEqual([1.5, 2.5, 3.5, 4.5, 5.5, 6.5]);
-    expect([...parseNpy(fromBase64(NUMPY_I8), 'c.npy').data]).toEqual([7, 8]);
+    expect([...parseNpy(fromBase64(NUMPY_I8), 'c.npy', DEFAULT_DECODE_LIMITS).data]).toEqual([7, 8]);
   });
 
   it('names the file and the problem when the bytes are not an array it reads', () => {
-    expect(() => parseNpy(new Uint8Array(20), 'x.npy')).toThrow('x.npy: not a readable .npy array (no \\x93NUMPY signature)');
+    expect(() => parseNpy(new Uint8Array(20), 'x.npy', DEFAULT_DECODE_LIMITS)).toThrow('x.npy: not a readable .npy array (no \\x93NUMPY signature)');
     const truncated = fromBase64(NUMPY_I2).subarray(0, 130);
-    expect(() => parseNpy(truncated, 'x.npy')).toThrow('x.npy: not a readable .npy array (data ends at byte 130, 6 × 2 bytes expected after byte 128)');
+    expect(() => parseNpy(truncated, 'x.npy', DEFAULT_DECODE_LIMITS)).toThrow('x.npy: not a readable .npy array (data ends at byte 130, 6 × 2 bytes expected after byte 128)');
     const complex = new TextDecoder('latin1').decode(fromBase64(NUMPY_I2)).replace("'<i2'", "'<c8'");
-    expect(() => parseNpy(Uint8Array.from(complex, (char) => char.charCodeAt(0)), 'x.npy')).toThrow('dtype "<c8" is not a bool, integer or float type');
+    expect(() => parseNpy(Uint8Array.from(complex, (char) => char.charCodeAt(0)), 'x.npy', DEFAULT_DECODE_LIMITS)).toThrow('dtype "<c8" is not a bool, integer or float type');
   });
 });
 

@@ -22,3 +22,4 @@ export { FakeHub, type FakeHubOptions } from './fake-hub.js';
 export { encodeGrayPng } from './gray-png.js';
 export { memoryProtocolContext, type MemoryContextOptions, type PerItemPerBlock } from './memory-context.js';
 export { fetchMricronData } from './debian-data.js';
+export { pngAround, zeroDeflateStream } from './hostile-files.js';

@@ -1,10 +1,10 @@
-import { readdir, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { dirname, extname, join, resolve } from 'node:path';
 import {
-  entryOptions, errorMessage, loadConfig, loadRegistry, loadRegistryForConfig, RadprobeError,
+  entryOptions, errorMessage, loadConfig, loadRegistry, loadRegistryForConfig, printablePath, RadprobeError,
   type Dataset, type DatasetFactory, type PluginRegistry, type SkippedItem, type Split,
 } from '@radprobe/core';
-import { readImageHeader } from '@radprobe/datasets';
+import { FolderScan, isFileDataset, readImageHeader, type FolderEntry } from '@radprobe/datasets';
 import { builtinPlugins, cliSearchDirs } from '../builtins.js';
 
 /** Items whose PNG/JPEG header is read for image sizes; more are sampled evenly. */
@@ -65,7 +65,10 @@ export async function inspectData(target: string): Promise<InspectReport> {
     const { config, baseDir } = await loadConfig(path, registry);
     const datasets: DatasetReport[] = [];
     for (const entry of config.datasets) {
-      const dataset = await factoryOf(registry, entry.kind).create({ ...entryOptions(entry), name: entry.name, onBadItem: 'skip' }, { baseDir, log });
+      const dataset = await factoryOf(registry, entry.kind).create(
+        { ...entryOptions(entry), name: entry.name, onBadItem: 'skip' },
+        { baseDir, log, decodeLimits: config.decodeLimits },
+      );
       datasets.push(await summarise(dataset, entry.kind));
     }
     return { target: path, source: 'config', datasets };
@@ -90,9 +93,9 @@ export async function guessLayout(path: string, isFolder: boolean): Promise<{ ki
     if (extname(path).toLowerCase() === '.csv') return { kind: 'csv', options: { manifest: path } };
     throw new RadprobeError(`radprobe data inspect: ${path} is neither a config (.json), a folder, a .npz nor a .csv manifest`, { file: path });
   }
-  const entries = await readdir(path, { withFileTypes: true });
-  const folders = new Set(entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name));
-  const files = entries.filter((entry) => entry.isFile()).map((entry) => entry.name);
+  const entries = await new FolderScan().entries(path);
+  const folders = new Set(entries.filter((entry) => entry.isDirectory).map((entry) => entry.name));
+  const files = entries.filter((entry) => entry.isFile).map((entry) => entry.name);
   const has = (name: string) => files.includes(name);
   const root = { root: path };
   if (files.some((name) => /^Data_Entry_2017.*\.csv$/.test(name))) return { kind: 'nih-chestxray14', options: root };
@@ -104,7 +107,7 @@ export async function guessLayout(path: string, isFolder: boolean): Promise<{ ki
   const archives = files.filter((name) => extname(name).toLowerCase() === '.npz');
   if (archives.length === 1) return { kind: 'medmnist', options: { file: join(path, archives[0]) } };
   if (archives.length > 1) throw new RadprobeError(`radprobe data inspect: ${path} holds ${archives.length} .npz archives; name one (${archives.join(', ')})`, { file: path });
-  const withExtension = (extension: string) => containsExtension(path, extension, 3);
+  const withExtension = (extension: string) => containsExtension(new FolderScan(), entries, extension, 3);
   if (await withExtension('.mat')) return { kind: 'brain-tumor-mri', options: root };
   if (await withExtension('.dcm')) return { kind: 'dicom', options: root };
   if ([...folders].some((name) => ['train', 'val', 'valid', 'validation', 'test'].includes(name.toLowerCase()))) return { kind: 'image-folder', options: root };
@@ -118,12 +121,16 @@ export async function guessLayout(path: string, isFolder: boolean): Promise<{ ki
   );
 }
 
-/** Whether a file with `extension` lies in `folder` or its subfolders down to `depth` levels (DICOM sits in split/class/series). */
-async function containsExtension(folder: string, extension: string, depth: number): Promise<boolean> {
-  const entries = await readdir(folder, { withFileTypes: true }).catch(() => []);
-  if (entries.some((entry) => entry.isFile() && extname(entry.name).toLowerCase() === extension)) return true;
+/**
+ * Whether a file with `extension` is among `entries` or in their subfolders down to `depth` levels (DICOM sits in
+ * split/class/series); `scan` reads every real folder once, so links that loop end.
+ */
+async function containsExtension(scan: FolderScan, entries: readonly FolderEntry[], extension: string, depth: number): Promise<boolean> {
+  if (entries.some((entry) => entry.isFile && extname(entry.name).toLowerCase() === extension)) return true;
   if (depth === 0) return false;
-  for (const entry of entries) if (entry.isDirectory() && (await containsExtension(join(folder, entry.name), extension, depth - 1))) return true;
+  for (const entry of entries) {
+    if (entry.isDirectory && (await containsExtension(scan, await scan.entries(entry.path).catch(() => []), extension, depth - 1))) return true;
+  }
   return false;
 }
 
@@ -164,9 +171,11 @@ export async function summarise(dataset: Dataset, kind: string): Promise<Dataset
   let headersRead = 0;
   const decodeErrors: SkippedItem[] = [];
   for (const index of evenSample(dataset.items.length, HEADER_SAMPLE)) {
-    const { source } = dataset.items[index];
+    const item = dataset.items[index];
+    const { source } = item;
     if (!HEADER_EXTENSIONS.has(extname(source).toLowerCase())) continue;
-    const header = await readImageHeader(source).catch((error: unknown) => (decodeErrors.push({ source, reason: errorMessage(error) }), null));
+    const file = isFileDataset(dataset) ? dataset.file(item) : source;
+    const header = await readImageHeader(file).catch((error: unknown) => (decodeErrors.push({ source, reason: errorMessage(error) }), null));
     if (!header) continue;
     headersRead++;
     countSize(header.width, header.height, header.channels, header.bitDepth, 'header');
@@ -244,7 +253,8 @@ export function formatReport(report: InspectReport): string {
     for (const item of dataset.skipped) lines.push(`    ${item.source}: ${item.reason}`);
     for (const note of dataset.notes) lines.push(`  note: ${note}`);
   }
-  return `${lines.join('\n')}\n`;
+  // File names are bytes: whatever escaped the loaders, no name may forge a line or drive the terminal.
+  return `${lines.map(printablePath).join('\n')}\n`;
 }
 
 /** `radprobe data inspect <config or folder>`. */

@@ -1,4 +1,4 @@
-import type { RunEvent, RunReporter } from '@radprobe/core';
+import { printablePath, type RunEvent, type RunReporter } from '@radprobe/core';
 import { progressLine } from './progress-line.js';
 
 /**
@@ -13,9 +13,10 @@ export function prettyReporter(stream: NodeJS.WriteStream = process.stderr): Run
     if (barShown) stream.write('\r\x1b[K');
     barShown = false;
   };
+  // Messages name files, and a file name may hold a newline or a terminal escape code: shown escaped.
   const line = (text: string) => {
     clearBar();
-    stream.write(`${text}\n`);
+    stream.write(`${printablePath(text)}\n`);
   };
   return (event: RunEvent) => {
     switch (event.type) {
@@ -37,7 +38,7 @@ export function prettyReporter(stream: NodeJS.WriteStream = process.stderr): Run
           if (event.done >= event.total) {
             line(text);
           } else {
-            stream.write(`\r\x1b[K${text}`);
+            stream.write(`\r\x1b[K${printablePath(text)}`);
             barShown = true;
           }
         } else {

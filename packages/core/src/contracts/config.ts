@@ -28,6 +28,17 @@ export interface ComponentEntry {
   [option: string]: unknown;
 }
 
+/**
+ * Caps on what decoding one file may allocate, checked against the sizes its header declares before anything is
+ * inflated or allocated (datasets.md, Decode limits). Megapixels and MiB are 10⁶ pixels and 2²⁰ bytes.
+ */
+export interface DecodeLimits {
+  /** Pixels of one 2D image, frame or slice. */
+  maxMegapixels: number;
+  /** The file's declared pixel or voxel data uncompressed, at its own sample size (all frames or slices together). */
+  maxDecodedMiB: number;
+}
+
 /** A run: every backbone × dataset × protocol. */
 export interface RunConfig {
   $schema?: string;
@@ -46,6 +57,7 @@ export interface RunConfig {
   device: 'auto' | 'cpu' | 'cuda';
   batchSize: number;
   bootstrap: { samples: number; confidence: number };
+  decodeLimits: DecodeLimits;
   preprocessing: PreprocessingConfig;
   backbones: ComponentEntry[];
   datasets: ComponentEntry[];

@@ -1,3 +1,4 @@
+import type { DecodeLimits } from './config.js';
 import type { JsonSchema } from './json-schema.js';
 
 export type Split = 'train' | 'val' | 'test';
@@ -18,7 +19,11 @@ export interface DatasetItem {
   patient?: string;
   /** Volume (3D scan) the item is a slice of: kept together like a patient. */
   volume?: string;
-  /** Where the item comes from, for messages (a file path, optionally with `#slice`). */
+  /**
+   * Where the item comes from, for messages (a file path, optionally with `#slice`), printable: control characters
+   * and bytes that are not UTF-8 are escaped (`printablePath`). Not necessarily a path that opens: a dataset keeps
+   * the path it reads itself, as file names are bytes on Linux.
+   */
   source: string;
 }
 
@@ -90,6 +95,8 @@ export interface Dataset {
 export interface DatasetContext {
   baseDir: string;
   log(message: string): void;
+  /** The run's `decodeLimits`, which every decoder checks a file's declared size against; absent means the defaults. */
+  decodeLimits?: DecodeLimits;
 }
 
 /** What a dataset plugin contributes: one `kind` of dataset entry in a config. */

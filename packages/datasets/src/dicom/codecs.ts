@@ -1,6 +1,6 @@
 /// <reference path="./codec-modules.d.ts" />
 import jpeg from 'jpeg-js';
-import { RadprobeError, errorMessage } from '@radprobe/core';
+import { RadprobeError, errorMessage, jpegJsLimits, parseImageHeader } from '@radprobe/core';
 import { encapsulatedFrameBytes, nativeFrameBytes } from './frame-data.js';
 import type { DicomFile } from './parse.js';
 import { decodeRle } from './rle.js';
@@ -12,8 +12,6 @@ export interface FrameSamples {
   planar: boolean;
 }
 
-/** jpeg-js refuses to allocate more than this, so a corrupt header cannot ask for gigabytes. */
-const MAX_JPEG_MEMORY_MIB = 1024;
 
 type OpenJpegModule = Awaited<ReturnType<typeof import('@cornerstonejs/codec-openjpeg/decodewasmjs').default>>;
 type CharLsModule = Awaited<ReturnType<typeof import('@cornerstonejs/codec-charls/decodewasmjs').default>>;
@@ -30,6 +28,7 @@ export async function decodeFrameSamples(file: DicomFile, frame: number): Promis
   }
   const codestream = encapsulatedFrameBytes(file, frame);
   try {
+    if (syntax.encoding !== 'rle') checkCodestreamSize(file, codestream);
     switch (syntax.encoding) {
       case 'rle':
         return {
@@ -65,8 +64,7 @@ function nativeSamples(bytes: Uint8Array, bitsAllocated: 8 | 16, littleEndian: b
 function decodeJpegBaseline(file: DicomFile, codestream: Uint8Array): Uint8Array {
   const { header } = file;
   if (header.bitsAllocated !== 8) throw new Error(`JPEG baseline holds 8-bit samples, the header says Bits Allocated ${header.bitsAllocated}`);
-  const image = jpeg.decode(codestream, { useTArray: true, formatAsRGBA: false, tolerantDecoding: false, maxMemoryUsageInMB: MAX_JPEG_MEMORY_MIB });
-  checkSize(file, image.width, image.height, header.samplesPerPixel);
+  const image = jpeg.decode(codestream, { useTArray: true, formatAsRGBA: false, tolerantDecoding: false, ...jpegJsLimits(file.limits) });
   if (header.samplesPerPixel === 3) return image.data;
   const gray = new Uint8Array(image.width * image.height);
   for (let pixel = 0; pixel < gray.length; pixel++) gray[pixel] = image.data[pixel * 3];
@@ -77,9 +75,7 @@ async function decodeJpegLossless(file: DicomFile, codestream: Uint8Array): Prom
   const { Decoder } = await import('jpeg-lossless-decoder-js');
   const decoder = new Decoder();
   const copy = ownedCopy(codestream);
-  const samples = decoder.decode(copy.buffer, 0, copy.length, file.header.bitsAllocated / 8);
-  checkSize(file, decoder.frame.dimX, decoder.frame.dimY, decoder.frame.numComp);
-  return samples;
+  return decoder.decode(copy.buffer, 0, copy.length, file.header.bitsAllocated / 8);
 }
 
 async function decodeJpegLs(file: DicomFile, codestream: Uint8Array): Promise<FrameSamples> {
@@ -89,7 +85,6 @@ async function decodeJpegLs(file: DicomFile, codestream: Uint8Array): Promise<Fr
     decoder.getEncodedBuffer(codestream.length).set(codestream);
     decoder.decode();
     const info = decoder.getFrameInfo();
-    checkSize(file, info.width, info.height, info.componentCount);
     const interleave = decoder.getInterleaveMode();
     if (info.componentCount > 1 && interleave === 1) throw new Error('line-interleaved colour JPEG-LS is not supported');
     return { samples: copySamples(decoder.getDecodedBuffer(), info.bitsPerSample > 8, false), planar: info.componentCount > 1 && interleave === 0 };
@@ -105,7 +100,6 @@ async function decodeJpeg2000(file: DicomFile, codestream: Uint8Array): Promise<
     decoder.getEncodedBuffer(codestream.length).set(codestream);
     decoder.decode();
     const info = decoder.getFrameInfo();
-    checkSize(file, info.width, info.height, info.componentCount);
     return copySamples(decoder.getDecodedBuffer(), info.bitsPerSample > 8, info.isSigned === true);
   } finally {
     decoder.delete();
@@ -131,11 +125,31 @@ function ownedCopy(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
   return copy;
 }
 
-function checkSize(file: DicomFile, width: number, height: number, components: number): void {
+/**
+ * The frame a codestream declares (JPEG's or JPEG-LS's start of frame, JPEG 2000's SIZ marker) must be the one the
+ * header declares, which was checked against the decode limits: checked before the codec allocates anything, so
+ * a codestream cannot ask for more than the header did.
+ */
+function checkCodestreamSize(file: DicomFile, codestream: Uint8Array): void {
   const { header } = file;
+  const declared = codestreamFrame(codestream);
+  if (!declared) throw new Error('the codestream has no frame header (start of frame, or JPEG 2000 SIZ marker)');
+  const { width, height } = declared;
+  // jpeg-js hands out RGB whatever the components, and gray is read from the first: only their size must agree.
+  const components = file.syntax.encoding === 'jpeg-baseline' ? header.samplesPerPixel : declared.components;
   if (width !== header.columns || height !== header.rows || components !== header.samplesPerPixel) {
     throw new Error(
       `the codestream holds ${width} × ${height} pixels with ${components} component(s); the header says ${header.columns} × ${header.rows} with ${header.samplesPerPixel}`,
     );
   }
+}
+
+/** SOC then SIZ (ISO 15444-1 A.5.1): Xsiz, Ysiz, XOsiz, YOsiz at bytes 8, 12, 16, 20, Csiz at 40. */
+function codestreamFrame(codestream: Uint8Array): { width: number; height: number; components: number } | null {
+  const view = new DataView(codestream.buffer, codestream.byteOffset, codestream.byteLength);
+  if (codestream.length >= 42 && view.getUint32(0) === 0xff4fff51) {
+    return { width: view.getUint32(8) - view.getUint32(16), height: view.getUint32(12) - view.getUint32(20), components: view.getUint16(40) };
+  }
+  const jpegFrame = parseImageHeader(codestream);
+  return jpegFrame && { width: jpegFrame.width, height: jpegFrame.height, components: jpegFrame.channels };
 }

@@ -1,4 +1,4 @@
-import { RadprobeError, applyWindow, resolveWindow, windowFromLevel, type IntensityWindow, type RawImage, type WindowOption } from '@radprobe/core';
+import { DEFAULT_DECODE_LIMITS, RadprobeError, applyWindow, resolveWindow, windowFromLevel, type DecodeLimits, type IntensityWindow, type RawImage, type WindowOption } from '@radprobe/core';
 import { decodeFrameSamples, type FrameSamples } from './codecs.js';
 import { parseDicomFile, type DicomFile, type DicomHeader } from './parse.js';
 
@@ -28,9 +28,9 @@ export function windowFor(header: DicomHeader, window: DicomWindow): IntensityWi
   return header.window ? windowFromLevel(header.window.center, header.window.width) : null;
 }
 
-/** Reads and decodes frame `frame` (0-based) of a DICOM file's bytes. */
-export async function decodeDicom(bytes: Uint8Array, source: string, frame: number, window: DicomWindow): Promise<RawImage> {
-  return decodeDicomFrame(parseDicomFile(bytes, source), frame, window);
+/** Reads and decodes frame `frame` (0-based) of a DICOM file's bytes, within `limits`. */
+export async function decodeDicom(bytes: Uint8Array, source: string, frame: number, window: DicomWindow, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): Promise<RawImage> {
+  return decodeDicomFrame(parseDicomFile(bytes, source, limits), frame, window);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { inflateRawSync } from 'node:zlib';
 import dicomParser, { type DataSet } from 'dicom-parser';
-import { RadprobeError } from '@radprobe/core';
+import { checkDeclaredSize, RadprobeError, type DecodeLimits } from '@radprobe/core';
 import {
   EXPLICIT_VR_LITTLE_ENDIAN,
   IMPLICIT_VR_LITTLE_ENDIAN,
@@ -42,9 +42,14 @@ export interface DicomFile {
   syntax: TransferSyntax;
   header: DicomHeader;
   dataSet: DataSet;
+  /** The limits its header was checked against, which its frames' codecs obey too. */
+  limits: DecodeLimits;
 }
 
 const PREAMBLE_LENGTH = 128;
+/** What a deflated data set may inflate to besides its pixel data (the byte cap): its other elements. */
+const DATA_SET_ALLOWANCE_MIB = 16;
+const MIB = 2 ** 20;
 const MAGIC = 'DICM';
 const FILE_META_GROUP = 0x0002;
 const IDENTIFYING_GROUP = 0x0008;
@@ -84,17 +89,18 @@ export function isDicom(bytes: Uint8Array): boolean {
 
 /**
  * Parses a DICOM file's header (pixel data is located, not decoded). Throws a RadprobeError naming the file when
- * it is not DICOM, has no image, uses a transfer syntax radprobe cannot decode, or has pixel attributes it cannot.
+ * it is not DICOM, has no image, uses a transfer syntax radprobe cannot decode, has pixel attributes it cannot, or
+ * declares rows × columns × frames beyond `limits`.
  */
-export function parseDicomFile(bytes: Uint8Array, source: string): DicomFile {
-  const dataSet = parseDataSet(bytes, source);
+export function parseDicomFile(bytes: Uint8Array, source: string, limits: DecodeLimits): DicomFile {
+  const dataSet = parseDataSet(bytes, source, limits);
   const uid = dataSet.string(TAGS.transferSyntax) ?? readInlineSyntax(dataSet);
   const syntax = transferSyntaxOf(uid);
   if (!syntax) {
     throw new RadprobeError(`${source}: unsupported DICOM transfer syntax ${uid} (supported: ${supportedTransferSyntaxes()})`, { file: source });
   }
   if (!dataSet.elements[TAGS.pixelData]) throw new RadprobeError(`${source}: DICOM file without pixel data (7FE0,0010)`, { file: source });
-  return { source, syntax, header: readHeader(dataSet, source), dataSet };
+  return { source, syntax, header: readHeader(dataSet, source, limits), dataSet, limits };
 }
 
 function hasMagic(bytes: Uint8Array): boolean {
@@ -115,7 +121,7 @@ function bareDataSetStart(bytes: Uint8Array): 'meta' | 'explicit' | 'implicit' |
   return VALUE_REPRESENTATIONS.has(String.fromCharCode(bytes[4], bytes[5])) ? 'explicit' : 'implicit';
 }
 
-function parseDataSet(bytes: Uint8Array, source: string): DataSet {
+function parseDataSet(bytes: Uint8Array, source: string, limits: DecodeLimits): DataSet {
   let parsable = bytes;
   let assumedSyntax: string | undefined;
   if (!hasMagic(bytes)) {
@@ -131,20 +137,32 @@ function parseDataSet(bytes: Uint8Array, source: string): DataSet {
       assumedSyntax = start === 'explicit' ? EXPLICIT_VR_LITTLE_ENDIAN : IMPLICIT_VR_LITTLE_ENDIAN;
     }
   }
+  // Deflated explicit VR LE: the data set after the file meta group is one raw deflate stream (PS3.5 A.5). It
+  // holds the pixel data, so it inflates no further than the byte cap allows: a bomb stops there.
+  const maxMiB = limits.maxDecodedMiB + DATA_SET_ALLOWANCE_MIB;
+  const inflater = (data: Uint8Array, position: number): Uint8Array => {
+    let inflated: Buffer;
+    try {
+      inflated = inflateRawSync(data.subarray(position), { maxOutputLength: maxMiB * MIB });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ERR_BUFFER_TOO_LARGE') throw error;
+      throw new RadprobeError(
+        `${source}: the deflated data set inflates past ${maxMiB} MiB, above the decode limit of ${limits.maxDecodedMiB} MiB of pixel data ` +
+          `(and ${DATA_SET_ALLOWANCE_MIB} MiB for the other elements); if the file is genuine, raise "decodeLimits.maxDecodedMiB" in the config`,
+        { file: source, pointer: '/decodeLimits/maxDecodedMiB' },
+      );
+    }
+    const whole = new Uint8Array(position + inflated.length);
+    whole.set(data.subarray(0, position), 0);
+    whole.set(inflated, position);
+    return whole;
+  };
   try {
-    return dicomParser.parseDicom(parsable, { TransferSyntaxUID: assumedSyntax, inflater: inflateDataSet });
+    return dicomParser.parseDicom(parsable, { TransferSyntaxUID: assumedSyntax, inflater });
   } catch (error) {
+    if (error instanceof RadprobeError) throw error;
     throw new RadprobeError(`${source}: corrupt DICOM (${parserMessage(error)})`, { file: source, cause: error });
   }
-}
-
-/** Deflated explicit VR LE: the data set after the file meta group is one raw deflate stream (PS3.5 A.5). */
-function inflateDataSet(bytes: Uint8Array, position: number): Uint8Array {
-  const inflated = inflateRawSync(bytes.subarray(position));
-  const whole = new Uint8Array(position + inflated.length);
-  whole.set(bytes.subarray(0, position), 0);
-  whole.set(inflated, position);
-  return whole;
 }
 
 /** dicom-parser throws strings, Errors, or `{ exception, dataSet }` wrappers. */
@@ -161,7 +179,7 @@ function readInlineSyntax(dataSet: DataSet): string {
   return element?.Value ?? IMPLICIT_VR_LITTLE_ENDIAN;
 }
 
-function readHeader(dataSet: DataSet, source: string): DicomHeader {
+function readHeader(dataSet: DataSet, source: string, limits: DecodeLimits): DicomHeader {
   const required = (tag: string, name: string): number => {
     const value = dataSet.uint16(tag);
     if (value === undefined) throw new RadprobeError(`${source}: DICOM image without ${name} (${tagName(tag)})`, { file: source });
@@ -196,6 +214,15 @@ function readHeader(dataSet: DataSet, source: string): DicomHeader {
     rescaleSlope: finiteOr(dataSet.floatString(TAGS.rescaleSlope), 1),
     rescaleIntercept: finiteOr(dataSet.floatString(TAGS.rescaleIntercept), 0),
   };
+  checkDeclaredSize(
+    source,
+    {
+      description: `a ${rows}×${columns} DICOM image, ${header.frames} frame(s) of ${samplesPerPixel} sample(s) of ${bitsAllocated} bits`,
+      pixels: rows * columns,
+      bytes: rows * columns * samplesPerPixel * (bitsAllocated / 8) * header.frames,
+    },
+    limits,
+  );
   if (isFiniteNumber(windowCenter) && isFiniteNumber(windowWidth) && windowWidth > 0) header.window = { center: windowCenter, width: windowWidth };
   const seriesInstanceUid = dataSet.string(TAGS.seriesInstanceUid);
   if (seriesInstanceUid) header.seriesInstanceUid = seriesInstanceUid;

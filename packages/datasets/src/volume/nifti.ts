@@ -1,10 +1,9 @@
 import { createReadStream } from 'node:fs';
-import { open, readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { endianness } from 'node:os';
-import { promisify } from 'node:util';
-import { createGunzip, gunzip } from 'node:zlib';
+import { createGunzip } from 'node:zlib';
 import { NIFTI1, NIFTI2, readHeader } from 'nifti-reader-js';
-import { errorMessage, RadprobeError } from '@radprobe/core';
+import { checkDeclaredSize, DEFAULT_DECODE_LIMITS, errorMessage, RadprobeError, type DecodeLimits } from '@radprobe/core';
 import { affineFromHeader, axisDirections, orientationCode, type Affine, type AffineSource, type TransformFields } from './affine.js';
 
 export type VoxelArray = Uint8Array | Int8Array | Int16Array | Uint16Array | Int32Array | Uint32Array | Float32Array | Float64Array;
@@ -64,29 +63,35 @@ const DATATYPES: ReadonlyMap<number, StoredType> = new Map<number, StoredType>([
 
 const HEADER_SIZES = { 1: 348, 2: 540 } as const;
 const HOST_LITTLE_ENDIAN = endianness() === 'LE';
-const gunzipAsync = promisify(gunzip);
+/** Inflated bytes per step of a `.nii.gz`: large steps, as a volume is hundreds of MiB. */
+const GUNZIP_CHUNK = 1 << 20;
 
-/** Reads and decodes a `.nii` or `.nii.gz` file (gzip recognised by its signature, not its name). */
-export async function readNiftiFile(file: string): Promise<NiftiVolume> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(file);
-    if (isGzip(bytes)) bytes = await gunzipAsync(bytes);
-  } catch (error) {
-    throw new RadprobeError(`${file}: cannot read NIfTI (${errorMessage(error)})`, { file, cause: error });
-  }
-  return decodeNifti(bytes, file);
+/**
+ * Reads and decodes a `.nii` or `.nii.gz` file (gzip recognised by its signature, not its name). The header is read
+ * first and its dims × bitpix checked against `limits`; then only as many bytes as the header and voxels need are
+ * read (inflated): whatever a stream holds beyond them is never expanded.
+ */
+export async function readNiftiFile(file: string, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): Promise<NiftiVolume> {
+  const { voxelOffset, voxelBytes } = await readCheckedHeader(file, limits);
+  return decodeNifti(await readContent(file, voxelOffset + voxelBytes, 'voxels'), file);
 }
 
-/** The geometry of a `.nii` / `.nii.gz` file from its header alone: a `.nii.gz` is inflated only as far as the header. */
-export async function readNiftiGeometry(file: string): Promise<VolumeGeometry> {
-  let head: Uint8Array;
-  try {
-    head = await readHead(file, HEADER_SIZES[2]);
-  } catch (error) {
-    throw new RadprobeError(`${file}: cannot read NIfTI header (${errorMessage(error)})`, { file, cause: error });
-  }
-  return parseHeader(head, file).geometry;
+/**
+ * The geometry of a `.nii` / `.nii.gz` file from its header alone (a `.nii.gz` is inflated only as far as the
+ * header), once the size it declares is within `limits`.
+ */
+export async function readNiftiGeometry(file: string, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): Promise<VolumeGeometry> {
+  return (await readCheckedHeader(file, limits)).geometry;
+}
+
+async function readCheckedHeader(file: string, limits: DecodeLimits): Promise<{ geometry: VolumeGeometry; voxelOffset: number; voxelBytes: number }> {
+  const { geometry, voxelOffset, type } = parseHeader(await readContent(file, HEADER_SIZES[2], 'header'), file);
+  const [i, j, k] = geometry.dims;
+  const voxelBytes = i * j * k * type.bytes;
+  // What is read is the header and extensions up to vox_offset, then the voxels: a vox_offset far out counts too.
+  const description = `a ${geometry.dims.join('×')} NIfTI volume of ${geometry.datatype}`;
+  checkDeclaredSize(file, { description, pixels: Math.max(i * j, i * k, j * k), bytes: voxelOffset + voxelBytes }, limits);
+  return { geometry, voxelOffset, voxelBytes };
 }
 
 /** Decodes an uncompressed NIfTI-1 or NIfTI-2 single file (`n+1` / `n+2`). */
@@ -203,31 +208,46 @@ function swapBytes(raw: Uint8Array, width: number): void {
   }
 }
 
-/** The first `length` bytes of the file's content, inflating a gzip stream only as far as needed. */
-async function readHead(file: string, length: number): Promise<Uint8Array> {
-  const handle = await open(file, 'r');
-  let start: Uint8Array;
+/**
+ * The first `length` bytes of the file's content (fewer when it ends sooner), inflating a gzip stream only as far
+ * as that: a stream that goes on (a bomb behind a small header) is never expanded. A gzip stream that breaks off
+ * is a RadprobeError saying so; `what` says what other read errors were reading.
+ */
+async function readContent(file: string, length: number, what: 'header' | 'voxels'): Promise<Uint8Array> {
+  const content = Buffer.allocUnsafe(length);
+  let filled = 0;
   try {
-    const buffer = Buffer.alloc(length);
-    const { bytesRead } = await handle.read(buffer, 0, length, 0);
-    start = buffer.subarray(0, bytesRead);
-  } finally {
-    await handle.close();
-  }
-  if (!isGzip(start)) return start;
-  const chunks: Buffer[] = [];
-  let total = 0;
-  const input = createReadStream(file);
-  const inflate = createGunzip();
-  try {
-    for await (const chunk of input.pipe(inflate) as AsyncIterable<Buffer>) {
-      chunks.push(chunk);
-      total += chunk.length;
-      if (total >= length) break;
+    const handle = await open(file, 'r');
+    let gzip: boolean;
+    try {
+      const signature = Buffer.alloc(2);
+      await handle.read(signature, 0, 2, 0);
+      gzip = isGzip(signature);
+      while (!gzip && filled < length) {
+        const { bytesRead } = await handle.read(content, filled, length - filled, filled);
+        if (bytesRead === 0) break;
+        filled += bytesRead;
+      }
+    } finally {
+      await handle.close();
     }
-  } finally {
-    input.destroy();
-    inflate.destroy();
+    if (!gzip) return content.subarray(0, filled);
+    const input = createReadStream(file);
+    const inflate = createGunzip({ chunkSize: GUNZIP_CHUNK });
+    try {
+      for await (const chunk of input.pipe(inflate) as AsyncIterable<Buffer>) {
+        filled += chunk.copy(content, filled);
+        if (filled >= length) break;
+      }
+    } finally {
+      input.destroy();
+      inflate.destroy();
+    }
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'Z_BUF_ERROR') {
+      throw new RadprobeError(`${file}: truncated .nii.gz (the gzip stream breaks off before the end of the data)`, { file, cause: error });
+    }
+    throw new RadprobeError(`${file}: cannot read NIfTI ${what} (${errorMessage(error)})`, { file, cause: error });
   }
-  return Buffer.concat(chunks);
+  return content.subarray(0, filled);
 }

@@ -9,6 +9,7 @@ import {
   sha256File,
   type Dataset,
   type DatasetItem,
+  type DecodeLimits,
   type EncodedFile,
   type IntensitySteps,
   type LabelMap,
@@ -16,11 +17,12 @@ import {
   type Split,
 } from '@radprobe/core';
 import type { BadItems } from '../bad-items.js';
+import type { FolderScan } from '../listing.js';
 import { sortById } from '../ordering.js';
 import { splitCounts } from '../patient-splits.js';
 import type { Affine } from './affine.js';
 import { encodeLabelVolumeFile } from './label-volume.js';
-import { readNiftiGeometry, type VolumeGeometry } from './nifti.js';
+import { readNiftiFile, readNiftiGeometry, type VolumeGeometry } from './nifti.js';
 import { extractLabelSlice, extractSlice, sliceGrid, sliceHasForeground, type SliceAxis, type SliceGrid, type VolumeOrientation } from './slicing.js';
 import { VolumeCache } from './volume-cache.js';
 
@@ -87,12 +89,15 @@ export async function volumeSegmentationDataset(parts: {
   classes: string[];
   notes: string[];
   bad: BadItems;
+  /** The scan that found the volumes: its loops and duplicates are skipped items too. */
+  scan: FolderScan;
+  limits: DecodeLimits;
   volumes: VolumePair[];
   slicing: VolumeSlicing;
 }): Promise<VolumeDataset> {
-  const { kind, name, classes, bad, slicing } = parts;
-  const cache = new VolumeCache(CACHED_VOLUMES);
-  const checked = await mapConcurrent(parts.volumes, PARALLEL_HEADERS, (pair) => checkPair(pair, bad));
+  const { kind, name, classes, bad, slicing, limits } = parts;
+  const cache = new VolumeCache(CACHED_VOLUMES, (file) => readNiftiFile(file, limits));
+  const checked = await mapConcurrent(parts.volumes, PARALLEL_HEADERS, (pair) => checkPair(pair, bad, limits));
   const records = new Map<string, SliceRecord>();
   const volumeGrids = new Map<string, { geometry: VolumeGeometry; grid: SliceGrid }>();
   const items: DatasetItem[] = [];
@@ -117,7 +122,7 @@ export async function volumeSegmentationDataset(parts: {
     }
     if (kept === 0) emptyVolumes++;
   }
-  const skipped = bad.settle();
+  const skipped = [...bad.settle(), ...parts.scan.skipped];
   if (items.length === 0) throw new RadprobeError(`dataset "${name}": no slice of any volume could be used`);
   sortById(items);
   const notes = [...parts.notes];
@@ -184,11 +189,11 @@ export async function volumeSegmentationDataset(parts: {
 }
 
 /** The image's geometry when both headers read and describe the same grid; otherwise a bad item. */
-async function checkPair(pair: VolumePair, bad: BadItems): Promise<{ pair: VolumePair; geometry: VolumeGeometry } | null> {
+async function checkPair(pair: VolumePair, bad: BadItems, limits: DecodeLimits): Promise<{ pair: VolumePair; geometry: VolumeGeometry } | null> {
   let image: VolumeGeometry;
   let label: VolumeGeometry;
   try {
-    [image, label] = await Promise.all([readNiftiGeometry(pair.image), readNiftiGeometry(pair.label)]);
+    [image, label] = await Promise.all([readNiftiGeometry(pair.image, limits), readNiftiGeometry(pair.label, limits)]);
   } catch (error) {
     const file = error instanceof RadprobeError && error.file ? error.file : pair.image;
     const message = errorMessage(error);

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { RadprobeError } from '@radprobe/core';
 import type { BadItems } from '../bad-items.js';
-import { readFolder } from '../listing.js';
+import type { FolderScan } from '../listing.js';
 
 const NIFTI_SUFFIXES = ['.nii.gz', '.nii'];
 
@@ -23,10 +23,11 @@ export async function pairVolumes(
   root: string,
   folders: { images: string; labels: string },
   bad: BadItems,
+  scan: FolderScan,
   labelName: (imageName: string) => string = (name) => name,
 ): Promise<FoundVolume[]> {
-  const images = await niftiFiles(root, folders.images, bad, true);
-  const labels = new Set(await niftiFiles(root, folders.labels, bad, false));
+  const images = await niftiFiles(root, folders.images, bad, scan, true);
+  const labels = new Set(await niftiFiles(root, folders.labels, bad, scan, false));
   const volumes: FoundVolume[] = [];
   const used = new Set<string>();
   for (const name of images) {
@@ -43,16 +44,16 @@ export async function pairVolumes(
   return volumes;
 }
 
-async function niftiFiles(root: string, folder: string, bad: BadItems, required: boolean): Promise<string[]> {
+async function niftiFiles(root: string, folder: string, bad: BadItems, scan: FolderScan, required: boolean): Promise<string[]> {
   const path = join(root, folder);
-  const entries = await readFolder(path).catch((error: unknown) => {
+  const entries = await scan.entries(path).catch((error: unknown) => {
     throw new RadprobeError(`option "root": ${root} has no readable ${folder}/ folder`, { file: path, pointer: '/root', cause: error });
   });
   const names: string[] = [];
   for (const entry of entries) {
     if (entry.name.startsWith('.')) continue;
     if (entry.isFile && NIFTI_SUFFIXES.some((suffix) => entry.name.endsWith(suffix))) names.push(entry.name);
-    else bad.add(join(path, entry.name), `not a NIfTI file (${NIFTI_SUFFIXES.join(', ')})`);
+    else bad.add(entry.source, `not a NIfTI file (${NIFTI_SUFFIXES.join(', ')})`);
   }
   if (required && names.length === 0) throw new RadprobeError(`option "root": ${path} holds no NIfTI volumes`, { file: path, pointer: '/root' });
   return names;

@@ -1,4 +1,5 @@
 import type { JsonSchema } from '../../contracts/json-schema.js';
+import { decodeLimitsSchema } from '../image/decode-limits.js';
 import type { ComponentSection } from '../plugins/sections.js';
 
 export const defaultModelStore = '~/.cache/radprobe/models';
@@ -133,6 +134,7 @@ export function configSchema(entries: Record<ComponentSection, JsonSchema>, defi
           confidence: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1, default: 0.95, description: 'Coverage of the intervals, e.g. 0.95.' },
         },
       },
+      decodeLimits: decodeLimitsSchema,
       preprocessing: preprocessingSchema,
       backbones: list('backbones'),
       datasets: list('datasets'),

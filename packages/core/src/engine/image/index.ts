@@ -1,4 +1,7 @@
 export { decodeImage } from './decode.js';
+export { checkDeclaredSize, DEFAULT_DECODE_LIMITS, type DeclaredSize } from './decode-limits.js';
+export { parseImageHeader, type ImageHeader } from './image-header.js';
+export { jpegJsLimits } from './jpeg.js';
 export { resolvePreprocessing, preprocessingSteps, PREPROCESSING_PRESETS, type ResolvedPreprocessing } from './preprocessing.js';
 export { preprocessInto } from './preprocess.js';
 export { labelMapToSource, resampleLabelMap } from './label-map.js';

@@ -1,3 +1,4 @@
+import { crc32 } from 'node:zlib';
 import { RadprobeError } from '../util/errors.js';
 
 const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
@@ -22,9 +23,10 @@ export function isPng(bytes: Uint8Array): boolean {
 }
 
 /**
- * Lists the chunks up to and including the first IEND, so that a truncated file is reported as such (pngjs
- * only says that reads were left waiting). Throws a RadprobeError naming `source` when a chunk, or the IEND
- * chunk, runs past the end of the file.
+ * Lists the chunks up to and including the first IEND, so that a truncated or damaged file is reported as such
+ * (pngjs only says that reads were left waiting, or that there is unrecognised content at the end). Throws a
+ * RadprobeError naming `source` when a chunk, or the IEND chunk, runs past the end of the file, or a chunk's CRC
+ * does not match its content.
  */
 export function readChunks(bytes: Uint8Array, source: string): PngChunk[] {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -39,6 +41,9 @@ export function readChunks(bytes: Uint8Array, source: string): PngChunk[] {
     const end = start + CHUNK_OVERHEAD + length;
     if (end > bytes.length) {
       throw new RadprobeError(`${source}: truncated PNG (chunk ${type} at byte ${start} needs ${length} bytes, the file ends at byte ${bytes.length})`, { file: source });
+    }
+    if (crc32(bytes.subarray(start + 4, end - 4)) !== view.getUint32(end - 4)) {
+      throw new RadprobeError(`${source}: corrupt PNG (CRC mismatch in the ${type} chunk at byte ${start})`, { file: source });
     }
     chunks.push({ type, start, dataStart: start + CHUNK_HEADER, dataEnd: end - 4, end });
     if (type === 'IEND') return chunks;

@@ -7,7 +7,8 @@ import { roundHalfEven } from '../util/rounding.js';
 /**
  * Runs the resolved pipeline on one image and writes `[3, H, W]` (channel-major) float32 at `out[offset…]`:
  * resize → centre crop → scale to [0, 1] → `(x - mean) / std`. A gray image is resized once and replicated to
- * the three channels (each normalised with its own mean and std).
+ * the three channels (each normalised with its own mean and std). An image with NaN or infinite values (a float
+ * NIfTI or .npy can hold them) is refused here: it would reach the backbone and make the model look at fault.
  */
 export function preprocessInto(image: RawImage, resolved: ResolvedPreprocessing, out: Float32Array, offset: number): void {
   const { height, width } = resolved.outputSize;
@@ -15,6 +16,8 @@ export function preprocessInto(image: RawImage, resolved: ResolvedPreprocessing,
   if (offset < 0 || offset + 3 * plane > out.length) {
     throw new RadprobeError(`preprocessInto: output buffer of ${out.length} values cannot hold [3, ${height}, ${width}] at offset ${offset}`);
   }
+  const nonFinite = countNonFinite(image.data);
+  if (nonFinite > 0) throw new RadprobeError(`the image contains NaN/Inf values (${nonFinite} of ${image.data.length})`);
   const target = resampleTarget(image, resolved);
   const source = { data: image.data, width: image.width, height: image.height, channels: image.channels };
   for (let channel = 0; channel < image.channels; channel++) {
@@ -29,6 +32,12 @@ export function preprocessInto(image: RawImage, resolved: ResolvedPreprocessing,
     const { factor, bias } = scaleOf(ranges[sourceChannel], resolved, channel);
     for (let index = 0; index < plane; index++) out[to + index] = out[from + index] * factor + bias;
   }
+}
+
+function countNonFinite(values: Float32Array): number {
+  let count = 0;
+  for (let index = 0; index < values.length; index++) if (!Number.isFinite(values[index])) count++;
+  return count;
 }
 
 /** The values that scaling maps to 0 and 1: the resized plane's extremes for `minmax`, else the format's range. */

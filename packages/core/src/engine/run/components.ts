@@ -23,7 +23,7 @@ export function entryNamed(config: RunConfig, list: 'backbones' | 'datasets', na
 export async function openDataset(registry: PluginRegistry, config: RunConfig, entry: ComponentEntry, baseDir: string, log: (message: string) => void): Promise<Dataset> {
   const factory = registry.datasets.get(entry.kind)!.factory;
   // The entry's name goes in too, so that the dataset's own messages name it as the config does.
-  const dataset = await factory.create({ ...entryOptions(entry), name: entry.name, onBadItem: config.onBadItem }, { baseDir, log });
+  const dataset = await factory.create({ ...entryOptions(entry), name: entry.name, onBadItem: config.onBadItem }, { baseDir, log, decodeLimits: config.decodeLimits });
   return { ...dataset, name: entry.name! };
 }
 

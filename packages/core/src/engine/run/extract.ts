@@ -4,6 +4,7 @@ import { recordFloats, type FeatureGroup } from '../cache/layout.js';
 import type { ShardStore } from '../cache/shard-store.js';
 import { preprocessInto, type ResolvedPreprocessing } from '../image/index.js';
 import { mapConcurrent } from '../util/concurrency.js';
+import { itemReason } from './item-error.js';
 import { RadprobeError, errorMessage } from '../util/errors.js';
 
 export interface ExtractionRequest {
@@ -66,7 +67,7 @@ export async function extractFeatures(request: ExtractionRequest): Promise<Extra
     try {
       return await dataset.contentKey(item);
     } catch (error) {
-      reject(item, `cannot read: ${reasonOf(item, error)}`, error);
+      reject(item, `cannot read: ${itemReason(item, error)}`, error);
       return null;
     }
   });
@@ -94,7 +95,7 @@ export async function extractFeatures(request: ExtractionRequest): Promise<Extra
       return true;
     } catch (error) {
       failedKeys.add(key);
-      reject(item, reasonOf(item, error), error);
+      reject(item, itemReason(item, error), error);
       return false;
     }
   };
@@ -225,13 +226,6 @@ function meanToken(patch: Float32Array, position: number, tokens: number, dim: n
     for (let d = 0; d < dim; d++) sums[d] += patch[row + d];
   }
   for (let d = 0; d < dim; d++) out[offset + d] = sums[d] / tokens;
-}
-
-/** An error's message without a leading `<source>: `: the item's source is reported beside the reason already. */
-function reasonOf(item: DatasetItem, error: unknown): string {
-  const message = errorMessage(error);
-  const prefix = `${item.source}: `;
-  return message.startsWith(prefix) ? message.slice(prefix.length) : message;
 }
 
 function isFinite32(values: Float32Array): boolean {

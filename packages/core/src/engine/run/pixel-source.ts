@@ -1,6 +1,7 @@
 import type { Dataset, DatasetItem, PixelSource } from '../../contracts/index.js';
 import { preprocessInto, type ResolvedPreprocessing } from '../image/index.js';
-import { RadprobeError, errorMessage } from '../util/errors.js';
+import { RadprobeError } from '../util/errors.js';
+import { itemReason } from './item-error.js';
 
 /**
  * The items' backbone inputs, made on demand by the same decoding and preprocessing as feature extraction, so a
@@ -17,8 +18,7 @@ export function pixelSource(dataset: Dataset, items: readonly DatasetItem[], pre
       try {
         preprocessInto(await dataset.open(item), preprocessing, out, 0);
       } catch (error) {
-        const message = errorMessage(error);
-        throw new RadprobeError(message.includes(item.source) ? message : `${item.source}: ${message}`, { file: item.source, cause: error });
+        throw new RadprobeError(`${item.source}: ${itemReason(item, error)}`, { file: item.source, cause: error });
       }
       return out;
     },

@@ -7,7 +7,7 @@ export function sha256(data: string | Uint8Array): string {
 }
 
 /** sha256 hex of a file's content, streamed. */
-export async function sha256File(path: string): Promise<string> {
+export async function sha256File(path: string | Buffer): Promise<string> {
   const hash = createHash('sha256');
   for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
   return hash.digest('hex');
