@@ -5,4 +5,3 @@ export { sha256, sha256File, canonicalJson } from './hash.js';
 export { Random } from './random.js';
 export { SPLITS } from './splits.js';
 export { mapConcurrent } from './concurrency.js';
-export { printablePath } from './printable-path.js';
