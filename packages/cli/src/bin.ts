@@ -1,6 +1,12 @@
 #!/usr/bin/env node
-import { printablePath, RadprobeError } from '@radprobe/core';
-import { main } from './cli.js';
+// onnxruntime-node 1.30 queues usage events for an external host under ~/.cache/Microsoft and writes a
+// mat-debug-<pid>.log into the temporary folder on every run. radprobe reads medical images and sends nothing
+// anywhere: the runtime's telemetry is off unless the user turns it on, and it is set before anything loads the
+// runtime (hence the dynamic imports below) and inherited by every process radprobe starts.
+if (!process.env.ORT_DISABLE_TELEMETRY) process.env.ORT_DISABLE_TELEMETRY = '1';
+
+const { printablePath, RadprobeError } = await import('@radprobe/core');
+const { main } = await import('./cli.js');
 
 main(process.argv.slice(2)).then(
   (code) => {
