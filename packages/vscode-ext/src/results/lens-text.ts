@@ -17,12 +17,20 @@ const two = (value: number) => value.toFixed(2);
 
 /**
  * "AUROC 0.71 [0.69, 0.73]"; the interval is left out when the metric has none, and one built from too few
- * resamples is never shown as an ordinary interval: "AUROC 0.71 (interval unreliable: built from 59 of 500 …)".
+ * resamples is never shown as an ordinary interval: "AUROC 0.71 (interval unreliable: built from 59 of 500
+ * resamples; the others had no positives of Effusion (441))", the reasons after the first cut to "…" (the results
+ * panel has them all).
  */
 export function metricText(name: string, metric: MetricValue): string {
   const label = metricLabels[name] ?? name;
-  const interval = !metric.ci ? '' : metric.ci.unreliable ? ` (interval unreliable: ${metric.ci.unreliable})` : ` [${two(metric.ci.low)}, ${two(metric.ci.high)}]`;
-  return `${label} ${two(metric.value)}${interval}`;
+  return `${label} ${two(metric.value)}${intervalText(metric)}`;
+}
+
+function intervalText(metric: MetricValue): string {
+  if (!metric.ci) return '';
+  if (!metric.ci.unreliable) return ` [${two(metric.ci.low)}, ${two(metric.ci.high)}]`;
+  const reasons = metric.ci.unreliable.split(', ');
+  return ` (interval unreliable: ${reasons[0]}${reasons.length > 1 ? ', …' : ''})`;
 }
 
 /**

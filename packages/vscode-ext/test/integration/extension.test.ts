@@ -102,7 +102,8 @@ describe('the packaged extension in code-server', () => {
 
     const lens = page.locator('.codelens-decoration a', { hasText: 'kNN ·' });
     await lens.first().waitFor({ timeout: 30_000 });
-    expect(await lens.first().innerText()).toMatch(/^kNN · \S.* \d\.\d\d \[\d\.\d\d, \d\.\d\d\] .*· (just now|\d+ min ago)$/);
+    // The interval, or (the demo's multi-label set has rare classes) why it is unreliable: never a bare number.
+    expect(await lens.first().innerText()).toMatch(/^kNN · \S.* \d\.\d\d (\[\d\.\d\d, \d\.\d\d\]|\(interval unreliable: built from \d+ of \d+ resamples.*\)) .*· (just now|\d+ min ago)$/);
 
     await frame.locator('canvas').first().scrollIntoViewIfNeeded();
     mkdirSync(outputDir, { recursive: true });
