@@ -11,6 +11,8 @@ export interface BuiltinPlugin {
   packageName: string;
   /** Shown by `radprobe list` and in provenance. */
   version?: string;
+  /** The package's folder, shown in provenance. */
+  location?: string;
   plugin: RadprobePlugin;
 }
 
