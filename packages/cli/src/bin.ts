@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { RadprobeError } from '@radprobe/core';
+import { RadprobeError, isFileSystemError } from '@radprobe/core';
 import { main } from './cli.js';
 
 main(process.argv.slice(2)).then(
@@ -7,8 +7,10 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    // A RadprobeError is the user's to fix and says what and where; anything else is a bug and keeps its stack.
-    const text = error instanceof RadprobeError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
+    // A RadprobeError is the user's to fix and says what and where, and so does a failed file-system call not
+    // turned into one (Node's message names the call and the path); anything else is a bug and keeps its stack.
+    const oneLine = error instanceof RadprobeError || isFileSystemError(error);
+    const text = oneLine ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
     process.stderr.write(`radprobe: ${text}\n`);
     process.exitCode = 2;
   },
