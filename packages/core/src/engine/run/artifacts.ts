@@ -13,7 +13,7 @@ type CellNames = { backbone: string; dataset: string; protocol: string };
  * each UTF-8 byte outside letters, digits, `.`, `_`, `-` becomes `%XX`, the escape character `%` included, and so
  * does a leading dot (no hidden folder, no `.` or `..`) and a trailing one (Windows drops it).
  */
-export function folderSegment(name: string): string {
+function folderSegment(name: string): string {
   let segment = '';
   for (const byte of new TextEncoder().encode(name)) {
     const char = String.fromCharCode(byte);

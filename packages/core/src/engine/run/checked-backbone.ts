@@ -35,15 +35,15 @@ export function checkedBackbone(backbone: Backbone, plugin: EntryPlugin, options
  * what was expected and what came back. A wrong shape is the backbone's fault whatever the images: reading such a
  * batch would shift features between items (or read past the end and blame an image for the NaN).
  */
-export function checkEmbeddedBatch(batch: EmbeddedBatch, info: BackboneInfo, request: { batchSize: number; height: number; width: number }): void {
+function checkEmbeddedBatch(batch: EmbeddedBatch, info: BackboneInfo, request: { batchSize: number; height: number; width: number }): void {
   const mismatch = (detail: string) => new RadprobeError(`embed returned a batch that does not match its BackboneInfo: ${detail}`);
   const { batchSize } = request;
   const dim = info.embedDim;
   const blocks = info.exposedBlocks.length;
   const perBlock = (name: string, arrays: unknown) => {
-    const count = Array.isArray(arrays) ? `${arrays.length} arrays` : 'not an array';
     if (!Array.isArray(arrays) || arrays.length !== blocks) {
-      throw mismatch(`${name} has ${count}, expected ${blocks} (one per exposed block: exposedBlocks [${info.exposedBlocks.join(', ')}])`);
+      const got = Array.isArray(arrays) ? `has ${arrays.length} arrays` : 'is not an array';
+      throw mismatch(`${name} ${got}, expected ${blocks} (one per exposed block: exposedBlocks [${info.exposedBlocks.join(', ')}])`);
     }
     arrays.forEach((values, b) => {
       if (!(values instanceof Float32Array)) throw mismatch(`${name}[${b}] is not a Float32Array`);
@@ -51,7 +51,7 @@ export function checkEmbeddedBatch(batch: EmbeddedBatch, info: BackboneInfo, req
     return arrays as Float32Array[];
   };
 
-  if (!batch || typeof batch !== 'object') throw mismatch('it is not an object');
+  if (!batch || typeof batch !== 'object') throw mismatch('the batch is not an object');
   if (batch.batchSize !== batchSize) throw mismatch(`batchSize is ${batch.batchSize}, expected ${batchSize} (the images passed to embed)`);
   perBlock('cls', batch.cls).forEach((values, b) => {
     if (values.length !== batchSize * dim) {
@@ -59,10 +59,10 @@ export function checkEmbeddedBatch(batch: EmbeddedBatch, info: BackboneInfo, req
     }
   });
   if (!info.hasPatchTokens) {
-    if (batch.patch !== null) throw mismatch('patch is given, but BackboneInfo.hasPatchTokens is false (patch must be null)');
+    if (batch.patch != null) throw mismatch('patch is given, but BackboneInfo.hasPatchTokens is false (patch must be null)');
     return;
   }
-  if (batch.patch === null) throw mismatch('patch is null, but BackboneInfo.hasPatchTokens is true');
+  if (batch.patch == null) throw mismatch('patch is null, but BackboneInfo.hasPatchTokens is true');
   const rows = request.height / info.patchSize;
   const cols = request.width / info.patchSize;
   if (batch.grid?.rows !== rows || batch.grid?.cols !== cols) {

@@ -71,6 +71,6 @@ export async function openBackbone(
 const FEATURE_NEUTRAL_OPTIONS = new Set(['name', 'batchSize', 'device']);
 
 /** sha256 of a backbone entry's kind and resolved options (defaults filled in), the feature-neutral ones left out. */
-export function backboneOptionsHash(entry: ComponentEntry): string {
+function backboneOptionsHash(entry: ComponentEntry): string {
   return sha256(canonicalJson(Object.fromEntries(Object.entries(entry).filter(([key]) => !FEATURE_NEUTRAL_OPTIONS.has(key)))));
 }

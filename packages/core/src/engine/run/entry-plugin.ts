@@ -22,7 +22,7 @@ export function pluginId(plugin: EntryPlugin): string {
 }
 
 /** `backbone "vit" (kind onnx, @acme/x@1.2.0)`: how messages name an entry and the plugin that serves it. */
-export function entryLabel(plugin: EntryPlugin): string {
+function entryLabel(plugin: EntryPlugin): string {
   return `${plugin.section} "${plugin.entry}" (kind ${plugin.kind}, ${pluginId(plugin)})`;
 }
 
@@ -51,19 +51,13 @@ function stackFrames(error: unknown): string | null {
   return frames.length ? frames.join('\n') : null;
 }
 
-/** Runs plugin code for an entry; whatever it throws becomes a `PluginError` naming the entry and the package. */
+/**
+ * Runs plugin code (synchronous or not) for an entry; whatever it throws becomes a `PluginError` naming the entry
+ * and the package.
+ */
 export async function callPlugin<T>(plugin: EntryPlugin, call: () => T | Promise<T>): Promise<T> {
   try {
     return await call();
-  } catch (error) {
-    throw error instanceof PluginError ? error : new PluginError(plugin, error);
-  }
-}
-
-/** `callPlugin` for synchronous plugin code. */
-export function callPluginSync<T>(plugin: EntryPlugin, call: () => T): T {
-  try {
-    return call();
   } catch (error) {
     throw error instanceof PluginError ? error : new PluginError(plugin, error);
   }

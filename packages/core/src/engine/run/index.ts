@@ -5,4 +5,4 @@ export { extractFeatures, type ExtractionRequest, type ExtractionResult } from '
 export { cachedFeatureSource } from './feature-source.js';
 export { loadRegistry, loadRegistryForConfig, type BuiltinPlugin, type RegistryOptions } from './registry.js';
 export { protocolContext, type CellResources } from './protocol-context.js';
-export { assertFinishedRunFolder, unfinishedRunId } from './run-folder.js';
+export { assertFinishedRunFolder } from './run-folder.js';

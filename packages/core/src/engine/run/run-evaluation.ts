@@ -23,7 +23,7 @@ import { splitHash } from '../splits/split-hash.js';
 import { checkArtifactFolders, checkArtifactNames, writeArtifacts } from './artifacts.js';
 import type { OpenedBackbone } from './checked-backbone.js';
 import { entryOptions, openBackbone, openDataset } from './components.js';
-import { PluginError, callPlugin, callPluginSync, entryPlugin, type EntryPlugin } from './entry-plugin.js';
+import { PluginError, callPlugin, entryPlugin, type EntryPlugin } from './entry-plugin.js';
 import { extractFeatures } from './extract.js';
 import { protocolContext, type CellResources } from './protocol-context.js';
 import { loadRegistryForConfig, type BuiltinPlugin } from './registry.js';
@@ -232,7 +232,7 @@ async function evaluateGrid(args: {
             continue;
           }
           try {
-            const needs = callPluginSync(candidate.plugin, () => candidate.protocol.featureNeeds(candidate.options, backbone.info, plugins.protocolLookup));
+            const needs = await callPlugin(candidate.plugin, () => candidate.protocol.featureNeeds(candidate.options, backbone.info, plugins.protocolLookup));
             runnable.push({ ...candidate, needs });
           } catch (error) {
             cells.fail(names(candidate.entry), pluginFailure(error), 'protocol');

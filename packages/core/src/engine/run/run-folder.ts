@@ -9,7 +9,7 @@ const STAGING = /^\.(.+)\.partial$/;
  * The run id whose unfinished files a folder holds (`<output>/.<run-id>.partial`, left by a run that was killed
  * before it finished), or null for any other folder. Readers of results pass such folders over.
  */
-export function unfinishedRunId(dir: string): string | null {
+function unfinishedRunId(dir: string): string | null {
   return STAGING.exec(basename(dir))?.[1] ?? null;
 }
 
