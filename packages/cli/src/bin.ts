@@ -5,7 +5,7 @@
 // runtime (hence the dynamic imports below) and inherited by every process radprobe starts.
 if (!process.env.ORT_DISABLE_TELEMETRY) process.env.ORT_DISABLE_TELEMETRY = '1';
 
-const { printablePath, RadprobeError } = await import('@radprobe/core');
+const { isFileSystemError, printablePath, RadprobeError } = await import('@radprobe/core');
 const { main } = await import('./cli.js');
 
 main(process.argv.slice(2)).then(
@@ -13,8 +13,10 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    // A RadprobeError is the user's to fix and says what and where; anything else is a bug and keeps its stack.
-    const text = error instanceof RadprobeError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
+    // A RadprobeError is the user's to fix and says what and where, and so does a failed file-system call not
+    // turned into one (Node's message names the call and the path); anything else is a bug and keeps its stack.
+    const oneLine = error instanceof RadprobeError || isFileSystemError(error);
+    const text = oneLine ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
     // Line by line: a message may name a file whose name holds a terminal escape code.
     process.stderr.write(`radprobe: ${text.split('\n').map(printablePath).join('\n')}\n`);
     process.exitCode = 2;

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunEvent, RunResults } from '@radprobe/core';
@@ -74,6 +74,8 @@ describe('a run cancelled with SIGINT (Ctrl-C, or Cancel in the editor) during e
     expect(cancelled.code, cancelled.stderr).toBe(130);
     expect(cancelled.stderr).toContain('radprobe: cancelled; the feature cache keeps every finished shard, so running again resumes');
     expect(cancelled.events.some((event) => event.type === 'run-end')).toBe(false);
+    // Nothing of the cancelled run is left in the output folder, not even its staging folder.
+    expect(await readdir(join(dir, 'results'))).toEqual([]);
 
     const resumed = await runCli(['run', 'radprobe.json', '--reporter', 'jsonl'], { cwd: dir, env });
     expect(resumed.code, resumed.stderr).toBe(0);

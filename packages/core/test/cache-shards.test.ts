@@ -81,7 +81,7 @@ describe('feature cache shards carry checksums checked on every read', () => {
 });
 
 describe('prune never follows a link out of the cache', () => {
-  const identity: CacheEntryIdentity = { weightsHash: 'f'.repeat(64), backboneDescription: 'test', exposedBlocks: [0], embedDim: FLOATS, preprocessing: 'none' };
+  const identity: CacheEntryIdentity = { weightsHash: 'f'.repeat(64), backboneDescription: 'test', backboneOptions: 'none', exposedBlocks: [0], embedDim: FLOATS, preprocessing: 'none' };
 
   it('a linked entry folder is not an entry: prune --all removes the real entry and nothing behind the link', async () => {
     const cache = await FeatureCache.open(join(dir, 'cache'), identity);

@@ -18,7 +18,7 @@ function fakeFactory(kind: string, optionsSchema: JsonSchema): BackboneFactory &
 
 /** A registry as two protocol plugins, a backbone plugin and a dataset plugin would make it. */
 export function fakeRegistry(): PluginRegistry {
-  const source = (kind: string, packageName: string) => ({ kind, packageName, version: '1.0.0', builtin: false });
+  const source = (kind: string, packageName: string) => ({ kind, packageName, version: '1.0.0', builtin: false, location: null });
   const knn = fakeProtocol('knn', 'kNN', {
     type: 'object',
     description: 'k-nearest-neighbour classification on CLS features.',

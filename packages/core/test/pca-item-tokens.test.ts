@@ -11,7 +11,7 @@ import {
  * A 2-block "ViT" on 4 × 4 inputs with 2 × 2 patches: patch token t of block b is (mean of the patch's first channel,
  * b, t), so each token says where it came from.
  */
-function fakeBackbone(): Backbone & { embedded: number } {
+function fakeBackbone(): Backbone & { embedded: number; optionsHash: string } {
   const info: BackboneInfo = {
     description: 'fake 2-block ViT', patchSize: 2, embedDim: 3, totalBlocks: 2, exposedBlocks: [0, 1], registerTokens: 0,
     inputSize: { height: 4, width: 4 }, dynamicInputSize: false, hasPatchTokens: true,
@@ -20,6 +20,7 @@ function fakeBackbone(): Backbone & { embedded: number } {
   const backbone = {
     info,
     embedded: 0,
+    optionsHash: 'options',
     async embed(pixels: Float32Array, batchSize: number): Promise<EmbeddedBatch> {
       backbone.embedded += batchSize;
       const patch = [0, 1].map((block) => {
@@ -64,7 +65,7 @@ describe('itemPatchTokens', () => {
   });
   afterEach(() => rm(cacheDir, { recursive: true, force: true }));
 
-  const request = (backbone: Backbone, dataset: Dataset, items: DatasetItem[]) => ({
+  const request = (backbone: Backbone & { optionsHash: string }, dataset: Dataset, items: DatasetItem[]) => ({
     dataset, backbone, items, cacheDir, batchSize: 2, signal: new AbortController().signal, log: () => undefined,
     preprocessing: resolvePreprocessing({ resize: { mode: 'square', size: 4 }, scale: 'minmax' }, backbone.info),
   });
@@ -91,7 +92,7 @@ describe('itemPatchTokens', () => {
     const backbone = fakeBackbone();
     const dataset = fakeDataset([2]);
     const { preprocessing } = request(backbone, dataset, dataset.items);
-    const cache = await FeatureCache.open(cacheDir, cacheEntryIdentity(backbone.info, preprocessing.description));
+    const cache = await FeatureCache.open(cacheDir, cacheEntryIdentity(backbone.info, backbone.optionsHash, preprocessing.description));
     await extractFeatures({
       dataset, backbone, preprocessing, cache, groups: [{ kind: 'patch', blocks: 2, embedDim: 3, tokens: 4 }], batchSize: 4,
       onBadItem: 'fail', signal: new AbortController().signal, progress: () => undefined, log: () => undefined, warn: () => undefined,

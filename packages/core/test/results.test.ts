@@ -277,6 +277,7 @@ describe('provenance', () => {
       baseDir: outside,
       seed: 7,
       backbones: [],
+      plugins: [],
       packageVersions: { x: '1' },
     });
     expect(provenance).toMatchObject({ configHash: 'c'.repeat(64), seed: 7, gitCommit: null, packages: { x: '1' }, node: process.version });
@@ -308,7 +309,7 @@ describe('provenance', () => {
   it('collects the default package list when none is given', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'radprobe-prov-'));
     await mkdir(dir, { recursive: true });
-    const provenance = await collectProvenance({ config, configHash: 'c'.repeat(64), baseDir: dir, seed: 0, backbones: [] });
+    const provenance = await collectProvenance({ config, configHash: 'c'.repeat(64), baseDir: dir, seed: 0, backbones: [], plugins: [] });
     expect(provenance.packages['@radprobe/core']).toBe('0.1.0');
     await rm(dir, { recursive: true, force: true });
   });

@@ -42,6 +42,15 @@ describe('artifact images in report.html', () => {
     expect(page).toMatch(/Content-Security-Policy" content="[^"]*img-src data:/);
   });
 
+  it("finds artifacts in folders whose names the engine escaped (a backbone named vit/a is artifacts/vit%2Fa)", async () => {
+    const results = await writeRunWithArtifacts(dir);
+    const escaped = 'artifacts/vit%2Fa/nih%20mini/linear/mask-2.png';
+    await mkdir(join(dir, 'artifacts', 'vit%2Fa', 'nih%20mini', 'linear'), { recursive: true });
+    await writeFile(join(dir, ...escaped.split('/')), onePixelPng);
+    results.cells[0].artifacts = [{ name: 'mask-2.png', mediaType: 'image/png', file: escaped }];
+    expect((await readArtifactImages(dir, results)).get(escaped)).toEqual({ dataUrl });
+  });
+
   it('leaves an image over the size limit on disk', async () => {
     const results = await writeRunWithArtifacts(dir);
     const big = Buffer.alloc(MAX_IMAGE_BYTES + 1);

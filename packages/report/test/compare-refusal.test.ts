@@ -26,6 +26,23 @@ function mixedRunB() {
   return results;
 }
 
+describe('reading run folders', () => {
+  it('accepts results with the failed cells and the plugin provenance', async () => {
+    const withFailure = runA();
+    withFailure.failed = [{ backbone: 'small', dataset: 'cxr', protocol: 'knn', plugin: '@radprobe/protocol-knn@0.1.0', stage: 'protocol', message: 'protocol "knn" (kind knn, @radprobe/protocol-knn@0.1.0): out of memory' }];
+    withFailure.provenance.plugins = [{ name: '@acme/x', version: '1.2.0', location: '/opt/acme/x', firstParty: false, contributed: { backbones: ['medsam'] } }];
+    const a = await writeRun(join(root, 'a'), withFailure);
+    await expect(buildComparison([a], {})).resolves.toMatchObject({ runs: [{ dir: a }] });
+  });
+
+  it('refuses the staging folder of a run that never finished, whatever it holds', async () => {
+    const staging = await writeRun(join(root, '.20260101-000000-aaaa.partial'), runA());
+    await expect(buildComparison([staging], {})).rejects.toThrow(
+      `${staging}: this is what was written of run 20260101-000000-aaaa before it stopped (killed?); it holds no complete results: run it again, and delete this folder`,
+    );
+  });
+});
+
 describe('refusing incomparable runs', () => {
   it('lists every difference with both run folders and values', async () => {
     const a = await writeRun(join(root, 'a'), runA());

@@ -151,6 +151,10 @@ export function fixtureResults(): RunResults {
       memoryBytes: 8 * 2 ** 30,
       hostname: 'ci-host',
       backbones: [{ name: 'dinov2-vits14', description: 'models/dinov2-vits14.onnx (onnx, Meta style)', weightsHash: 'ef'.repeat(32), executionProvider: 'onnxruntime CPUExecutionProvider' }],
+      plugins: [
+        { name: '@acme/radprobe-backbones', version: '1.2.0', location: `/opt/${hostileLabel}/radprobe-backbones`, firstParty: false, contributed: { backbones: ['medsam'] } },
+        { name: '@radprobe/protocol-linear', version: '0.1.0', location: '/work/node_modules/@radprobe/protocol-linear', firstParty: true, contributed: { protocols: ['linear'] } },
+      ],
     },
     datasets: [
       {
@@ -166,5 +170,6 @@ export function fixtureResults(): RunResults {
       { name: 'cxr-folder', kind: 'image-folder', task: 'multiclass', classes: ['normal', 'effusion'], counts: { train: 160, val: 40, test: 80 }, patients: null, skipped: [], notes: [] },
     ],
     cells: [linearCell, knnCell, failedCell, ...fewshotCells],
+    failed: [{ backbone: 'dinov2-vitb14', dataset: 'nih-mini', protocol: 'linear', plugin: '@radprobe/protocol-linear@0.1.0', stage: 'protocol', message: 'out of memory' }],
   };
 }

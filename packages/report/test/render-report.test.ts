@@ -35,6 +35,13 @@ describe('renderReport', () => {
     expect(page).toContain('<section id="fewshot">');
   });
 
+  it('lists the plugin packages the run used, first-party or not, with their folders', () => {
+    expect(page).toContain(
+      '<tr><td>@acme/radprobe-backbones</td><td>1.2.0</td><td>no</td><td>backbones: medsam</td><td><code>/opt/&lt;img src=x onerror=alert(1)&gt;/radprobe-backbones</code></td></tr>',
+    );
+    expect(page).toContain('<tr><td>@radprobe/protocol-linear</td><td>0.1.0</td><td>yes</td><td>protocols: linear</td>');
+  });
+
   it('lists only TEST rows in the results table and shows mean ± std over seeds', () => {
     const table = page.slice(page.indexOf('<table class="results">'), page.indexOf('</table>'));
     expect(table).not.toContain('<td>val</td>');

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import {
-  closestMatch, entryNamed, errorMessage, evenlySpaced, itemPatchTokens, loadConfig, loadRegistry, loadRegistryForConfig, openBackbone, openDataset,
+  assertFinishedRunFolder, closestMatch, entryNamed, errorMessage, evenlySpaced, itemPatchTokens, loadConfig, loadRegistry, loadRegistryForConfig, openBackbone, openDataset,
   patchPca, pcaImagePng, preprocessInto, RadprobeError, resolvePreprocessing, writeFileAtomic,
   type Dataset, type DatasetItem, type ForegroundSide, type PcaManifest, type PluginRegistry, type RunConfig, type Split,
 } from '@radprobe/core';
@@ -59,6 +59,7 @@ export async function pcaForConfig(configPath: string, names: { backbone?: strin
  * skipped.
  */
 export async function pcaForRun(runDir: string, options: Partial<PcaOptions> = {}): Promise<PcaManifest> {
+  assertFinishedRunFolder(runDir);
   const dir = resolve(runDir);
   const file = join(dir, 'results.json');
   const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {

@@ -1,5 +1,6 @@
+import { join } from 'node:path';
 import { formatResultsTable, runEvaluation, type RunReporter } from '@radprobe/core';
-import { writeReport } from '@radprobe/report';
+import { reportFileName, writeReport } from '@radprobe/report';
 import { builtinPlugins, cliSearchDirs } from '../builtins.js';
 import { jsonlReporter } from '../reporters/jsonl.js';
 import { prettyReporter } from '../reporters/pretty.js';
@@ -13,9 +14,10 @@ export interface RunCommandOptions {
 }
 
 /**
- * `radprobe run`: evaluates a config. Ctrl-C (or SIGTERM) stops after the current batch with the cache
- * consistent, so the next run resumes. Exit code 0 when every cell completed, 1 when some failed, 130 when
- * cancelled.
+ * `radprobe run`: evaluates a config into a results folder with report.html, which appears whole or not at all.
+ * Ctrl-C (or SIGTERM) stops after the current batch with the cache consistent, so the next run resumes. Exit code
+ * 0 when every cell completed, 1 when some failed (the others are in the results), 2 on an error that stopped the
+ * run (nothing is written; also when no cell completed), 130 when cancelled.
  */
 export async function runCommand(options: RunCommandOptions): Promise<number> {
   const reporter: RunReporter = options.reporter === 'jsonl' ? jsonlReporter() : prettyReporter();
@@ -36,8 +38,9 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
       onBadItem: options.onBadItem,
       device: options.device,
       only: options.only,
+      addFiles: writeReport,
     });
-    const report = await writeReport(outputDir, results);
+    const report = join(outputDir, reportFileName);
     if (options.reporter === 'pretty') process.stdout.write(`\n${formatResultsTable(results)}\n\nreport: ${report}\n`);
     else reporter({ type: 'log', level: 'info', message: `report written to ${report}` });
     return results.cells.some((cell) => cell.status === 'failed') ? 1 : 0;

@@ -31,13 +31,20 @@ export interface BackboneInfo {
   /** Whether patch tokens are exposed (false for CNN baselines, whose pooled vector stands in for CLS). */
   hasPatchTokens: boolean;
   normalization: Normalization;
-  /** Content hash of the weights (sha256 hex): keys the feature cache and appears in provenance. */
+  /**
+   * Content hash of the weights (sha256 hex): keys the feature cache, with the entry's options (see
+   * `BackboneFactory`), and appears in provenance.
+   */
   weightsHash: string;
   /** Where the model runs, in the backend's words (e.g. `onnxruntime CPUExecutionProvider`). */
   executionProvider: string;
 }
 
-/** Tokens of one batch. All arrays are row-major float32. */
+/**
+ * Tokens of one batch. All arrays are row-major float32. The engine checks every batch against the backbone's
+ * `BackboneInfo` and the batch it asked for (sizes, blocks, grid, registers removed) and fails the backbone's cells
+ * with one error naming the plugin when it does not match; only then are non-finite values an item's fault.
+ */
 export interface EmbeddedBatch {
   /** Images in the batch. */
   batchSize: number;
@@ -77,7 +84,16 @@ export interface BackboneContext {
   log(message: string): void;
 }
 
-/** What a backbone plugin contributes: one `kind` of backbone entry in a config. */
+/**
+ * What a backbone plugin contributes: one `kind` of backbone entry in a config.
+ *
+ * Cached features are keyed by `BackboneInfo.weightsHash`, the description, blocks and width, the preprocessing,
+ * and a hash of the entry's resolved options (defaults filled in) with the kind, leaving out only what the engine
+ * owns and that cannot change features: `name`, `batchSize` and `device`. A plugin never needs to fold its options
+ * into `weightsHash`: any option that changes the output already gives other cache entries. An option that changes
+ * the output only through the file it names (a model path) still does, so the same weights under another path are
+ * embedded once more, never served stale.
+ */
 export interface BackboneFactory<Options = Record<string, unknown>> {
   kind: string;
   /** JSON Schema of the entry's options (every key but `kind`, `name`). */

@@ -151,6 +151,39 @@ export interface Provenance {
   memoryBytes: number;
   hostname: string;
   backbones: Array<{ name: string; description: string; weightsHash: string; executionProvider: string }>;
+  /** Every plugin package whose kinds the run used. Absent in results written before it existed. */
+  plugins?: PluginProvenance[];
+}
+
+/** A plugin package that contributed kinds to a run. */
+export interface PluginProvenance {
+  name: string;
+  version: string;
+  /** The package's folder (symlinks resolved); for a plugin named by module path, its file; null when not known. */
+  location: string | null;
+  /** One of radprobe's own plugin packages. */
+  firstParty: boolean;
+  /** The kinds of this package the run used, a wrapped protocol's inner kind (few-shot's) included. */
+  contributed: { backbones?: string[]; datasets?: string[]; protocols?: string[] };
+}
+
+/** Where a run was when a plugin's code failed. */
+export type FailureStage = 'dataset' | 'backbone' | 'extract' | 'protocol';
+
+/** A cell that failed: which plugin's code failed, where, and its message. */
+export interface FailedCell {
+  backbone: string;
+  dataset: string;
+  protocol: string;
+  /** `package@version` of the plugin whose code failed. */
+  plugin: string;
+  /**
+   * `dataset`: loading the dataset; `backbone`: loading the backbone; `extract`: embedding (or a batch that did not
+   * match the backbone's BackboneInfo); `protocol`: the protocol's run.
+   */
+  stage: FailureStage;
+  /** One line, prefixed with the entry and its plugin (`backbone "vit" (kind onnx, @acme/x@1.2.0): …`). */
+  message: string;
 }
 
 /** The content of `results/<run-id>/results.json`. */
@@ -171,4 +204,6 @@ export interface RunResults {
   provenance: Provenance;
   datasets: DatasetSummary[];
   cells: CellResult[];
+  /** The cells that failed, with the plugin and stage that failed them. Absent in results written before it existed. */
+  failed?: FailedCell[];
 }

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { RadprobeError, resultsSchema, validateOptions, type RunResults } from '@radprobe/core';
+import { RadprobeError, assertFinishedRunFolder, resultsSchema, validateOptions, type RunResults } from '@radprobe/core';
 import { readJsonFile } from './json-file.js';
 
 /** A run folder as given on the command line, with its results. */
@@ -8,8 +8,12 @@ export interface LoadedRun {
   results: RunResults;
 }
 
-/** Reads `<dir>/results.json` and checks it against the results schema; errors name the file and the JSON pointer. */
+/**
+ * Reads `<dir>/results.json` and checks it against the results schema; errors name the file and the JSON pointer.
+ * The staging folder of a run that never finished is refused, whatever it holds.
+ */
 export async function loadRun(dir: string): Promise<LoadedRun> {
+  assertFinishedRunFolder(dir);
   const path = join(dir, 'results.json');
   const parsed = await readJsonFile(path);
   return { dir, results: validateOptions<RunResults>(resultsSchema, parsed, path, '') };

@@ -13,7 +13,7 @@ export function provenanceSummary(results: RunResults): SafeHtml {
 </dl>`;
 }
 
-/** At the end: the package versions and the backbones' weights, enough to reproduce a number. */
+/** At the end: the package versions, the plugins the run used and the backbones' weights, enough to reproduce a number. */
 export function provenanceSection(provenance: Provenance): SafeHtml {
   const packages = Object.entries(provenance.packages).sort(([a], [b]) => (a < b ? -1 : 1));
   return html`<section id="provenance">
@@ -22,6 +22,16 @@ export function provenanceSection(provenance: Provenance): SafeHtml {
 ${
   packages.length
     ? html`<table><thead><tr><th>package</th><th>version</th></tr></thead><tbody>${packages.map(([name, version]) => html`<tr><td>${name}</td><td>${version}</td></tr>`)}</tbody></table>`
+    : ''
+}
+${
+  provenance.plugins?.length
+    ? html`<table><thead><tr><th>plugin</th><th>version</th><th>first-party</th><th>kinds</th><th>location</th></tr></thead><tbody>${provenance.plugins.map(
+        (plugin) =>
+          html`<tr><td>${plugin.name}</td><td>${plugin.version}</td><td>${plugin.firstParty ? 'yes' : 'no'}</td><td>${Object.entries(plugin.contributed)
+            .map(([section, kinds]) => `${section}: ${kinds.join(', ')}`)
+            .join('; ')}</td><td><code>${plugin.location ?? 'not known'}</code></td></tr>`,
+      )}</tbody></table>`
     : ''
 }
 ${

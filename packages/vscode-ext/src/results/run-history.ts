@@ -18,13 +18,14 @@ export function outputDirOf(configPath: string, configText: string): string {
 
 /**
  * The newest finished runs in an output folder, newest first, at most `limit`. Run ids start with their UTC start
- * time (`20250102-030405-<hash>`), so the name orders them. A folder without a readable results.json (a run
- * that is still going, or was stopped) is passed over.
+ * time (`20250102-030405-<hash>`), so the name orders them. A folder without a readable results.json is passed
+ * over, and so is a hidden one: a run writes into `.<run-id>.partial` until its last file is in, so such a folder
+ * is a run that is still going, or was killed (the next `radprobe run` reports it).
  */
 export async function readRunHistory(outputDir: string, limit = 20): Promise<FinishedRun[]> {
   let names: string[];
   try {
-    names = (await readdir(outputDir, { withFileTypes: true })).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
+    names = (await readdir(outputDir, { withFileTypes: true })).filter((entry) => entry.isDirectory() && !entry.name.startsWith('.')).map((entry) => entry.name);
   } catch {
     return [];
   }

@@ -116,6 +116,24 @@ describe('run history', () => {
     expect(newestRunWith(history, 'seg')).toBeUndefined();
     expect(await readRunHistory(join(root, 'missing'))).toEqual([]);
   });
+
+  it("passes over a killed run's staging folder, whatever it holds, and reads runs with failed cells", async () => {
+    const output = join(mkdtempSync(join(tmpdir(), 'radprobe-history-')), 'results');
+    const failed: CellResult = { ...knnCell('b2', 'd'), status: 'failed', reason: 'backbone "b2" (kind onnx, @acme/x@1.2.0): out of memory', result: undefined };
+    const write = (folder: string, runId: string) => {
+      mkdirSync(join(output, folder), { recursive: true });
+      const failures = [{ backbone: 'b2', dataset: 'd', protocol: 'knn', plugin: '@acme/x@1.2.0', stage: 'extract', message: failed.reason }];
+      writeFileSync(join(output, folder, 'results.json'), JSON.stringify({ ...results([knnCell('b', 'd'), failed]), runId, failed: failures }));
+    };
+    write('20250101-100000-aaaa', '20250101-100000-aaaa');
+    write('.20250102-100000-bbbb.partial', '20250102-100000-bbbb');
+    const history = await readRunHistory(output);
+    expect(history.map((run) => run.results.runId)).toEqual(['20250101-100000-aaaa']);
+    expect(protocolLensTitles(history[0].results, 'knn', 'knn', new Date('2025-01-01T10:00:20Z'))).toEqual([
+      'kNN · b × d · AUROC 0.71 [0.69, 0.73] (k=20) · just now',
+      'kNN · b2 × d · failed: backbone "b2" (kind onnx, @acme/x@1.2.0): out of memory · just now',
+    ]);
+  });
 });
 
 describe('reportForWebview', () => {

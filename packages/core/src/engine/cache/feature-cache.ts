@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BackboneInfo } from '../../contracts/backbone.js';
 import { writeFileAtomic } from '../util/atomic.js';
+import { folderError, isFileSystemError } from '../util/path-problems.js';
 import { canonicalJson, sha256 } from '../util/hash.js';
 import { markCacheRoot } from './cache-marker.js';
 import { groupDirectoryName, recordFloats, type FeatureGroup } from './layout.js';
@@ -10,6 +11,8 @@ import { ShardStore } from './shard-store.js';
 /** What a cache entry's features were computed with: everything that changes the numbers. */
 export interface CacheEntryIdentity {
   weightsHash: string;
+  /** Hash of the backbone entry's kind and options that can change features (see `BackboneFactory`). */
+  backboneOptions: string;
   backboneDescription: string;
   exposedBlocks: number[];
   embedDim: number;
@@ -17,10 +20,14 @@ export interface CacheEntryIdentity {
   preprocessing: unknown;
 }
 
-/** What the features of `backbone` on inputs preprocessed as described by `preprocessingDescription` depend on. */
-export function cacheEntryIdentity(backbone: BackboneInfo, preprocessingDescription: string): CacheEntryIdentity {
+/**
+ * What the features of `backbone`, configured with options hashed as `optionsHash`, on inputs preprocessed as
+ * described by `preprocessingDescription` depend on.
+ */
+export function cacheEntryIdentity(backbone: BackboneInfo, optionsHash: string, preprocessingDescription: string): CacheEntryIdentity {
   return {
     weightsHash: backbone.weightsHash,
+    backboneOptions: optionsHash,
     backboneDescription: backbone.description,
     exposedBlocks: backbone.exposedBlocks,
     embedDim: backbone.embedDim,
@@ -62,7 +69,7 @@ export class FeatureCache {
     const now = new Date().toISOString();
     const previous = await readFile(entryPath, 'utf8').then((text) => JSON.parse(text) as CacheEntryFile, () => undefined);
     const entry: CacheEntryFile = { ...identity, key, createdAt: previous?.createdAt ?? now, lastUsedAt: now };
-    await writeFileAtomic(entryPath, JSON.stringify(entry, null, 2));
+    await writeFileAtomic(entryPath, JSON.stringify(entry, null, 2)).catch(cacheFolderError(dir));
     return new FeatureCache(dir, key);
   }
 
@@ -71,9 +78,16 @@ export class FeatureCache {
     const name = groupDirectoryName(group);
     let store = this.stores.get(name);
     if (!store) {
-      store = ShardStore.open(join(this.dir, name), recordFloats(group));
+      store = ShardStore.open(join(this.dir, name), recordFloats(group)).catch(cacheFolderError(join(this.dir, name)));
       this.stores.set(name, store);
     }
     return store;
   }
+}
+
+/** Turns a failed file-system call on a cache folder (a dangling link, a file in the way) into its one line. */
+function cacheFolderError(dir: string): (error: unknown) => Promise<never> {
+  return async (error) => {
+    throw isFileSystemError(error) ? await folderError(error, dir, { key: 'cache' }) : error;
+  };
 }

@@ -1,4 +1,4 @@
-import { parseTree, printParseErrorCode, stripComments, type Node, type ParseError } from 'jsonc-parser';
+import { createScanner, parseTree, printParseErrorCode, stripComments, type Node, type ParseError, type SyntaxKind } from 'jsonc-parser';
 
 export interface SourcePosition {
   /** 1-based. */
@@ -27,12 +27,61 @@ const syntaxMessages: Record<string, string> = {
 };
 
 /**
+ * How deep a config may nest. Real configs stay under ten levels; far deeper text is refused before it is parsed,
+ * because the parser and every walk over the value recurse and would exhaust the stack.
+ */
+export const MAX_NESTING = 64;
+
+/** The scanner's tokens read here (`SyntaxKind` is a const enum, which this build cannot read at run time). */
+const TOKEN = {
+  openBrace: 1 satisfies SyntaxKind.OpenBraceToken,
+  closeBrace: 2 satisfies SyntaxKind.CloseBraceToken,
+  openBracket: 3 satisfies SyntaxKind.OpenBracketToken,
+  closeBracket: 4 satisfies SyntaxKind.CloseBracketToken,
+  comma: 5 satisfies SyntaxKind.CommaToken,
+  colon: 6 satisfies SyntaxKind.ColonToken,
+  string: 10 satisfies SyntaxKind.StringLiteral,
+  end: 17 satisfies SyntaxKind.EOF,
+};
+
+/**
+ * Where `text` first nests deeper than `MAX_NESTING`: the offset of the opening bracket and the JSON pointer of
+ * the value it opens; null when it never does. Read with the scanner, which does not recurse.
+ */
+export function excessiveNesting(text: string): { offset: number; pointer: string } | null {
+  const scanner = createScanner(text, true);
+  const open: Array<{ array: boolean; key: string; index: number }> = [];
+  let lastString = '';
+  for (let token: number = scanner.scan(); token !== TOKEN.end; token = scanner.scan()) {
+    const top = open.at(-1);
+    if (token === TOKEN.openBrace || token === TOKEN.openBracket) {
+      if (open.length === MAX_NESTING) {
+        const pointer = open.map((container) => `/${container.array ? container.index : escapePointerSegment(container.key)}`).join('');
+        return { offset: scanner.getTokenOffset(), pointer };
+      }
+      open.push({ array: token === TOKEN.openBracket, key: '', index: 0 });
+    } else if (token === TOKEN.closeBrace || token === TOKEN.closeBracket) {
+      open.pop();
+    } else if (token === TOKEN.string) {
+      lastString = scanner.getTokenValue();
+    } else if (token === TOKEN.colon && top && !top.array) {
+      top.key = lastString;
+    } else if (token === TOKEN.comma && top?.array) {
+      top.index++;
+    }
+  }
+  return null;
+}
+
+/**
  * A JSON text parsed with node offsets, so that every value and key can be traced to its line and column. With
  * `comments`, `//` and block comments are allowed (JSONC, for `.jsonc` files); trailing commas never are.
  */
 export class JsonSource {
   readonly root: Node | undefined;
   readonly syntaxErrors: Array<{ offset: number; message: string }>;
+  /** Where the text nests deeper than `MAX_NESTING` (it is then left unparsed), or null. */
+  readonly tooDeep: { offset: number; pointer: string } | null;
   private readonly lineStarts: number[];
 
   constructor(
@@ -40,7 +89,9 @@ export class JsonSource {
     private readonly options: { comments: boolean } = { comments: false },
   ) {
     const errors: ParseError[] = [];
-    this.root = parseTree(text, errors, { disallowComments: !options.comments, allowTrailingComma: false, allowEmptyContent: false });
+    this.tooDeep = excessiveNesting(text);
+    const parseOptions = { disallowComments: !options.comments, allowTrailingComma: false, allowEmptyContent: false };
+    this.root = this.tooDeep ? undefined : parseTree(text, errors, parseOptions);
     this.syntaxErrors = errors.map((error) => {
       const code = printParseErrorCode(error.error);
       return { offset: error.offset, message: `JSON syntax error: ${syntaxMessages[code] ?? code}` };

@@ -8,7 +8,7 @@ import { composeConfigSchema } from './compose-schema.js';
 import { ConfigError, type ConfigIssue } from './config-error.js';
 import { duplicateEntryNames, fillEntryNames } from './entry-names.js';
 import { substituteEnvVariables } from './env-variables.js';
-import { JsonSource } from './json-source.js';
+import { JsonSource, MAX_NESTING } from './json-source.js';
 import { resolveModelStore } from './model-store.js';
 
 const validators = new WeakMap<PluginRegistry, ValidateFunction>();
@@ -31,6 +31,10 @@ function validatorFor(registry: PluginRegistry): ValidateFunction {
 export function validateConfigText(text: string, file: string, registry: PluginRegistry, env: NodeJS.ProcessEnv = process.env): RunConfig {
   const source = new JsonSource(text, { comments: file.endsWith('.jsonc') });
   const issueAt = (offset: number, pointer: string, message: string): ConfigIssue => ({ file, ...source.position(offset), pointer, message });
+  if (source.tooDeep) {
+    const { offset, pointer } = source.tooDeep;
+    throw new ConfigError(file, [issueAt(offset, pointer, `nested more than ${MAX_NESTING} levels deep; a radprobe config is never that deep`)]);
+  }
   if (source.syntaxErrors.length) {
     throw new ConfigError(file, source.syntaxErrors.map((error) => issueAt(error.offset, '', error.message)));
   }

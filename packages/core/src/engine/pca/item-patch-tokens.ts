@@ -5,13 +5,15 @@ import { FeatureCache, cacheEntryIdentity } from '../cache/feature-cache.js';
 import { groupDirectoryName, type FeatureGroup } from '../cache/layout.js';
 import type { ShardStore } from '../cache/shard-store.js';
 import type { ResolvedPreprocessing } from '../image/index.js';
+import type { OpenedBackbone } from '../run/checked-backbone.js';
 import { extractFeatures } from '../run/extract.js';
 import { RadprobeError, errorMessage } from '../util/errors.js';
 import type { PatchGrid } from './patch-pca.js';
 
 export interface ItemPatchTokensRequest {
   dataset: Dataset;
-  backbone: Backbone;
+  /** From `openBackbone`: its options hash picks the cache entry a run with this backbone uses. */
+  backbone: Backbone & Pick<OpenedBackbone, 'optionsHash'>;
   preprocessing: ResolvedPreprocessing;
   /** Root of the feature cache (the config's `cache`, resolved). */
   cacheDir: string;
@@ -39,7 +41,7 @@ export async function itemPatchTokens(request: ItemPatchTokensRequest): Promise<
   if (!info.hasPatchTokens || info.patchSize <= 0) throw new RadprobeError(`${info.description} exposes no patch tokens, so its patch features have no PCA`);
   const grid = { rows: preprocessing.outputSize.height / info.patchSize, cols: preprocessing.outputSize.width / info.patchSize };
   const tokens = grid.rows * grid.cols;
-  const cache = await FeatureCache.open(request.cacheDir, cacheEntryIdentity(info, preprocessing.description));
+  const cache = await FeatureCache.open(request.cacheDir, cacheEntryIdentity(info, backbone.optionsHash, preprocessing.description));
   const keys = await Promise.all(
     request.items.map((item) =>
       dataset.contentKey(item).catch((error: unknown) => {

@@ -15,6 +15,8 @@ export interface RegistrationSource {
   packageName: string;
   version: string;
   builtin: boolean;
+  /** The package's folder (symlinks resolved), or the module file of a plugin named by path; null when not known. */
+  location: string | null;
 }
 
 export type ProtocolRegistration = RegistrationSource & { protocol: Protocol };
@@ -45,6 +47,8 @@ interface BuiltinPlugin {
   plugin: RadprobePlugin;
   /** Shown in provenance; defaults to the version of the installed package of that name, if discovered. */
   version?: string;
+  /** The package's folder, shown in provenance; defaults to the folder of the installed package of that name, if discovered. */
+  location?: string;
 }
 
 export interface LoadPluginRegistryOptions {
@@ -62,6 +66,7 @@ interface PluginSource {
   version: string;
   builtin: boolean;
   explicit: boolean;
+  location: string | null;
   manifest: PluginManifest | null;
   /** Module to import; `null` for a built-in, whose plugin object is at hand. */
   file: string | null;
@@ -108,15 +113,19 @@ export async function loadPluginRegistry(options: LoadPluginRegistryOptions): Pr
 async function collectSources({ builtins, discovered, explicit, baseDir }: LoadPluginRegistryOptions): Promise<PluginSource[]> {
   const builtinNames = new Set(builtins.map((builtin) => builtin.packageName));
   const explicitNames = new Set(explicit);
-  const sources: PluginSource[] = builtins.map((builtin) => ({
-    packageName: builtin.packageName,
-    version: builtin.version ?? discovered.find((found) => found.name === builtin.packageName)?.version ?? 'builtin',
-    builtin: true,
-    explicit: false,
-    manifest: null,
-    file: null,
-    plugin: builtin.plugin,
-  }));
+  const sources: PluginSource[] = builtins.map((builtin) => {
+    const installed = discovered.find((found) => found.name === builtin.packageName);
+    return {
+      packageName: builtin.packageName,
+      version: builtin.version ?? installed?.version ?? 'builtin',
+      builtin: true,
+      explicit: false,
+      location: builtin.location ?? installed?.dir ?? null,
+      manifest: null,
+      file: null,
+      plugin: builtin.plugin,
+    };
+  });
   for (const found of discovered) {
     if (builtinNames.has(found.name)) continue;
     const packageJson = await readPackageJson(found.dir);
@@ -125,6 +134,7 @@ async function collectSources({ builtins, discovered, explicit, baseDir }: LoadP
       version: found.version,
       builtin: false,
       explicit: explicitNames.has(found.name),
+      location: found.dir,
       manifest: found.manifest,
       file: pluginEntryFile(found.dir, packageJson ?? {}, found.manifest),
     });
@@ -144,7 +154,8 @@ export function isModulePath(entry: string): boolean {
 
 async function explicitSource(entry: string, baseDir: string): Promise<PluginSource> {
   if (isModulePath(entry)) {
-    return { packageName: entry, version: 'local', builtin: false, explicit: true, manifest: null, file: resolve(baseDir, entry) };
+    const file = resolve(baseDir, entry);
+    return { packageName: entry, version: 'local', builtin: false, explicit: true, location: file, manifest: null, file };
   }
   const dir = await findPackageDir(entry, baseDir);
   if (!dir) {
@@ -159,6 +170,7 @@ async function explicitSource(entry: string, baseDir: string): Promise<PluginSou
     version: typeof packageJson.version === 'string' ? packageJson.version : '0.0.0',
     builtin: false,
     explicit: true,
+    location: dir,
     manifest: null,
     file: pluginEntryFile(dir, packageJson, null),
   };
@@ -225,6 +237,7 @@ function register(
     packageName: source.packageName,
     version: source.version,
     builtin: source.builtin,
+    location: source.location,
   };
   map.set(kind, section === 'protocols' ? { ...registration, protocol: component } : { ...registration, factory: component });
 }

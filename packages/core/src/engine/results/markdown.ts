@@ -1,4 +1,4 @@
-import type { CellResult, DatasetSummary, Provenance, RunResults } from '../../contracts/results.js';
+import type { CellResult, DatasetSummary, FailedCell, FailureStage, Provenance, RunResults } from '../../contracts/results.js';
 import { formatSetting } from './format.js';
 import { summaryRows, visibleSummaryColumns } from './summary-rows.js';
 
@@ -16,6 +16,7 @@ export function renderResultsMarkdown(results: RunResults): string {
     '',
     ...summaryTable(results),
   ];
+  if (results.failed?.length) lines.push('', ...failedSection(results.failed));
   const cellNotes = results.cells.flatMap(cellNoteSection);
   if (cellNotes.length) lines.push('', '## Notes', ...cellNotes);
   for (const dataset of results.datasets) lines.push('', ...datasetSection(dataset));
@@ -30,6 +31,23 @@ function summaryTable(results: RunResults): string[] {
     columns.map((column) => column.title),
     rows.map((row) => columns.map((column) => row[column.key])),
   );
+}
+
+const stageWords: Record<FailureStage, string> = {
+  dataset: 'loading the dataset',
+  backbone: 'loading the backbone',
+  extract: 'embedding',
+  protocol: 'running the protocol',
+};
+
+function failedSection(failed: FailedCell[]): string[] {
+  return [
+    '## Failed cells',
+    '',
+    ...failed.map(
+      (cell) => `- ${escapeInline(cell.backbone)} × ${escapeInline(cell.dataset)} × ${escapeInline(cell.protocol)} (${stageWords[cell.stage]}): ${escapeInline(cell.message)}`,
+    ),
+  ];
 }
 
 function cellNoteSection(cell: CellResult): string[] {
@@ -76,6 +94,21 @@ function provenanceSection(provenance: Provenance): string[] {
   ];
   const packages = Object.entries(provenance.packages).sort(([a], [b]) => (a < b ? -1 : 1));
   if (packages.length) lines.push('', ...markdownTable(['package', 'version'], packages));
+  if (provenance.plugins?.length) {
+    lines.push(
+      '',
+      ...markdownTable(
+        ['plugin', 'version', 'first-party', 'kinds', 'location'],
+        provenance.plugins.map((plugin) => [
+          plugin.name,
+          plugin.version,
+          plugin.firstParty ? 'yes' : 'no',
+          Object.entries(plugin.contributed).map(([section, kinds]) => `${section}: ${kinds.join(', ')}`).join('; '),
+          plugin.location ?? 'not known',
+        ]),
+      ),
+    );
+  }
   if (provenance.backbones.length) {
     lines.push(
       '',

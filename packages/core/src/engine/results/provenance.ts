@@ -49,6 +49,8 @@ export interface ProvenanceInput {
   baseDir: string;
   seed: number;
   backbones: Provenance['backbones'];
+  /** The plugin packages whose kinds the run used. */
+  plugins: NonNullable<Provenance['plugins']>;
   /** Versions to record; by default radprobe's packages, the config's plugin packages and the runtimes installed. */
   packageVersions?: Record<string, string>;
 }
@@ -72,6 +74,7 @@ export async function collectProvenance(input: ProvenanceInput): Promise<Provena
     memoryBytes: totalmem(),
     hostname: hostname(),
     backbones: input.backbones,
+    plugins: input.plugins,
   };
 }
 

@@ -1,6 +1,9 @@
-import type { Backbone, ComponentEntry, Dataset, RunConfig } from '../../contracts/index.js';
+import type { ComponentEntry, Dataset, RunConfig } from '../../contracts/index.js';
 import type { PluginRegistry } from '../plugins/registry.js';
+import { canonicalJson, sha256 } from '../util/hash.js';
 import { RadprobeError } from '../util/errors.js';
+import { checkedBackbone, type OpenedBackbone } from './checked-backbone.js';
+import { callPlugin, entryPlugin } from './entry-plugin.js';
 
 /** Splits a config entry into its name and the options its plugin receives. */
 export function entryOptions(entry: ComponentEntry): Record<string, unknown> {
@@ -19,16 +22,55 @@ export function entryNamed(config: RunConfig, list: 'backbones' | 'datasets', na
   return entry;
 }
 
-/** Loads a config's dataset entry through its plugin, as a run does; the dataset carries the entry's name. */
-export async function openDataset(registry: PluginRegistry, config: RunConfig, entry: ComponentEntry, baseDir: string, log: (message: string) => void): Promise<Dataset> {
-  const factory = registry.datasets.get(entry.kind)!.factory;
+/**
+ * Loads a config's dataset entry through its plugin, as a run does; the dataset carries the entry's name. What the
+ * plugin throws names the entry and the package (`PluginError`).
+ */
+export async function openDataset(
+  registry: PluginRegistry,
+  config: RunConfig,
+  entry: ComponentEntry,
+  baseDir: string,
+  log: (message: string) => void,
+): Promise<Dataset> {
+  const registration = registry.datasets.get(entry.kind)!;
   // The entry's name goes in too, so that the dataset's own messages name it as the config does.
-  const dataset = await factory.create({ ...entryOptions(entry), name: entry.name, onBadItem: config.onBadItem }, { baseDir, log, decodeLimits: config.decodeLimits });
+  const dataset = await callPlugin(entryPlugin('dataset', entry, registration), () =>
+    registration.factory.create({ ...entryOptions(entry), name: entry.name, onBadItem: config.onBadItem }, { baseDir, log, decodeLimits: config.decodeLimits }),
+  );
   return { ...dataset, name: entry.name! };
 }
 
-/** Loads a config's backbone entry through its plugin, as a run does (the entry's `device` overrides the config's). */
-export function openBackbone(registry: PluginRegistry, config: RunConfig, entry: ComponentEntry, baseDir: string, log: (message: string) => void): Promise<Backbone> {
+/**
+ * Loads a config's backbone entry through its plugin, as a run does (the entry's `device` overrides the config's):
+ * what the plugin throws names the entry and the package (`PluginError`), and every batch it embeds is checked.
+ */
+export async function openBackbone(
+  registry: PluginRegistry,
+  config: RunConfig,
+  entry: ComponentEntry,
+  baseDir: string,
+  log: (message: string) => void,
+): Promise<OpenedBackbone> {
+  const registration = registry.backbones.get(entry.kind)!;
+  const plugin = entryPlugin('backbone', entry, registration);
   const device = (entry.device as RunConfig['device'] | undefined) ?? config.device;
-  return registry.backbones.get(entry.kind)!.factory.create({ ...entryOptions(entry), device }, { baseDir, modelStoreDir: config.modelStore, device, log });
+  const backbone = await callPlugin(plugin, () =>
+    registration.factory.create({ ...entryOptions(entry), device }, { baseDir, modelStoreDir: config.modelStore, device, log }),
+  );
+  return checkedBackbone(backbone, plugin, backboneOptionsHash(entry));
+}
+
+/**
+ * Options the engine owns that cannot change features: the name, the batch size, and the device. Execution
+ * providers run the same graph on the same weights; their results differ only by floating-point rounding (TF32
+ * matrix products on recent GPUs included), far below what any metric resolves, while keying on the device would
+ * embed everything again whenever a study moves between a laptop and a GPU machine. Provenance records the
+ * provider of every run.
+ */
+const FEATURE_NEUTRAL_OPTIONS = new Set(['name', 'batchSize', 'device']);
+
+/** sha256 of a backbone entry's kind and resolved options (defaults filled in), the feature-neutral ones left out. */
+function backboneOptionsHash(entry: ComponentEntry): string {
+  return sha256(canonicalJson(Object.fromEntries(Object.entries(entry).filter(([key]) => !FEATURE_NEUTRAL_OPTIONS.has(key)))));
 }

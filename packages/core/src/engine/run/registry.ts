@@ -4,6 +4,7 @@ import { parse } from 'jsonc-parser';
 import type { RadprobePlugin } from '../../contracts/index.js';
 import { discoverPlugins, loadPluginRegistry, type PluginPackage, type PluginRegistry } from '../plugins/index.js';
 import { substituteEnvVariables } from '../config/env-variables.js';
+import { excessiveNesting } from '../config/json-source.js';
 import { RadprobeError } from '../util/errors.js';
 
 /** A plugin that ships with the program running radprobe (the CLI's backbone and dataset plugins). */
@@ -11,6 +12,8 @@ export interface BuiltinPlugin {
   packageName: string;
   /** Shown by `radprobe list` and in provenance. */
   version?: string;
+  /** The package's folder, shown in provenance. */
+  location?: string;
   plugin: RadprobePlugin;
 }
 
@@ -45,8 +48,9 @@ export async function loadRegistryForConfig(configPath: string, builtins: Builti
   const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
     throw new RadprobeError(`${path}: cannot read the config (${error.code === 'ENOENT' ? 'no such file' : error.message})`, { file: path });
   });
-  // Unresolved variables are left in place here: validating the config reports them with their line.
-  const raw = substituteEnvVariables(parse(text), process.env).value as { plugins?: unknown } | undefined;
+  // Unresolved variables are left in place here, and a config nested too deep to parse is not read: validating the
+  // config reports both with their line.
+  const raw = (excessiveNesting(text) ? undefined : substituteEnvVariables(parse(text), process.env).value) as { plugins?: unknown } | undefined;
   const explicit = Array.isArray(raw?.plugins) ? raw.plugins.filter((entry): entry is string => typeof entry === 'string') : [];
   return loadRegistry({ baseDir: dirname(path), explicit, builtins, searchDirs });
 }

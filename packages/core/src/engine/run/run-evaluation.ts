@@ -1,7 +1,6 @@
 import { relative, resolve, sep } from 'node:path';
 import type {
   BackboneInfo,
-  CellResult,
   ComponentEntry,
   Dataset,
   DatasetSummary,
@@ -16,14 +15,21 @@ import { FeatureCache, cacheEntryIdentity } from '../cache/feature-cache.js';
 import { groupsFor, mergeNeeds } from '../cache/layout.js';
 import { configHash, loadConfig } from '../config/index.js';
 import { resolvePreprocessing } from '../image/index.js';
+import type { PluginRegistry } from '../plugins/registry.js';
 import { collectProvenance, writeRunResults } from '../results/index.js';
-import { RadprobeError, errorMessage } from '../util/errors.js';
+import { RadprobeError } from '../util/errors.js';
+import { assertWritableFolder } from '../util/path-problems.js';
 import { splitHash } from '../splits/split-hash.js';
-import { writeArtifacts } from './artifacts.js';
+import { checkArtifactFolders, checkArtifactNames, writeArtifacts } from './artifacts.js';
+import type { OpenedBackbone } from './checked-backbone.js';
 import { entryOptions, openBackbone, openDataset } from './components.js';
+import { PluginError, callPlugin, entryPlugin, type EntryPlugin } from './entry-plugin.js';
 import { extractFeatures } from './extract.js';
 import { protocolContext, type CellResources } from './protocol-context.js';
 import { loadRegistryForConfig, type BuiltinPlugin } from './registry.js';
+import { RunCells, type CellNames } from './run-cells.js';
+import { RunFolder } from './run-folder.js';
+import { UsedPlugins } from './used-plugins.js';
 
 export interface RunOptions {
   configPath: string;
@@ -39,6 +45,11 @@ export interface RunOptions {
   device?: RunConfig['device'];
   /** Runs only the cells whose names match. */
   only?: { backbone?: string; dataset?: string; protocol?: string };
+  /**
+   * Writes more files into the run's folder before it appears (the CLI's report.html): `dir` already holds
+   * results.json and the artifacts.
+   */
+  addFiles?(dir: string, results: RunResults): Promise<unknown>;
 }
 
 export interface RunOutcome {
@@ -48,170 +59,318 @@ export interface RunOutcome {
 
 /**
  * Runs every backbone × dataset × protocol cell of a config: datasets are loaded once, each backbone is loaded
- * once and embeds each dataset through the feature cache, then every protocol reads the cached features.
- * A failing cell is recorded as failed and the run goes on; results are written at the end.
+ * once and embeds each dataset through the feature cache, then every protocol reads the cached features. A plugin
+ * that fails (a dataset or backbone that does not load, an embedding that throws or returns batches of the wrong
+ * shape, a protocol that throws) fails its cells and the run goes on with the others; when no cell completes, the
+ * run stops with the error and writes nothing. The output and cache folders are checked writable before any work,
+ * and the results folder appears whole, at the end, or not at all.
  */
 export async function runEvaluation(options: RunOptions): Promise<RunOutcome> {
   const startedAt = new Date();
   const signal = options.signal ?? new AbortController().signal;
   const { reporter } = options;
-  const log = (message: string) => reporter({ type: 'log', level: 'info', message });
+  const warn = (message: string) => reporter({ type: 'log', level: 'warn', message });
   const registry = await loadRegistryForConfig(options.configPath, options.builtins, options.searchDirs);
-  for (const warning of registry.warnings) reporter({ type: 'log', level: 'warn', message: warning });
+  for (const warning of registry.warnings) warn(warning);
   const { config, baseDir } = await loadConfig(options.configPath, registry);
   if (options.onBadItem) config.onBadItem = options.onBadItem;
   if (options.device) config.device = options.device;
   const hash = configHash(config);
   const runId = `${startedAt.toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-')}-${hash.slice(0, 8)}`;
-  const outputDir = resolve(baseDir, config.output, runId);
 
   const selected = <T extends ComponentEntry>(entries: T[], wanted?: string) => entries.filter((entry) => !wanted || entry.name === wanted);
-  const backboneEntries = selected(config.backbones, options.only?.backbone);
-  const datasetEntries = selected(config.datasets, options.only?.dataset);
-  const protocolEntries = selected(config.protocols, options.only?.protocol);
-  if (backboneEntries.length * datasetEntries.length * protocolEntries.length === 0) {
+  const grid: Grid = {
+    backbones: selected(config.backbones, options.only?.backbone),
+    datasets: selected(config.datasets, options.only?.dataset),
+    protocols: selected(config.protocols, options.only?.protocol),
+  };
+  if (grid.backbones.length * grid.datasets.length * grid.protocols.length === 0) {
     throw new RadprobeError(`nothing to run: no cell matches ${JSON.stringify(options.only)}`, { file: options.configPath });
   }
-  reporter({ type: 'run-start', runId, outputDir, cells: backboneEntries.length * datasetEntries.length * protocolEntries.length });
-
-  const datasets: Array<{ entry: ComponentEntry; dataset: Dataset }> = [];
-  for (const entry of datasetEntries) {
-    reporter({ type: 'stage', stage: 'dataset', dataset: entry.name, message: `loading dataset ${entry.name} (${entry.kind})` });
-    datasets.push({ entry, dataset: await openDataset(registry, config, entry, baseDir, log) });
+  const names = (entries: ComponentEntry[]) => entries.map((entry) => entry.name!);
+  checkArtifactFolders({ backbones: names(grid.backbones), datasets: names(grid.datasets), protocols: names(grid.protocols) });
+  const configFile = resolve(options.configPath);
+  await assertWritableFolder(resolve(baseDir, config.cache), { key: 'cache', file: configFile });
+  const folder = await RunFolder.create(resolve(baseDir, config.output), runId, { key: 'output', file: configFile });
+  for (const unfinished of await folder.unfinishedNeighbours()) {
+    warn(`${unfinished} holds what a run wrote before it stopped (killed, or still running): no complete results; delete it once no run is using it`);
   }
+  reporter({ type: 'run-start', runId, outputDir: folder.dir, cells: grid.backbones.length * grid.datasets.length * grid.protocols.length });
 
-  const cells: CellResult[] = [];
-  const skippedByDataset = new Map<string, DatasetSummary['skipped']>(datasets.map(({ dataset }) => [dataset.name, [...dataset.skipped]]));
-  const backboneProvenance: Array<{ name: string; description: string; weightsHash: string; executionProvider: string }> = [];
+  let results: RunResults;
+  try {
+    const run = await evaluateGrid({ registry, config, baseDir, grid, folder, signal, reporter });
+    const failure = run.cells.nothingCompleted();
+    if (failure) throw failure;
+    results = {
+      schemaVersion: 1,
+      runId,
+      name: config.name ?? runId,
+      startedAt: startedAt.toISOString(),
+      finishedAt: new Date().toISOString(),
+      config: config as unknown as Record<string, unknown>,
+      baseDir: relative(folder.dir, baseDir).split(sep).join('/') || '.',
+      provenance: await collectProvenance({
+        config,
+        configHash: hash,
+        baseDir,
+        seed: config.seed,
+        backbones: run.backbones,
+        plugins: run.plugins.provenance(),
+      }),
+      datasets: run.datasets,
+      cells: run.cells.cells,
+      failed: run.cells.failed,
+    };
+    await folder.publish(async (dir) => {
+      await writeRunResults(dir, results);
+      await options.addFiles?.(dir, results);
+    });
+  } catch (error) {
+    await folder.discard();
+    throw error;
+  }
+  reporter({ type: 'run-end', runId, outputDir: folder.dir, failed: results.failed!.length });
+  return { results, outputDir: folder.dir };
+}
 
-  for (const backboneEntry of backboneEntries) {
+/** The selected entries: every backbone × dataset × protocol is a cell. */
+interface Grid {
+  backbones: ComponentEntry[];
+  datasets: ComponentEntry[];
+  protocols: ComponentEntry[];
+}
+
+interface GridRun {
+  cells: RunCells;
+  datasets: DatasetSummary[];
+  backbones: RunResults['provenance']['backbones'];
+  plugins: UsedPlugins;
+}
+
+/** A dataset entry, loaded or failed to load (its cells fail with every backbone; the other datasets run). */
+type LoadedDataset = { entry: ComponentEntry; dataset: Dataset; failure?: never } | { entry: ComponentEntry; dataset?: never; failure: PluginError };
+
+async function evaluateGrid(args: {
+  registry: PluginRegistry;
+  config: RunConfig;
+  baseDir: string;
+  grid: Grid;
+  folder: RunFolder;
+  signal: AbortSignal;
+  reporter: RunReporter;
+}): Promise<GridRun> {
+  const { registry, config, baseDir, grid, signal, reporter } = args;
+  const log = (message: string) => reporter({ type: 'log', level: 'info', message });
+  const cells = new RunCells(reporter);
+  const plugins = new UsedPlugins(registry);
+  // A failure of plugin code fails cells; anything else (a bad item under onBadItem "fail", a full disk, Ctrl-C)
+  // stops the run.
+  const pluginFailure = (error: unknown): PluginError => {
+    if (signal.aborted || !(error instanceof PluginError)) throw error;
+    return error;
+  };
+
+  const datasets: LoadedDataset[] = [];
+  for (const entry of grid.datasets) {
+    plugins.use('datasets', entry.kind);
+    reporter({ type: 'stage', stage: 'dataset', dataset: entry.name, message: `loading dataset ${entry.name} (${entry.kind})` });
+    try {
+      datasets.push({ entry, dataset: await openDataset(registry, config, entry, baseDir, log) });
+    } catch (error) {
+      datasets.push({ entry, failure: pluginFailure(error) });
+    }
+  }
+  const skippedByDataset = new Map<string, DatasetSummary['skipped']>(
+    datasets.flatMap(({ dataset }) => (dataset ? [[dataset.name, [...dataset.skipped]]] : [])),
+  );
+  const protocols = grid.protocols.map((entry) => {
+    plugins.use('protocols', entry.kind);
+    const registration = registry.protocols.get(entry.kind)!;
+    return { entry, protocol: registration.protocol, plugin: entryPlugin('protocol', entry, registration), options: entryOptions(entry) };
+  });
+  const cellNames = (backbone: ComponentEntry, dataset: ComponentEntry, protocol: ComponentEntry): CellNames => ({
+    backbone: backbone.name!,
+    dataset: dataset.name!,
+    protocol: protocol.name!,
+    protocolKind: protocol.kind,
+  });
+  const backbones: GridRun['backbones'] = [];
+
+  for (const backboneEntry of grid.backbones) {
+    plugins.use('backbones', backboneEntry.kind);
     reporter({ type: 'stage', stage: 'backbone', backbone: backboneEntry.name, message: `loading backbone ${backboneEntry.name}` });
-    const backbone = await openBackbone(registry, config, backboneEntry, baseDir, log);
+    let backbone: OpenedBackbone;
+    try {
+      backbone = await openBackbone(registry, config, backboneEntry, baseDir, log);
+    } catch (error) {
+      const failure = pluginFailure(error);
+      for (const { entry, failure: datasetFailure } of datasets) {
+        for (const protocol of grid.protocols) {
+          cells.fail(cellNames(backboneEntry, entry, protocol), datasetFailure ?? failure, datasetFailure ? 'dataset' : 'backbone');
+        }
+      }
+      continue;
+    }
     // Read once per backbone, and only when a protocol asks: a failure then fails those protocols' cells alone.
     let network: Promise<TrainableBackbone | null> | undefined;
     const openTrainable = () => (network ??= backbone.trainable?.() ?? Promise.resolve(null));
     try {
-      backboneProvenance.push({ name: backboneEntry.name!, description: backbone.info.description, weightsHash: backbone.info.weightsHash, executionProvider: backbone.info.executionProvider });
+      const { description, weightsHash, executionProvider } = backbone.info;
+      backbones.push({ name: backboneEntry.name!, description, weightsHash, executionProvider });
       log(`${backboneEntry.name}: ${backbone.info.description} on ${backbone.info.executionProvider}`);
-      for (const { dataset } of datasets) {
-        const cellBase = { backbone: backboneEntry.name!, dataset: dataset.name };
-        const protocols = protocolEntries.map((entry) => ({ entry, protocol: registry.protocols.get(entry.kind)!.protocol, options: entryOptions(entry) }));
-        const runnable = protocols.filter(({ protocol }) => protocol.tasks.includes(dataset.task));
-        for (const { entry, protocol } of protocols.filter((p) => !runnable.includes(p))) {
-          const reason = `${protocol.title} does not evaluate ${dataset.task} tasks`;
-          cells.push({ ...cellBase, protocol: entry.name!, protocolKind: entry.kind, status: 'skipped', reason, durationMs: 0 });
-          reporter({ type: 'cell-end', ...cellBase, protocol: entry.name!, status: 'skipped', summary: reason });
+      for (const { entry: datasetEntry, dataset, failure: datasetFailure } of datasets) {
+        const names = (protocol: ComponentEntry) => cellNames(backboneEntry, datasetEntry, protocol);
+        if (datasetFailure) {
+          for (const { entry } of protocols) cells.fail(names(entry), datasetFailure, 'dataset');
+          continue;
+        }
+        const runnable: Array<(typeof protocols)[number] & { needs: FeatureNeeds }> = [];
+        for (const candidate of protocols) {
+          if (!candidate.protocol.tasks.includes(dataset.task)) {
+            cells.skipped(names(candidate.entry), `${candidate.protocol.title} does not evaluate ${dataset.task} tasks`);
+            continue;
+          }
+          try {
+            const needs = await callPlugin(candidate.plugin, () => candidate.protocol.featureNeeds(candidate.options, backbone.info, plugins.protocolLookup));
+            runnable.push({ ...candidate, needs });
+          } catch (error) {
+            cells.fail(names(candidate.entry), pluginFailure(error), 'protocol');
+          }
         }
         if (runnable.length === 0) continue;
 
-        const preprocessing = resolvePreprocessing(config.preprocessing, backbone.info);
-        for (const note of preprocessing.notes) log(note);
-        const lookup = (kind: string) => registry.protocols.get(kind)?.protocol;
-        const protocolNeeds = runnable.map(({ protocol, options: protocolOptions }) => protocol.featureNeeds(protocolOptions, backbone.info, lookup));
-        const needs = mergeNeeds(protocolNeeds);
-        const grid = { rows: preprocessing.outputSize.height / patchSide(backbone.info), cols: preprocessing.outputSize.width / patchSide(backbone.info) };
-        const groups = groupsFor(needs, backbone.info, grid.rows * grid.cols);
-        const cache = await FeatureCache.open(resolve(baseDir, config.cache), cacheEntryIdentity(backbone.info, preprocessing.description));
-        reporter({ type: 'stage', stage: 'extract', ...cellBase, message: `embedding ${dataset.name} with ${backboneEntry.name}` });
-        const extraction = await extractFeatures({
-          dataset,
-          backbone,
-          preprocessing,
-          cache,
-          groups,
-          batchSize: Number(backboneEntry.batchSize ?? config.batchSize),
-          onBadItem: config.onBadItem,
-          openEveryItem: Boolean(needs.pixels),
-          signal,
-          log,
-          warn: (message) => reporter({ type: 'log', level: 'warn', message }),
-          progress: (done, total) => reporter({ type: 'progress', task: `extract:${backboneEntry.name}:${dataset.name}`, label: 'images embedded', done, total }),
-        });
+        let embedded: Awaited<ReturnType<typeof embedDataset>>;
+        try {
+          const needs = runnable.map((protocol) => protocol.needs);
+          embedded = await embedDataset({ config, baseDir, backboneEntry, backbone, dataset, needs, plugins, signal, reporter, log });
+        } catch (error) {
+          const failure = pluginFailure(error);
+          for (const { entry } of runnable) cells.fail(names(entry), failure, 'extract');
+          continue;
+        }
         const known = skippedByDataset.get(dataset.name)!;
-        for (const item of extraction.skipped) if (!known.some((k) => k.source === item.source)) known.push(item);
-
-        const kept = dataset.items.flatMap((item, index) => (extraction.keys[index] === null ? [] : [{ item, key: extraction.keys[index]! }]));
-        const resources: CellBaseResources = {
-          dataset,
-          items: kept.map(({ item }) => item),
-          keys: kept.map(({ key }) => key),
-          stores: await Promise.all(groups.map(async (group) => ({ group, store: await cache.store(group) }))),
-          grid,
-          preprocessing,
-          backbone: backbone.info,
-          masks: Boolean(needs.masks),
-          seed: config.seed,
-          bootstrap: config.bootstrap,
-          signal,
-          protocols: lookup,
-        };
-        for (const [index, { entry, protocol, options: protocolOptions }] of runnable.entries()) {
-          cells.push(await runCell({ cellBase, entry, protocol, protocolOptions, needs: protocolNeeds[index], openTrainable, resources, signal, reporter, outputDir }));
+        for (const item of embedded.skipped) if (!known.some((k) => k.source === item.source)) known.push(item);
+        for (const { entry, protocol, plugin, options, needs } of runnable) {
+          const { resources } = embedded;
+          await runCell({ names: names(entry), protocol, plugin, options, needs, openTrainable, resources, signal, reporter, cells, folder: args.folder });
         }
       }
     } finally {
-      await backbone.dispose();
+      await backbone.dispose().catch((error: unknown) => reporter({ type: 'log', level: 'warn', message: `${(error as Error).message} (while disposing)` }));
     }
   }
-
-  const results: RunResults = {
-    schemaVersion: 1,
-    runId,
-    name: config.name ?? runId,
-    startedAt: startedAt.toISOString(),
-    finishedAt: new Date().toISOString(),
-    config: config as unknown as Record<string, unknown>,
-    baseDir: relative(outputDir, baseDir).split(sep).join('/') || '.',
-    provenance: await collectProvenance({ config, configHash: hash, baseDir, seed: config.seed, backbones: backboneProvenance }),
-    datasets: datasets.map(({ entry, dataset }) => summariseDataset(entry, dataset, skippedByDataset.get(dataset.name)!)),
-    cells,
-  };
-  await writeRunResults(outputDir, results);
-  reporter({ type: 'run-end', runId, outputDir, failed: cells.filter((cell) => cell.status === 'failed').length });
-  return { results, outputDir };
+  const summaries = datasets.flatMap(({ entry, dataset }) => (dataset ? [summariseDataset(entry, dataset, skippedByDataset.get(dataset.name)!)] : []));
+  return { cells, datasets: summaries, backbones, plugins };
 }
 
 /** What every protocol of a cell shares; pixels and the trainable network go only to the protocols asking. */
 type CellBaseResources = Omit<CellResources, 'log' | 'progress' | 'pixels' | 'trainable'>;
 
+/**
+ * Makes sure the cache holds the features the protocols of a (backbone, dataset) pair need, and opens them for
+ * the pair's cells; also returns the items left out as bad.
+ */
+async function embedDataset(args: {
+  config: RunConfig;
+  baseDir: string;
+  backboneEntry: ComponentEntry;
+  backbone: OpenedBackbone;
+  dataset: Dataset;
+  needs: FeatureNeeds[];
+  plugins: UsedPlugins;
+  signal: AbortSignal;
+  reporter: RunReporter;
+  log(message: string): void;
+}): Promise<{ resources: CellBaseResources; skipped: DatasetSummary['skipped'] }> {
+  const { config, backbone, dataset, reporter, log } = args;
+  const pair = { backbone: args.backboneEntry.name!, dataset: dataset.name };
+  const preprocessing = resolvePreprocessing(config.preprocessing, backbone.info);
+  for (const note of preprocessing.notes) log(note);
+  const needs = mergeNeeds(args.needs);
+  const grid = { rows: preprocessing.outputSize.height / patchSide(backbone.info), cols: preprocessing.outputSize.width / patchSide(backbone.info) };
+  const groups = groupsFor(needs, backbone.info, grid.rows * grid.cols);
+  const identity = cacheEntryIdentity(backbone.info, backbone.optionsHash, preprocessing.description);
+  const cache = await FeatureCache.open(resolve(args.baseDir, config.cache), identity);
+  reporter({ type: 'stage', stage: 'extract', ...pair, message: `embedding ${dataset.name} with ${pair.backbone}` });
+  const extraction = await extractFeatures({
+    dataset,
+    backbone,
+    preprocessing,
+    cache,
+    groups,
+    batchSize: Number(args.backboneEntry.batchSize ?? config.batchSize),
+    onBadItem: config.onBadItem,
+    openEveryItem: Boolean(needs.pixels),
+    signal: args.signal,
+    log,
+    warn: (message) => reporter({ type: 'log', level: 'warn', message }),
+    progress: (done, total) => reporter({ type: 'progress', task: `extract:${pair.backbone}:${pair.dataset}`, label: 'images embedded', done, total }),
+  });
+  const kept = dataset.items.flatMap((item, index) => (extraction.keys[index] === null ? [] : [{ item, key: extraction.keys[index]! }]));
+  const resources: CellBaseResources = {
+    dataset,
+    items: kept.map(({ item }) => item),
+    keys: kept.map(({ key }) => key),
+    stores: await Promise.all(groups.map(async (group) => ({ group, store: await cache.store(group) }))),
+    grid,
+    preprocessing,
+    backbone: backbone.info,
+    masks: Boolean(needs.masks),
+    seed: config.seed,
+    bootstrap: config.bootstrap,
+    signal: args.signal,
+    protocols: args.plugins.protocolLookup,
+  };
+  return { resources, skipped: extraction.skipped };
+}
+
 async function runCell(args: {
-  cellBase: { backbone: string; dataset: string };
-  entry: ComponentEntry;
+  names: CellNames;
   protocol: Protocol;
-  protocolOptions: Record<string, unknown>;
+  plugin: EntryPlugin;
+  options: Record<string, unknown>;
   /** The protocol's own feature needs. */
   needs: FeatureNeeds;
   openTrainable(): Promise<TrainableBackbone | null>;
   resources: CellBaseResources;
   signal: AbortSignal;
   reporter: RunReporter;
-  outputDir: string;
-}): Promise<CellResult> {
-  const { cellBase, entry, protocol, reporter } = args;
-  const name = entry.name!;
+  cells: RunCells;
+  folder: RunFolder;
+}): Promise<void> {
+  const { names, protocol, plugin, reporter } = args;
+  const where = { backbone: names.backbone, dataset: names.dataset };
   const started = Date.now();
-  reporter({ type: 'stage', stage: 'protocol', ...cellBase, protocol: name, message: `${protocol.title} on ${cellBase.dataset} with ${cellBase.backbone}` });
+  reporter({ type: 'stage', stage: 'protocol', ...where, protocol: names.protocol, message: `${protocol.title} on ${names.dataset} with ${names.backbone}` });
+  let outcome;
   try {
-    const context = protocolContext({
-      ...args.resources,
-      pixels: Boolean(args.needs.pixels),
-      trainable: args.needs.trainable ? await args.openTrainable() : null,
-      log: (message) => reporter({ type: 'log', level: 'info', message: `[${name}] ${message}` }),
-      progress: (update) => reporter({ type: 'progress', task: `protocol:${cellBase.backbone}:${cellBase.dataset}:${name}`, ...update }),
+    const trainable = args.needs.trainable ? await args.openTrainable() : null;
+    outcome = await callPlugin(plugin, async () => {
+      const context = protocolContext({
+        ...args.resources,
+        pixels: Boolean(args.needs.pixels),
+        trainable,
+        log: (message) => reporter({ type: 'log', level: 'info', message: `[${names.protocol}] ${message}` }),
+        progress: (update) => reporter({ type: 'progress', task: `protocol:${names.backbone}:${names.dataset}:${names.protocol}`, ...update }),
+      });
+      const returned = await protocol.run(args.options, context);
+      checkArtifactNames(returned.artifacts ?? []);
+      return returned;
     });
-    const { artifacts, ...result } = await protocol.run(args.protocolOptions, context);
-    const files = artifacts?.length ? await writeArtifacts(args.outputDir, { ...cellBase, protocol: name }, artifacts) : null;
-    const best = result.rows.find((row) => row.metrics[result.primaryMetric]);
-    const metric = best?.metrics[result.primaryMetric];
-    const summary = metric ? `${result.primaryMetric} ${metric.value.toFixed(3)}${metric.ci ? ` [${metric.ci.low.toFixed(3)}, ${metric.ci.high.toFixed(3)}]` : ''}` : 'no metric';
-    reporter({ type: 'cell-end', ...cellBase, protocol: name, status: 'completed', summary });
-    return { ...cellBase, protocol: name, protocolKind: entry.kind, status: 'completed', result, ...(files ? { artifacts: files } : {}), durationMs: Date.now() - started };
   } catch (error) {
     if (args.signal.aborted) throw error;
-    const reason = errorMessage(error);
-    reporter({ type: 'cell-end', ...cellBase, protocol: name, status: 'failed', summary: reason });
-    return { ...cellBase, protocol: name, protocolKind: entry.kind, status: 'failed', reason, durationMs: Date.now() - started };
+    // Whatever fails while a protocol runs is its cell's failure (the backbone's, when it is its network).
+    args.cells.fail(names, error instanceof PluginError ? error : new PluginError(plugin, error), 'protocol', Date.now() - started);
+    return;
   }
+  const { artifacts, ...result } = outcome;
+  const folder = args.folder;
+  const files = artifacts?.length ? await folder.writing(() => writeArtifacts(folder.staging, names, artifacts)) : null;
+  const best = result.rows.find((row) => row.metrics[result.primaryMetric]);
+  const metric = best?.metrics[result.primaryMetric];
+  const summary = metric ? `${result.primaryMetric} ${metric.value.toFixed(3)}${metric.ci ? ` [${metric.ci.low.toFixed(3)}, ${metric.ci.high.toFixed(3)}]` : ''}` : 'no metric';
+  args.cells.completed({ ...names, status: 'completed', result, ...(files ? { artifacts: files } : {}), durationMs: Date.now() - started }, summary);
 }
 
 function patchSide(info: BackboneInfo): number {
