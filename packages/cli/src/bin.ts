@@ -2,6 +2,15 @@
 import { RadprobeError } from '@radprobe/core';
 import { main } from './cli.js';
 
+// A reader that stops early (`radprobe list | head -1`) closes the pipe; the remaining output has nowhere to go,
+// which is not an error of radprobe's: stop quietly, as other command-line tools do.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(process.exitCode ?? 0);
+  });
+}
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

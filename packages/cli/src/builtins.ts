@@ -6,7 +6,8 @@ import type { BuiltinPlugin } from '@radprobe/core';
 import datasets from '@radprobe/datasets';
 
 const require = createRequire(import.meta.url);
-const versionOf = (packageName: string): string => (require(`${packageName}/package.json`) as { version: string }).version;
+/** The version of an installed package, from its package.json. */
+export const versionOf = (packageName: string): string => (require(`${packageName}/package.json`) as { version: string }).version;
 
 /** Plugins the CLI ships with. Protocol plugins are not among them: users install the ones they need. */
 export const builtinPlugins: BuiltinPlugin[] = [

@@ -1,10 +1,17 @@
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { mkdir, readFile, readdir, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeDinov2Fixture, writeImageFolderDataset } from '@radprobe/testkit';
 import { embeddedAndCached, smallConfig, writeConfig } from './fixtures.js';
-import { runCli, temporaryDir } from './helpers.js';
+import { BIN, runCli, temporaryDir } from './helpers.js';
+import { COMMANDS } from '../src/usage.js';
+
+const require = createRequire(import.meta.url);
+const cliPackage = require('../package.json') as { version: string };
+const knnPackage = require('@radprobe/protocol-knn/package.json') as { version: string };
 
 interface ListedPackage {
   packageName: string;
@@ -138,6 +145,23 @@ describe('usage', () => {
     const bare = await runCli([], { cwd });
     expect(bare.code).toBe(2);
     expect(bare.stdout).toBe(help.stdout);
+    expect((await runCli(['help'], { cwd })).stdout).toBe(help.stdout);
+  });
+
+  it('<command> --help and help <command> print that command\'s usage and every option it takes, from the same table as the overall usage', async () => {
+    const cwd = await temporaryDir('usage');
+    const overall = (await runCli(['--help'], { cwd })).stdout;
+    for (const command of COMMANDS) {
+      const help = await runCli([command.name, '--help'], { cwd });
+      expect(help.code, command.name).toBe(0);
+      expect(help.stdout).toMatch(new RegExp(`^usage: radprobe ${escapeRegExp(command.synopsis[0])}`));
+      for (const option of command.options) expect(help.stdout, `${command.name} --${option.name}`).toMatch(new RegExp(`^  --${option.name}\\b.*\\S`, 'm'));
+      for (const form of command.synopsis) expect(overall).toContain(`  radprobe ${form}\n`);
+      expect((await runCli(['help', command.name], { cwd })).stdout).toBe(help.stdout);
+    }
+    const run = (await runCli(['run', '-h'], { cwd })).stdout;
+    expect(run).toMatch(/^ {2}--on-bad-item fail\|skip +overrides the config's onBadItem/m);
+    expect(run).not.toContain('--allow-mixed');
   });
 
   it('an unknown command or flag names it, prints usage and exits 2', async () => {
@@ -149,8 +173,47 @@ describe('usage', () => {
 
     const flag = await runCli(['run', '--frobnicate'], { cwd });
     expect(flag.code).toBe(2);
-    expect(flag.stderr).toMatch(/^radprobe: Unknown option '--frobnicate'/);
-    expect(flag.stderr).toContain('usage:\n  radprobe demo');
+    expect(flag.stderr).toMatch(/^radprobe: Unknown option '--frobnicate'.*\n\nusage: radprobe run \[CONFIG\]/s);
     expect(flag.stderr).not.toMatch(/\n\s+at /);
+
+    const foreign = await runCli(['list', '--reporter', 'jsonl'], { cwd });
+    expect(foreign.code).toBe(2);
+    expect(foreign.stderr).toMatch(/^radprobe: radprobe list takes no option --reporter\n\nusage: radprobe list/);
+  });
+
+  it('--version prints the CLI\'s version and each installed plugin\'s, as radprobe list finds them', async () => {
+    const cwd = await temporaryDir('version');
+    const version = await runCli(['--version'], { cwd });
+    expect(version.code, version.stderr).toBe(0);
+    const lines = version.stdout.trimEnd().split('\n');
+    expect(lines[0]).toBe(`@radprobe/cli ${cliPackage.version}`);
+    const { packages } = JSON.parse((await runCli(['list', '--json'], { cwd })).stdout) as { packages: Array<{ packageName: string; version: string }> };
+    expect(lines.slice(1)).toEqual(packages.map((pkg) => `${pkg.packageName} ${pkg.version}`));
+    expect(lines).toContain(`@radprobe/protocol-knn ${knnPackage.version}`);
+  });
+
+  it('output into a pipe the reader already closed (radprobe list | head -1) ends quietly, without an EPIPE crash', async () => {
+    const cwd = await temporaryDir('epipe');
+    for (const args of [['list'], ['--help'], ['list', '--json']]) {
+      const closed = await runIntoClosedPipe(args, cwd);
+      expect(closed.stderr, args.join(' ')).toBe('');
+      expect(closed.code, args.join(' ')).toBe(0);
+    }
   });
 });
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Runs the CLI with its stdout a pipe whose reading end is closed before the CLI writes to it. */
+function runIntoClosedPipe(args: string[], cwd: string): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stderr }));
+  });
+}
