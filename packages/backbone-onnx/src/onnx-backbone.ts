@@ -14,6 +14,7 @@ import {
   type EmbeddedBatch,
   type JsonSchema,
   type TrainableBackbone,
+  MAX_INPUT_SIDE,
 } from '@radprobe/core';
 import { selectExecutionProviders, type Device } from './execution-providers.js';
 import { externalDataFiles } from './external-data.js';
@@ -37,7 +38,7 @@ export interface OnnxBackboneOptions {
   inputSize?: number | { height: number; width: number };
 }
 
-const side = { type: 'integer', minimum: 1 };
+const side = { type: 'integer', minimum: 1, maximum: MAX_INPUT_SIDE };
 
 export const onnxBackboneOptionsSchema: JsonSchema = {
   type: 'object',

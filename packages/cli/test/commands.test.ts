@@ -91,6 +91,22 @@ describe('radprobe schema', () => {
     expect(knn?.then.additionalProperties).toBe(false);
     expect(Object.keys(knn!.then.properties)).toEqual(expect.arrayContaining(['kind', 'name', 'k']));
   });
+
+  it('bounds every number of the composed schema (core and every first-party plugin) from below and above', async () => {
+    const cwd = await temporaryDir('schema-bounds');
+    const written = await runCli(['schema', '--out', 'radprobe.schema.json'], { cwd });
+    expect(written.code, written.stderr).toBe(0);
+    const schema = JSON.parse(await readFile(join(cwd, 'radprobe.schema.json'), 'utf8')) as Record<string, unknown>;
+    const numbers = numericSchemas(schema, '');
+    // Every first-party kind contributes some: the walk reaches into each plugin's options.
+    for (const where of ['/properties/bootstrap/properties/samples', '"knn"', '"linear"', '"seg"', '"fewshot"', '"peft"', '"nih-chestxray14"', '"btcv"']) {
+      expect(numbers.some(({ pointer }) => pointer.includes(where)), where).toBe(true);
+    }
+    const unbounded = numbers
+      .filter(({ node }) => !('minimum' in node || 'exclusiveMinimum' in node) || !('maximum' in node || 'exclusiveMaximum' in node))
+      .map(({ pointer }) => pointer);
+    expect(unbounded).toEqual([]);
+  });
 });
 
 describe('radprobe cache', () => {
@@ -201,6 +217,24 @@ describe('usage', () => {
     }
   });
 });
+
+/**
+ * Every subschema that admits a number (`type` number or integer, alone or in a list), with its JSON pointer; an
+ * `if` branch is labelled with the kind it selects so that failures say whose option it is.
+ */
+function numericSchemas(node: unknown, pointer: string): Array<{ pointer: string; node: Record<string, unknown> }> {
+  if (Array.isArray(node)) return node.flatMap((child, index) => numericSchemas(child, `${pointer}/${index}`));
+  if (!node || typeof node !== 'object') return [];
+  const schema = node as Record<string, unknown>;
+  const types = ([] as unknown[]).concat(schema.type ?? []);
+  const found = types.includes('number') || types.includes('integer') ? [{ pointer, node: schema }] : [];
+  const kind = (schema.if as { properties?: { kind?: { const?: string } } } | undefined)?.properties?.kind?.const;
+  for (const [key, child] of Object.entries(schema)) {
+    if (['enum', 'const', 'default', 'examples', 'if'].includes(key)) continue;
+    found.push(...numericSchemas(child, `${pointer}/${key}${key === 'then' && kind ? `("${kind}")` : ''}`));
+  }
+  return found;
+}
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

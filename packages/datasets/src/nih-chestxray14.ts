@@ -39,7 +39,8 @@ export const nihChestXray14OptionsSchema = {
   properties: {
     ...commonOptionProperties,
     root: { type: 'string', minLength: 1, description: 'NIH ChestX-ray14 folder: Data_Entry_2017.csv, images*/, train_val_list.txt, test_list.txt.' },
-    valSize: { type: 'integer', minimum: 1, default: OFFICIAL_VAL_SIZE, description: 'VAL = the last valSize entries of train_val_list.txt.' },
+    // train_val_list.txt lists 86,524 images: VAL cannot take more.
+    valSize: { type: 'integer', minimum: 1, maximum: 86_524, default: OFFICIAL_VAL_SIZE, description: 'VAL = the last valSize entries of train_val_list.txt.' },
     includeNoFinding: { type: 'boolean', default: false, description: 'Add "No Finding" as a 15th output (the study).' },
   },
   required: ['root'],

@@ -1,4 +1,4 @@
-export { coreConfigSchema } from './core-schema.js';
+export { coreConfigSchema, MAX_INPUT_SIDE, MAX_SEED } from './core-schema.js';
 export { composeConfigSchema, writeConfigSchema } from './compose-schema.js';
 export { validateConfigText } from './validate.js';
 export { loadConfig, type LoadedConfig } from './load.js';
