@@ -201,6 +201,18 @@ class OnnxBackbone implements Backbone {
 
 const STYLE_NAMES: Record<TokenLayout['style'], string> = { hf: 'HF style', meta: 'Meta style', manifest: 'manifest' };
 
+/**
+ * Provider choices already told. Every backbone of a run gets the same choice on the same machine, so it is said
+ * once per process (a CLI run), not once per model.
+ */
+const toldProviderChoices = new Set<string>();
+
+function tellProviderChoiceOnce(reason: string, log: (message: string) => void): void {
+  if (toldProviderChoices.has(reason)) return;
+  toldProviderChoices.add(reason);
+  log(`onnxruntime: ${reason}`);
+}
+
 /** Loads ONNX exports of DINOv2 (Hugging Face and Meta styles, or any ViT described by a manifest). */
 export const onnxBackboneFactory: BackboneFactory<OnnxBackboneOptions> = {
   kind: 'onnx',
@@ -237,8 +249,9 @@ export const onnxBackboneFactory: BackboneFactory<OnnxBackboneOptions> = {
         executionProvider: `onnxruntime ${choice.provider}`,
       };
       const sources = [manifestFile, ...hfConfig.files].filter((file): file is string => Boolean(file)).map((file) => basename(file));
+      tellProviderChoiceOnce(choice.reason, context.log);
       context.log(
-        `${modelPath}: ${choice.reason}. Read ${sources.length > 0 ? sources.join(', ') : 'no manifest or config'}; ` +
+        `${modelPath}: read ${sources.length > 0 ? sources.join(', ') : 'no manifest or config'}; ` +
           `inferred: ${layout.inferred.length > 0 ? layout.inferred.join('; ') : 'nothing'}.`,
       );
       return new OnnxBackbone(info, session, layout, modelPath, { configHeads: hfConfig.heads, manifestHeads: manifest?.heads });

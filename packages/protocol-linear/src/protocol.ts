@@ -104,6 +104,7 @@ async function runLinear(options: ResolvedLinearOptions, context: ProtocolContex
 export const linearProtocol: Protocol<LinearOptions> = {
   kind: 'linear',
   title: 'Linear probe',
+  titleFor: (options) => (options.method === 'logreg' ? 'Logistic regression' : 'Linear probe'),
   optionsSchema: linearOptionsSchema,
   tasks: ['multiclass', 'binary', 'multilabel'],
   featureNeeds(options, backbone) {

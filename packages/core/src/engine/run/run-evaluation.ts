@@ -16,7 +16,7 @@ import { FeatureCache, cacheEntryIdentity } from '../cache/feature-cache.js';
 import { groupsFor, mergeNeeds } from '../cache/layout.js';
 import { configHash, loadConfig } from '../config/index.js';
 import { resolvePreprocessing } from '../image/index.js';
-import { collectProvenance, writeRunResults } from '../results/index.js';
+import { cellSummary, collectProvenance, writeRunResults } from '../results/index.js';
 import { RadprobeError, errorMessage } from '../util/errors.js';
 import { splitHash } from '../splits/split-hash.js';
 import { writeArtifacts } from './artifacts.js';
@@ -112,7 +112,7 @@ export async function runEvaluation(options: RunOptions): Promise<RunOutcome> {
         const grid = { rows: preprocessing.outputSize.height / patchSide(backbone.info), cols: preprocessing.outputSize.width / patchSide(backbone.info) };
         const groups = groupsFor(needs, backbone.info, grid.rows * grid.cols);
         const cache = await FeatureCache.open(resolve(baseDir, config.cache), cacheEntryIdentity(backbone.info, preprocessing.description));
-        reporter({ type: 'stage', stage: 'extract', ...cellBase, message: `embedding ${dataset.name} with ${backboneEntry.name}` });
+        reporter({ type: 'stage', stage: 'extract', ...cellBase, message: `features of ${dataset.name} × ${backboneEntry.name}` });
         const extraction = await extractFeatures({
           dataset,
           backbone,
@@ -189,7 +189,7 @@ async function runCell(args: {
   const { cellBase, entry, protocol, reporter } = args;
   const name = entry.name!;
   const started = Date.now();
-  reporter({ type: 'stage', stage: 'protocol', ...cellBase, protocol: name, message: `${protocol.title} on ${cellBase.dataset} with ${cellBase.backbone}` });
+  reporter({ type: 'stage', stage: 'protocol', ...cellBase, protocol: name, message: `${protocol.titleFor?.(args.protocolOptions) ?? protocol.title} on ${cellBase.dataset} with ${cellBase.backbone}` });
   try {
     const context = protocolContext({
       ...args.resources,
@@ -200,10 +200,7 @@ async function runCell(args: {
     });
     const { artifacts, ...result } = await protocol.run(args.protocolOptions, context);
     const files = artifacts?.length ? await writeArtifacts(args.outputDir, { ...cellBase, protocol: name }, artifacts) : null;
-    const best = result.rows.find((row) => row.metrics[result.primaryMetric]);
-    const metric = best?.metrics[result.primaryMetric];
-    const summary = metric ? `${result.primaryMetric} ${metric.value.toFixed(3)}${metric.ci ? ` [${metric.ci.low.toFixed(3)}, ${metric.ci.high.toFixed(3)}]` : ''}` : 'no metric';
-    reporter({ type: 'cell-end', ...cellBase, protocol: name, status: 'completed', summary });
+    reporter({ type: 'cell-end', ...cellBase, protocol: name, status: 'completed', ...cellSummary(result) });
     return { ...cellBase, protocol: name, protocolKind: entry.kind, status: 'completed', result, ...(files ? { artifacts: files } : {}), durationMs: Date.now() - started };
   } catch (error) {
     if (args.signal.aborted) throw error;
