@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename } from 'node:path';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import {
   RadprobeError,
@@ -18,9 +17,10 @@ import {
 } from '@radprobe/core';
 import { selectExecutionProviders, type Device } from './execution-providers.js';
 import { externalDataFiles } from './external-data.js';
+import { describeOnnxInput } from './input-description.js';
 import { readHfModelConfig } from './hf-config.js';
 import { resolveModel } from './model-store.js';
-import { readOnnxManifest, type OnnxManifest } from './onnx-manifest.js';
+import { findManifest, type OnnxManifest } from './onnx-manifest.js';
 import { OnnxTrainableVit } from './onnx-trainable-vit.js';
 import type { ArchitectureHints } from './vit-architecture.js';
 import { collectTokens, type OutputTensor } from './split-tokens.js';
@@ -49,7 +49,7 @@ export const onnxBackboneOptionsSchema: JsonSchema = {
     name: { type: 'string' },
     model: { type: 'string', minLength: 1, description: 'Path of an .onnx file, or a model-store name (dinov2-small, owner/repo)' },
     device: { enum: ['auto', 'cpu', 'cuda'] },
-    manifest: { type: 'string', minLength: 1, description: 'Manifest naming outputs, blocks, patch size, …' },
+    manifest: { type: 'string', minLength: 1, 'x-radprobe-path': 'file', description: 'Manifest naming outputs, blocks, patch size, …' },
     inputSize: {
       oneOf: [side, { type: 'object', additionalProperties: false, required: ['height', 'width'], properties: { height: side, width: side } }],
     },
@@ -60,26 +60,6 @@ function graphValues(metadata: readonly InferenceSession.ValueMetadata[]): Graph
   return metadata.map((value) =>
     value.isTensor ? { name: value.name, type: value.type, shape: value.shape } : { name: value.name, type: undefined, shape: [] },
   );
-}
-
-async function findManifest(modelPath: string, options: OnnxBackboneOptions, baseDir: string): Promise<{ manifest?: OnnxManifest; file?: string }> {
-  if (options.manifest) {
-    const file = resolve(baseDir, options.manifest);
-    return { manifest: await readOnnxManifest(file), file };
-  }
-  const ownManifest = `${modelPath}.radprobe.json`;
-  if (existsSync(ownManifest)) return { manifest: await readOnnxManifest(ownManifest), file: ownManifest };
-  const folderManifest = join(dirname(modelPath), 'radprobe.json');
-  if (existsSync(folderManifest) && !(await isRunConfig(folderManifest))) return { manifest: await readOnnxManifest(folderManifest), file: folderManifest };
-  return {};
-}
-
-/**
- * `radprobe.json` is also the default name of a run config, which often sits beside the model; a config always
- * has `backbones` and a manifest never does (its schema admits no such field), so this tells them apart.
- */
-async function isRunConfig(file: string): Promise<boolean> {
-  return /"backbones"\s*:/.test(await readFile(file, 'utf8'));
 }
 
 /** Content hash of the weights: the .onnx file alone, or it and its external-data files. */
@@ -217,9 +197,10 @@ function tellProviderChoiceOnce(reason: string, log: (message: string) => void):
 export const onnxBackboneFactory: BackboneFactory<OnnxBackboneOptions> = {
   kind: 'onnx',
   optionsSchema: onnxBackboneOptionsSchema,
+  describeInput: describeOnnxInput,
   async create(options: OnnxBackboneOptions, context: BackboneContext): Promise<Backbone> {
     const modelPath = await resolveModel(options.model, context.modelStoreDir, context.baseDir);
-    const { manifest, file: manifestFile } = await findManifest(modelPath, options, context.baseDir);
+    const { manifest, file: manifestFile } = await findManifest(modelPath, options.manifest, context.baseDir);
     const hfConfig = await readHfModelConfig(modelPath);
     const choice = selectExecutionProviders(options.device ?? context.device);
     const session = await openSession(modelPath, choice.sessionOptions);

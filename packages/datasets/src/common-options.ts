@@ -19,6 +19,14 @@ export const commonOptionProperties: Record<string, JsonSchema> = {
   onBadItem: { enum: ['fail', 'skip'], default: 'fail', description: 'Stop at a bad item (fail) or leave it out and report it (skip).' },
 };
 
+/**
+ * The schema of an option naming a file or folder (relative to the config's folder): the `x-radprobe-path`
+ * annotation lets `radprobe validate` check that it exists before anything runs.
+ */
+export function pathOption(expected: 'file' | 'dir', description: string): JsonSchema {
+  return { type: 'string', minLength: 1, 'x-radprobe-path': expected, description };
+}
+
 /** The dataset's name in results: the entry's name, else its kind. */
 export function datasetName(options: CommonOptions, kind: string): string {
   return options.name ?? kind;
