@@ -17,7 +17,12 @@ export { brainTumorMriDataset, brainTumorMriOptionsSchema, BRAIN_TUMOR_CLASSES, 
 export { chexpertDataset, chexpertOptionsSchema, CHEXPERT_FINDINGS, type ChexpertOptions } from './chexpert.js';
 export { csvManifestDataset, csvManifestOptionsSchema, type CsvManifestOptions } from './csv-manifest.js';
 export { dicomDataset, dicomDatasetOptionsSchema, type DicomDatasetOptions } from './dicom-dataset.js';
-export { openImageFile } from './image-file.js';
+export { openImageFile, readImageBytes } from './image-file.js';
+export { decodeDicomFrame, resolveDicomWindow, type DicomWindow, type DicomWindowOption } from './dicom/image.js';
+export { isDicom, parseDicomFile, type DicomFile, type DicomHeader } from './dicom/parse.js';
+export { orderSeries, type OrderedSeries } from './dicom/series.js';
+export { parseNpz } from './npz.js';
+export type { NpyArray } from './npy.js';
 export { imageFolderDataset, imageFolderOptionsSchema, type ImageFolderOptions } from './image-folder.js';
 export { parseImageHeader, readImageHeader, type ImageHeader } from './image-header.js';
 export { medmnistDataset, medmnistOptionsSchema, type MedmnistOptions } from './medmnist.js';
