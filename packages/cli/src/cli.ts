@@ -15,7 +15,7 @@ import { COMMANDS, GLOBAL_OPTIONS, commandNamed, commandUsage, overallUsage, typ
 
 /** Every option of every command, for `parseArgs`; which command takes which is checked after parsing. */
 const PARSE_OPTIONS = Object.fromEntries(
-  [...GLOBAL_OPTIONS, ...COMMANDS.flatMap((command) => command.options)].map((option) => [option.name, { type: option.type, ...(option.name === 'help' ? { short: 'h' } : {}) }]),
+  [...GLOBAL_OPTIONS, ...COMMANDS.flatMap((command) => command.options)].map((option) => [option.name, { type: option.type, ...(option.short ? { short: option.short } : {}) }]),
 ) as Record<string, { type: 'string' | 'boolean'; short?: string }>;
 
 function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T | undefined {

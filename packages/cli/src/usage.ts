@@ -2,6 +2,8 @@
 export interface OptionSpec {
   name: string;
   type: 'string' | 'boolean';
+  /** One-letter alias, e.g. `h` for `-h`. */
+  short?: string;
   /** What a string option takes, e.g. `pretty|jsonl` or `DIR`. */
   value?: string;
   description: string;
@@ -130,7 +132,7 @@ export const COMMANDS: readonly CommandSpec[] = [
 
 /** Options every command takes. */
 export const GLOBAL_OPTIONS: readonly OptionSpec[] = [
-  { name: 'help', type: 'boolean', description: 'this help' },
+  { name: 'help', type: 'boolean', short: 'h', description: 'this help' },
   { name: 'version', type: 'boolean', description: 'versions of radprobe and of the installed plugins' },
 ];
 
@@ -162,7 +164,7 @@ export function commandUsage(command: CommandSpec): string {
 }
 
 function optionLines(options: readonly OptionSpec[]): string[] {
-  const flags = options.map((option) => `--${option.name}${option.value ? ` ${option.value}` : ''}`);
+  const flags = options.map((option) => `${option.short ? `-${option.short}, ` : ''}--${option.name}${option.value ? ` ${option.value}` : ''}`);
   const width = Math.max(...flags.map((flag) => flag.length));
   return options.map((option, index) => `  ${flags[index].padEnd(width)}  ${option.description}`);
 }

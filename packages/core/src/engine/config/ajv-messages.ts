@@ -62,22 +62,21 @@ function unknownKindMessage(section: ComponentSection, kind: string, registry: P
   const installed = [...registry[section].keys()].sort();
   const broken = registry.failures.find((failure) => failure.manifest?.[section]?.includes(kind));
   const firstParty = firstPartyPackageOf(section, kind);
-  const hint = (named: string) =>
-    broken
-      ? `'${kind}' comes from ${broken.packageName}@${broken.version}, which is installed but failed to load: ${broken.reason}`
-      : firstParty
-        ? `'${kind}' comes from ${firstParty}, which is not installed: npm i ${firstParty}`
-        : `If '${named}' comes from a plugin, install it (npm i <package>) or list it in "plugins".`;
+  const hint = broken
+    ? `'${kind}' comes from ${broken.packageName}@${broken.version}, which is installed but failed to load: ${broken.reason}`
+    : firstParty
+      ? `'${kind}' comes from ${firstParty}, which is not installed: npm i ${firstParty}`
+      : `If '${kind}' comes from a plugin, install it (npm i <package>) or list it in "plugins".`;
   const unknown = `unknown ${noun} kind '${kind}' (installed: ${installed.length ? installed.join(', ') : 'none'})`;
   const suggestion = broken || firstParty ? null : suggestKind(section, kind, registry);
-  if (!suggestion) return `${unknown}. ${hint(kind)}`;
+  if (!suggestion) return `${unknown}. ${hint}`;
   if (suggestion.section !== section) {
     return `${unknown}; did you mean the ${sectionNoun(suggestion.section)} kind '${suggestion.kind}'? It goes in "${suggestion.section}".`;
   }
   if (suggestion.missingPackage) {
     return `${unknown}; did you mean '${suggestion.kind}'? It comes from ${suggestion.missingPackage}, which is not installed: npm i ${suggestion.missingPackage}`;
   }
-  return `${unknown}; did you mean '${suggestion.kind}'? ${hint(kind)}`;
+  return `${unknown}; did you mean '${suggestion.kind}'? ${hint}`;
 }
 
 /**

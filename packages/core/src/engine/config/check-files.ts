@@ -10,7 +10,7 @@ import { createAjv } from './ajv.js';
 import { composeConfigSchema } from './compose-schema.js';
 import type { ConfigIssue } from './config-error.js';
 import { describeVariables } from './env-variables.js';
-import { JsonSource, pointerSegments } from './json-source.js';
+import { JsonSource, valueAt } from './json-source.js';
 
 /**
  * The schema annotation by which a plugin says that an option names a file (`"file"`) or a folder (`"dir"`),
@@ -141,13 +141,4 @@ function fittingPreprocessing(preprocessing: RunConfig['preprocessing'], side: n
   const written = typeof preprocessing === 'string' ? { preset: preprocessing } : { preset: 'study', ...preprocessing };
   if (steps.centerCrop === null) return { ...written, resize: { mode: steps.resize.mode, size: side } };
   return { ...written, resize: { mode: steps.resize.mode, size: Math.round((side * steps.resize.size) / steps.centerCrop) }, centerCrop: side };
-}
-
-function valueAt(data: unknown, pointer: string): unknown {
-  let node = data;
-  for (const segment of pointerSegments(pointer)) {
-    if (!node || typeof node !== 'object') return undefined;
-    node = (node as Record<string, unknown>)[segment];
-  }
-  return node;
 }

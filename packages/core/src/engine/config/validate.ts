@@ -8,7 +8,7 @@ import { composeConfigSchema } from './compose-schema.js';
 import { ConfigError, type ConfigIssue } from './config-error.js';
 import { duplicateEntryNames, fillEntryNames } from './entry-names.js';
 import { substituteEnvVariables } from './env-variables.js';
-import { JsonSource, pointerSegments } from './json-source.js';
+import { JsonSource, valueAt } from './json-source.js';
 import { wrapScalarsInLists } from './list-of-one.js';
 import { resolveModelStore } from './model-store.js';
 
@@ -26,7 +26,7 @@ function validatorFor(registry: PluginRegistry): ValidateFunction {
 /** A validated, resolved config, with what resolving it read differently from the text. */
 export interface ValidatedConfig {
   config: RunConfig;
-  /** Single values read as lists of one, e.g. `/protocols/0/k: 5 read as [5]`. */
+  /** Single values read as lists of one, e.g. `/protocols/0/k: 5 read as a list of one`. */
   notes: string[];
 }
 
@@ -74,12 +74,8 @@ export function validateConfigSource(text: string, file: string, registry: Plugi
   const config = data as RunConfig;
   fillEntryNames(config as unknown as Record<ComponentSection, ComponentEntry[]>);
   config.modelStore = resolveModelStore(configured, env);
-  const notes = listed.map((pointer) => `${pointer}: ${JSON.stringify(valueAtPointer(config, pointer)[0])} read as a list of one`);
+  const notes = listed.map((pointer) => `${pointer}: ${JSON.stringify((valueAt(config, pointer) as unknown[])[0])} read as a list of one`);
   return { config, notes };
-}
-
-function valueAtPointer(data: unknown, pointer: string): unknown[] {
-  return pointerSegments(pointer).reduce<unknown>((node, segment) => (node as Record<string, unknown>)[segment], data) as unknown[];
 }
 
 function sortedUnique(issues: ConfigIssue[]): ConfigIssue[] {
