@@ -25,7 +25,10 @@ export interface ExecutionProviderChoice {
   sessionOptions: InferenceSession.SessionOptions;
   /** The provider that does the work, in onnxruntime's words (e.g. `CUDAExecutionProvider`). */
   provider: string;
-  /** One sentence: which provider was picked and why. */
+  /**
+   * One short sentence: which provider was picked and why, said once per run. How to get a GPU provider is left to
+   * `radprobe doctor` (`describeExecutionProviders`) and to the error of a device "cuda" that cannot be had.
+   */
   reason: string;
 }
 
@@ -98,9 +101,7 @@ export function selectExecutionProviders(
     executionProviders: ['cpu'],
     sessionOptions: { ...cpuOptions, executionProviders: ['cpu'] },
     provider: 'CPUExecutionProvider',
-    reason:
-      `CPUExecutionProvider with ${cpuThreads} threads: device "auto" found no CUDA provider library in ` +
-      `${capabilities.bindingDir} (to use a GPU, ${CUDA_INSTALL_HINT})`,
+    reason: `CPUExecutionProvider with ${cpuThreads} threads: no CUDA provider installed (radprobe doctor says how to add one)`,
   };
 }
 

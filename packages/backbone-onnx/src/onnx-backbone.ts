@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename } from 'node:path';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import {
   RadprobeError,
@@ -14,12 +13,14 @@ import {
   type EmbeddedBatch,
   type JsonSchema,
   type TrainableBackbone,
+  MAX_INPUT_SIDE,
 } from '@radprobe/core';
 import { selectExecutionProviders, type Device } from './execution-providers.js';
 import { externalDataFiles } from './external-data.js';
+import { describeOnnxInput } from './input-description.js';
 import { readHfModelConfig } from './hf-config.js';
 import { resolveModel } from './model-store.js';
-import { readOnnxManifest, type OnnxManifest } from './onnx-manifest.js';
+import { findManifest, type OnnxManifest } from './onnx-manifest.js';
 import { OnnxTrainableVit } from './onnx-trainable-vit.js';
 import type { ArchitectureHints } from './vit-architecture.js';
 import { collectTokens, type OutputTensor } from './split-tokens.js';
@@ -37,7 +38,7 @@ export interface OnnxBackboneOptions {
   inputSize?: number | { height: number; width: number };
 }
 
-const side = { type: 'integer', minimum: 1 };
+const side = { type: 'integer', minimum: 1, maximum: MAX_INPUT_SIDE };
 
 export const onnxBackboneOptionsSchema: JsonSchema = {
   type: 'object',
@@ -48,7 +49,7 @@ export const onnxBackboneOptionsSchema: JsonSchema = {
     name: { type: 'string' },
     model: { type: 'string', minLength: 1, description: 'Path of an .onnx file, or a model-store name (dinov2-small, owner/repo)' },
     device: { enum: ['auto', 'cpu', 'cuda'] },
-    manifest: { type: 'string', minLength: 1, description: 'Manifest naming outputs, blocks, patch size, …' },
+    manifest: { type: 'string', minLength: 1, 'x-radprobe-path': 'file', description: 'Manifest naming outputs, blocks, patch size, …' },
     inputSize: {
       oneOf: [side, { type: 'object', additionalProperties: false, required: ['height', 'width'], properties: { height: side, width: side } }],
     },
@@ -59,26 +60,6 @@ function graphValues(metadata: readonly InferenceSession.ValueMetadata[]): Graph
   return metadata.map((value) =>
     value.isTensor ? { name: value.name, type: value.type, shape: value.shape } : { name: value.name, type: undefined, shape: [] },
   );
-}
-
-async function findManifest(modelPath: string, options: OnnxBackboneOptions, baseDir: string): Promise<{ manifest?: OnnxManifest; file?: string }> {
-  if (options.manifest) {
-    const file = resolve(baseDir, options.manifest);
-    return { manifest: await readOnnxManifest(file), file };
-  }
-  const ownManifest = `${modelPath}.radprobe.json`;
-  if (existsSync(ownManifest)) return { manifest: await readOnnxManifest(ownManifest), file: ownManifest };
-  const folderManifest = join(dirname(modelPath), 'radprobe.json');
-  if (existsSync(folderManifest) && !(await isRunConfig(folderManifest))) return { manifest: await readOnnxManifest(folderManifest), file: folderManifest };
-  return {};
-}
-
-/**
- * `radprobe.json` is also the default name of a run config, which often sits beside the model; a config always
- * has `backbones` and a manifest never does (its schema admits no such field), so this tells them apart.
- */
-async function isRunConfig(file: string): Promise<boolean> {
-  return /"backbones"\s*:/.test(await readFile(file, 'utf8'));
 }
 
 /** Content hash of the weights: the .onnx file alone, or it and its external-data files. */
@@ -200,13 +181,26 @@ class OnnxBackbone implements Backbone {
 
 const STYLE_NAMES: Record<TokenLayout['style'], string> = { hf: 'HF style', meta: 'Meta style', manifest: 'manifest' };
 
+/**
+ * Provider choices already told. Every backbone of a run gets the same choice on the same machine, so it is said
+ * once per process (a CLI run), not once per model.
+ */
+const toldProviderChoices = new Set<string>();
+
+function tellProviderChoiceOnce(reason: string, log: (message: string) => void): void {
+  if (toldProviderChoices.has(reason)) return;
+  toldProviderChoices.add(reason);
+  log(`onnxruntime: ${reason}`);
+}
+
 /** Loads ONNX exports of DINOv2 (Hugging Face and Meta styles, or any ViT described by a manifest). */
 export const onnxBackboneFactory: BackboneFactory<OnnxBackboneOptions> = {
   kind: 'onnx',
   optionsSchema: onnxBackboneOptionsSchema,
+  describeInput: describeOnnxInput,
   async create(options: OnnxBackboneOptions, context: BackboneContext): Promise<Backbone> {
     const modelPath = await resolveModel(options.model, context.modelStoreDir, context.baseDir);
-    const { manifest, file: manifestFile } = await findManifest(modelPath, options, context.baseDir);
+    const { manifest, file: manifestFile } = await findManifest(modelPath, options.manifest, context.baseDir);
     const hfConfig = await readHfModelConfig(modelPath);
     const choice = selectExecutionProviders(options.device ?? context.device);
     const session = await openSession(modelPath, choice.sessionOptions);
@@ -236,8 +230,9 @@ export const onnxBackboneFactory: BackboneFactory<OnnxBackboneOptions> = {
         executionProvider: `onnxruntime ${choice.provider}`,
       };
       const sources = [manifestFile, ...hfConfig.files].filter((file): file is string => Boolean(file)).map((file) => basename(file));
+      tellProviderChoiceOnce(choice.reason, context.log);
       context.log(
-        `${modelPath}: ${choice.reason}. Read ${sources.length > 0 ? sources.join(', ') : 'no manifest or config'}; ` +
+        `${modelPath}: read ${sources.length > 0 ? sources.join(', ') : 'no manifest or config'}; ` +
           `inferred: ${layout.inferred.length > 0 ? layout.inferred.join('; ') : 'nothing'}.`,
       );
       return new OnnxBackbone(info, session, layout, modelPath, { configHeads: hfConfig.heads, manifestHeads: manifest?.heads });

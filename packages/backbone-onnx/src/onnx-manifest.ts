@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
 import { RadprobeError, errorMessage, type JsonSchema } from '@radprobe/core';
 
@@ -146,4 +148,28 @@ export async function readOnnxManifest(file: string): Promise<OnnxManifest> {
     throw new RadprobeError(`ONNX manifest ${file} is not valid JSON: ${errorMessage(error)}`, { file, cause: error });
   }
   return checkOnnxManifest(parsed, file);
+}
+
+/**
+ * The entry's manifest: its `manifest` option (relative to the config's folder), else `<model>.radprobe.json`, else
+ * `radprobe.json` beside the model unless that is a run config.
+ */
+export async function findManifest(modelPath: string, manifestOption: string | undefined, baseDir: string): Promise<{ manifest?: OnnxManifest; file?: string }> {
+  if (manifestOption) {
+    const file = resolve(baseDir, manifestOption);
+    return { manifest: await readOnnxManifest(file), file };
+  }
+  const ownManifest = `${modelPath}.radprobe.json`;
+  if (existsSync(ownManifest)) return { manifest: await readOnnxManifest(ownManifest), file: ownManifest };
+  const folderManifest = join(dirname(modelPath), 'radprobe.json');
+  if (existsSync(folderManifest) && !(await isRunConfig(folderManifest))) return { manifest: await readOnnxManifest(folderManifest), file: folderManifest };
+  return {};
+}
+
+/**
+ * `radprobe.json` is also the default name of a run config, which often sits beside the model; a config always
+ * has `backbones` and a manifest never does (its schema admits no such field), so this tells them apart.
+ */
+async function isRunConfig(file: string): Promise<boolean> {
+  return /"backbones"\s*:/.test(await readFile(file, 'utf8'));
 }

@@ -8,6 +8,15 @@ if (!process.env.ORT_DISABLE_TELEMETRY) process.env.ORT_DISABLE_TELEMETRY = '1';
 const { isFileSystemError, printablePath, RadprobeError } = await import('@radprobe/core');
 const { main } = await import('./cli.js');
 
+// A reader that stops early (`radprobe list | head -1`) closes the pipe; the remaining output has nowhere to go,
+// which is not an error of radprobe's: stop quietly, as other command-line tools do.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(process.exitCode ?? 0);
+  });
+}
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

@@ -6,7 +6,8 @@ import type { BuiltinPlugin, RadprobePlugin } from '@radprobe/core';
 import datasets from '@radprobe/datasets';
 
 const require = createRequire(import.meta.url);
-const versionOf = (packageName: string): string => (require(`${packageName}/package.json`) as { version: string }).version;
+/** The version of an installed package, from its package.json. */
+export const versionOf = (packageName: string): string => (require(`${packageName}/package.json`) as { version: string }).version;
 /** The installed package's folder (symlinks resolved, as `require.resolve` gives it). */
 const locationOf = (packageName: string): string => dirname(require.resolve(`${packageName}/package.json`));
 

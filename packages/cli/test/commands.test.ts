@@ -1,7 +1,17 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { mkdir, readFile, readdir, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli, temporaryDir } from './helpers.js';
+import { writeDinov2Fixture, writeImageFolderDataset } from '@radprobe/testkit';
+import { embeddedAndCached, smallConfig, writeConfig } from './fixtures.js';
+import { BIN, runCli, temporaryDir } from './helpers.js';
+import { COMMANDS } from '../src/usage.js';
+
+const require = createRequire(import.meta.url);
+const cliPackage = require('../package.json') as { version: string };
+const knnPackage = require('@radprobe/protocol-knn/package.json') as { version: string };
 
 interface ListedPackage {
   packageName: string;
@@ -81,6 +91,65 @@ describe('radprobe schema', () => {
     expect(knn?.then.additionalProperties).toBe(false);
     expect(Object.keys(knn!.then.properties)).toEqual(expect.arrayContaining(['kind', 'name', 'k']));
   });
+
+  it('bounds every number of the composed schema (core and every first-party plugin) from below and above', async () => {
+    const cwd = await temporaryDir('schema-bounds');
+    const written = await runCli(['schema', '--out', 'radprobe.schema.json'], { cwd });
+    expect(written.code, written.stderr).toBe(0);
+    const schema = JSON.parse(await readFile(join(cwd, 'radprobe.schema.json'), 'utf8')) as Record<string, unknown>;
+    const numbers = numericSchemas(schema, '');
+    // Every first-party kind contributes some: the walk reaches into each plugin's options.
+    for (const where of ['/properties/bootstrap/properties/samples', '"knn"', '"linear"', '"seg"', '"fewshot"', '"peft"', '"nih-chestxray14"', '"btcv"']) {
+      expect(numbers.some(({ pointer }) => pointer.includes(where)), where).toBe(true);
+    }
+    const unbounded = numbers
+      .filter(({ node }) => !('minimum' in node || 'exclusiveMinimum' in node) || !('maximum' in node || 'exclusiveMaximum' in node))
+      .map(({ pointer }) => pointer);
+    expect(unbounded).toEqual([]);
+  });
+});
+
+describe('radprobe cache', () => {
+  it('lists the entry with its records, and prune removes a leftover temporary file and a truncated shard', async () => {
+    const dir = await temporaryDir('cache');
+    const model = await writeDinov2Fixture(join(dir, 'model'), { embedDim: 32, depth: 2, heads: 2, patchSize: 14, posGrid: 4, seed: 3, style: 'hf' });
+    await writeImageFolderDataset(join(dir, 'data'), { classes: ['normal', 'effusion'], perClass: { train: 6, val: 2, test: 4 }, size: 56, seed: 4 });
+    await writeConfig(join(dir, 'radprobe.json'), smallConfig(model, { kind: 'image-folder', name: 'cxr', root: 'data' }, { batchSize: 8 }));
+    // Shards of 8: 24 items make three.
+    const env = { RADPROBE_FLUSH_ITEMS: '8' };
+    const first = await runCli(['run', 'radprobe.json', '--reporter', 'jsonl'], { cwd: dir, env });
+    expect(first.code, first.stderr).toBe(0);
+
+    const listed = await runCli(['cache', 'ls', '--cache', 'cache'], { cwd: dir });
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(listed.stdout).toMatch(new RegExp(`^[0-9a-f-]+ {2}[\\d.]+ (B|KiB) {2}${model.replaceAll('.', '\\.')} \\(onnx, HF style\\), last used `, 'm'));
+    expect(listed.stdout).toMatch(/^ {2}\S+: 24 records, [\d.]+ (B|KiB)$/m);
+
+    const [entry] = JSON.parse((await runCli(['cache', 'ls', '--cache', 'cache', '--json'], { cwd: dir })).stdout) as Array<{ dir: string; groups: Array<{ name: string }> }>;
+    const groupDir = join(entry.dir, entry.groups[0].name);
+    const shards = (await readdir(groupDir)).filter((file) => file.endsWith('.json')).sort();
+    expect(shards).toHaveLength(3);
+    const broken = shards[1].slice(0, -'.json'.length);
+    const brokenRows = (JSON.parse(await readFile(join(groupDir, `${broken}.json`), 'utf8')) as { rows: number }).rows;
+    expect(brokenRows).toBe(8);
+    await truncate(join(groupDir, `${broken}.f32`), 100);
+    const leftover = join(groupDir, `.${broken}.f32.4242.0123456789ab.tmp`);
+    await writeFile(leftover, 'left by a killed run');
+
+    const damaged = await runCli(['cache', 'ls', '--cache', 'cache'], { cwd: dir });
+    expect(damaged.stdout).toMatch(/^ {2}\S+: 16 records, [\d.]+ (B|KiB), 2 file\(s\) to prune$/m);
+
+    const pruned = await runCli(['cache', 'prune', '--cache', 'cache'], { cwd: dir });
+    expect(pruned.code, pruned.stderr).toBe(0);
+    expect(pruned.stdout).toMatch(/^removed 0 entries and 3 file\(s\), freed [\d.]+ (B|KiB)\n$/);
+    expect(existsSync(leftover)).toBe(false);
+    expect(existsSync(join(groupDir, `${broken}.json`))).toBe(false);
+    expect(existsSync(join(groupDir, `${broken}.f32`))).toBe(false);
+
+    const next = await runCli(['run', 'radprobe.json', '--reporter', 'jsonl'], { cwd: dir, env });
+    expect(next.code, next.stderr).toBe(0);
+    expect(embeddedAndCached(next)).toEqual([brokenRows, 24 - brokenRows]);
+  }, 30_000);
 });
 
 describe('usage', () => {
@@ -92,6 +161,23 @@ describe('usage', () => {
     const bare = await runCli([], { cwd });
     expect(bare.code).toBe(2);
     expect(bare.stdout).toBe(help.stdout);
+    expect((await runCli(['help'], { cwd })).stdout).toBe(help.stdout);
+  });
+
+  it('<command> --help and help <command> print that command\'s usage and every option it takes, from the same table as the overall usage', async () => {
+    const cwd = await temporaryDir('usage');
+    const overall = (await runCli(['--help'], { cwd })).stdout;
+    for (const command of COMMANDS) {
+      const help = await runCli([command.name, '--help'], { cwd });
+      expect(help.code, command.name).toBe(0);
+      expect(help.stdout).toMatch(new RegExp(`^usage: radprobe ${escapeRegExp(command.synopsis[0])}`));
+      for (const option of command.options) expect(help.stdout, `${command.name} --${option.name}`).toMatch(new RegExp(`^  --${option.name}\\b.*\\S`, 'm'));
+      for (const form of command.synopsis) expect(overall).toContain(`  radprobe ${form}\n`);
+      expect((await runCli(['help', command.name], { cwd })).stdout).toBe(help.stdout);
+    }
+    const run = (await runCli(['run', '-h'], { cwd })).stdout;
+    expect(run).toMatch(/^ {2}--on-bad-item fail\|skip +overrides the config's onBadItem/m);
+    expect(run).not.toContain('--allow-mixed');
   });
 
   it('an unknown command or flag names it, prints usage and exits 2', async () => {
@@ -103,8 +189,65 @@ describe('usage', () => {
 
     const flag = await runCli(['run', '--frobnicate'], { cwd });
     expect(flag.code).toBe(2);
-    expect(flag.stderr).toMatch(/^radprobe: Unknown option '--frobnicate'/);
-    expect(flag.stderr).toContain('usage:\n  radprobe demo');
+    expect(flag.stderr).toMatch(/^radprobe: Unknown option '--frobnicate'.*\n\nusage: radprobe run \[CONFIG\]/s);
     expect(flag.stderr).not.toMatch(/\n\s+at /);
+
+    const foreign = await runCli(['list', '--reporter', 'jsonl'], { cwd });
+    expect(foreign.code).toBe(2);
+    expect(foreign.stderr).toMatch(/^radprobe: radprobe list takes no option --reporter\n\nusage: radprobe list/);
+  });
+
+  it('--version prints the CLI\'s version and each installed plugin\'s, as radprobe list finds them', async () => {
+    const cwd = await temporaryDir('version');
+    const version = await runCli(['--version'], { cwd });
+    expect(version.code, version.stderr).toBe(0);
+    const lines = version.stdout.trimEnd().split('\n');
+    expect(lines[0]).toBe(`@radprobe/cli ${cliPackage.version}`);
+    const { packages } = JSON.parse((await runCli(['list', '--json'], { cwd })).stdout) as { packages: Array<{ packageName: string; version: string }> };
+    expect(lines.slice(1)).toEqual(packages.map((pkg) => `${pkg.packageName} ${pkg.version}`));
+    expect(lines).toContain(`@radprobe/protocol-knn ${knnPackage.version}`);
+  });
+
+  it('output into a pipe the reader already closed (radprobe list | head -1) ends quietly, without an EPIPE crash', async () => {
+    const cwd = await temporaryDir('epipe');
+    for (const args of [['list'], ['--help'], ['list', '--json']]) {
+      const closed = await runIntoClosedPipe(args, cwd);
+      expect(closed.stderr, args.join(' ')).toBe('');
+      expect(closed.code, args.join(' ')).toBe(0);
+    }
   });
 });
+
+/**
+ * Every subschema that admits a number (`type` number or integer, alone or in a list), with its JSON pointer; an
+ * `if` branch is labelled with the kind it selects so that failures say whose option it is.
+ */
+function numericSchemas(node: unknown, pointer: string): Array<{ pointer: string; node: Record<string, unknown> }> {
+  if (Array.isArray(node)) return node.flatMap((child, index) => numericSchemas(child, `${pointer}/${index}`));
+  if (!node || typeof node !== 'object') return [];
+  const schema = node as Record<string, unknown>;
+  const types = ([] as unknown[]).concat(schema.type ?? []);
+  const found = types.includes('number') || types.includes('integer') ? [{ pointer, node: schema }] : [];
+  const kind = (schema.if as { properties?: { kind?: { const?: string } } } | undefined)?.properties?.kind?.const;
+  for (const [key, child] of Object.entries(schema)) {
+    if (['enum', 'const', 'default', 'examples', 'if'].includes(key)) continue;
+    found.push(...numericSchemas(child, `${pointer}/${key}${key === 'then' && kind ? `("${kind}")` : ''}`));
+  }
+  return found;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Runs the CLI with its stdout a pipe whose reading end is closed before the CLI writes to it. */
+function runIntoClosedPipe(args: string[], cwd: string): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stderr }));
+  });
+}

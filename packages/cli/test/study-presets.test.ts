@@ -1,8 +1,9 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadRegistryForConfig, validateConfigText, type PluginRegistry } from '@radprobe/core';
+import { writeDinov2Fixture } from '@radprobe/testkit';
 import { builtinPlugins, cliSearchDirs } from '../src/builtins.js';
 import { runCli, temporaryDir } from './helpers.js';
 
@@ -19,6 +20,10 @@ describe('the study presets in examples/study', () => {
     presets = (await readdir(STUDY)).filter((name) => name.endsWith('.jsonc')).sort();
     const fixtures = await temporaryDir('study-presets');
     env = Object.fromEntries([...VARIABLES, ...BACKBONE_VARIABLES].map((name) => [name, join(fixtures, name.toLowerCase())]));
+    // validate checks that what the variables name exists: a folder per dataset root, a model file per backbone.
+    for (const name of VARIABLES) await mkdir(env[name], { recursive: true });
+    const model = await readFile(await writeDinov2Fixture(join(fixtures, 'vit'), { embedDim: 32, depth: 2, heads: 2, patchSize: 14, posGrid: 4, seed: 5, style: 'meta' }));
+    for (const name of BACKBONE_VARIABLES) await writeFile(env[name], model);
     registry = await loadRegistryForConfig(join(STUDY, 'knn.jsonc'), builtinPlugins, cliSearchDirs);
   });
 

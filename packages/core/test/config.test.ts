@@ -129,6 +129,12 @@ describe('validateConfigText', () => {
     expect(error.pointer).toBe('/batchsize');
   });
 
+  it('refuses numbers beyond the schema\'s bounds, e.g. a billion bootstrap resamples that would exhaust memory', () => {
+    const text = minimal.replace('"seed": 3,', '"seed": 3, "bootstrap": { "samples": 1e9 }, "batchSize": 100000,');
+    const messages = errorOf(text).issues.map((issue) => `${issue.pointer}: ${issue.message}`);
+    expect(messages).toEqual(['/bootstrap/samples: must be <= 100000', '/batchSize: must be <= 1024']);
+  });
+
   it('says which package to install for a first-party kind', () => {
     const text = minimal.replace('{ "kind": "linear" }', '{ "kind": "fewshot" }');
     // Line 5 is `  "protocols": [{ "kind": "knn" }, { "kind": "fewshot" }]`: the second object opens at column 36 and

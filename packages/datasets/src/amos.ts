@@ -1,6 +1,6 @@
 import type { DatasetFactory, Split } from '@radprobe/core';
 import { BadItems } from './bad-items.js';
-import { commonOptionProperties, datasetName, decodeLimitsOf, existingPath, type CommonOptions } from './common-options.js';
+import { commonOptionProperties, datasetName, decodeLimitsOf, existingPath, pathOption, type CommonOptions } from './common-options.js';
 import { readDecathlonJson } from './volume/decathlon-json.js';
 import { evenlySpacedSplits } from './spaced-splits.js';
 import { volumeSegmentationDataset } from './volume/volume-dataset.js';
@@ -23,7 +23,7 @@ export const amosOptionsSchema = {
   type: 'object',
   properties: {
     ...commonOptionProperties,
-    root: { type: 'string', minLength: 1, description: 'AMOS folder: dataset.json, imagesTr/, labelsTr/, imagesVa/, labelsVa/.' },
+    root: pathOption('dir', 'AMOS folder: dataset.json, imagesTr/, labelsTr/, imagesVa/, labelsVa/.'),
     testFraction: {
       type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1, default: DEFAULT_TEST_FRACTION,
       description: 'Share of the official training volumes held out as TEST, evenly spaced over the sorted volumes.',

@@ -4,7 +4,7 @@ import {
   type ClipOption, type DatasetFactory, type DatasetItem, type DecodeLimits, type IntensitySteps, type RawImage,
 } from '@radprobe/core';
 import { BadItems } from './bad-items.js';
-import { commonOptionProperties, datasetName, decodeLimitsOf, existingPath, type CommonOptions } from './common-options.js';
+import { commonOptionProperties, datasetName, decodeLimitsOf, existingPath, pathOption, type CommonOptions } from './common-options.js';
 import { hashImageFile, readImageBytes } from './image-file.js';
 import { FolderScan, type FilePath } from './listing.js';
 import { openMatV73 } from './mat-v73.js';
@@ -30,7 +30,7 @@ export const brainTumorMriOptionsSchema = {
   type: 'object',
   properties: {
     ...commonOptionProperties,
-    root: { type: 'string', minLength: 1, description: 'Folder with the figshare 1.mat … 3064.mat (MATLAB v7.3).' },
+    root: pathOption('dir', 'Folder with the figshare 1.mat … 3064.mat (MATLAB v7.3).'),
     clip: { ...clipOptionSchema, default: STUDY_CLIP },
   },
   required: ['root'],

@@ -1,6 +1,6 @@
 import type { DatasetFactory, Split } from '@radprobe/core';
 import { BadItems } from './bad-items.js';
-import { commonOptionProperties, datasetName, decodeLimitsOf, existingPath, type CommonOptions } from './common-options.js';
+import { commonOptionProperties, datasetName, decodeLimitsOf, existingPath, pathOption, type CommonOptions } from './common-options.js';
 import { volumeSegmentationDataset } from './volume/volume-dataset.js';
 import { pairVolumes } from './volume/volume-folders.js';
 import { FolderScan } from './listing.js';
@@ -23,7 +23,7 @@ export const btcvOptionsSchema = {
   type: 'object',
   properties: {
     ...commonOptionProperties,
-    root: { type: 'string', minLength: 1, description: 'BTCV folder: imagesTr/*.nii.gz and labelsTr/*.nii.gz.' },
+    root: pathOption('dir', 'BTCV folder: imagesTr/*.nii.gz and labelsTr/*.nii.gz.'),
     ...volumeOptionProperties(INTENSITY_DEFAULTS),
   },
   required: ['root'],

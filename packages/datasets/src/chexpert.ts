@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RadprobeError, type DatasetFactory, type DatasetItem, type Split } from '@radprobe/core';
 import { BadItems } from './bad-items.js';
-import { commonOptionProperties, datasetName, decodeLimitsOf, existingPath, type CommonOptions } from './common-options.js';
+import { commonOptionProperties, datasetName, decodeLimitsOf, existingPath, pathOption, type CommonOptions } from './common-options.js';
 import { columnIndex, parseCsv } from './csv-table.js';
 import { fileDataset } from './file-dataset.js';
 import { existingFiles } from './listing.js';
@@ -33,7 +33,7 @@ export const chexpertOptionsSchema = {
   type: 'object',
   properties: {
     ...commonOptionProperties,
-    root: { type: 'string', minLength: 1, description: 'CheXpert folder with train.csv, valid.csv and the images they list.' },
+    root: pathOption('dir', 'CheXpert folder with train.csv, valid.csv and the images they list.'),
     uncertainOutput: { type: 'boolean', default: false, description: 'Add "Uncertain" as a 6th output (any of the five findings labelled -1), as the study did.' },
     valFraction: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1, default: DEFAULT_VAL_FRACTION, description: "Share of train.csv's patients carved into VAL." },
   },

@@ -24,6 +24,14 @@ export function decodeLimitsOf(context: DatasetContext): DecodeLimits {
   return context.decodeLimits ?? DEFAULT_DECODE_LIMITS;
 }
 
+/**
+ * The schema of an option naming a file or folder (relative to the config's folder): the `x-radprobe-path`
+ * annotation lets `radprobe validate` check that it exists before anything runs.
+ */
+export function pathOption(expected: 'file' | 'dir', description: string): JsonSchema {
+  return { type: 'string', minLength: 1, 'x-radprobe-path': expected, description };
+}
+
 /** The dataset's name in results: the entry's name, else its kind. */
 export function datasetName(options: CommonOptions, kind: string): string {
   return options.name ?? kind;

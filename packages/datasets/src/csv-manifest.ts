@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { printablePath, RadprobeError, type DatasetFactory, type DatasetItem, type Split } from '@radprobe/core';
 import { BadItems } from './bad-items.js';
 import { singleLabelOptionProperties, singleLabelScheme, type SingleLabelOptions } from './class-labels.js';
-import { commonOptionProperties, datasetName, decodeLimitsOf, existingPath, type CommonOptions } from './common-options.js';
+import { commonOptionProperties, datasetName, decodeLimitsOf, existingPath, pathOption, type CommonOptions } from './common-options.js';
 import { columnIndex, parseCsv } from './csv-table.js';
 import { fileDataset, type FileItem } from './file-dataset.js';
 import { existingFiles } from './listing.js';
@@ -30,7 +30,7 @@ export const csvManifestOptionsSchema = {
   type: 'object',
   properties: {
     ...commonOptionProperties,
-    manifest: { type: 'string', minLength: 1, description: 'CSV with header path,label[,patient][,split]; image paths relative to its folder.' },
+    manifest: pathOption('file', 'CSV with header path,label[,patient][,split]; image paths relative to its folder.'),
     multiLabel: { type: 'boolean', default: false, description: 'Labels are |-separated sets of classes.' },
     classes: { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1, uniqueItems: true, description: 'Class list in label order; default: sorted labels found.' },
     splitFractions: {

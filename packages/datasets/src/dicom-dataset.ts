@@ -13,7 +13,7 @@ import {
 } from '@radprobe/core';
 import { BadItems } from './bad-items.js';
 import { singleLabelOptionProperties, singleLabelScheme, type SingleLabelOptions } from './class-labels.js';
-import { commonOptionProperties, datasetName, decodeLimitsOf, existingPath, type CommonOptions } from './common-options.js';
+import { commonOptionProperties, datasetName, decodeLimitsOf, existingPath, pathOption, type CommonOptions } from './common-options.js';
 import { decodeDicomFrame, resolveDicomWindow, type DicomWindowOption } from './dicom/image.js';
 import { parseDicomFile, type DicomFile } from './dicom/parse.js';
 import { orderSeries } from './dicom/series.js';
@@ -38,7 +38,7 @@ export const dicomDatasetOptionsSchema = {
   type: 'object',
   properties: {
     ...commonOptionProperties,
-    root: { type: 'string', minLength: 1, description: 'Folder holding <split>/<class>/<DICOM file or series folder>.' },
+    root: pathOption('dir', 'Folder holding <split>/<class>/<DICOM file or series folder>.'),
     window: {
       description: `"header" (default): each file's Window Center / Width (first value), unwindowed when absent; else ${windowOptionSchema.description}`,
       default: 'header',

@@ -1,7 +1,7 @@
 import { extname, join } from 'node:path';
 import { RadprobeError, type DatasetFactory, type SkippedItem, type Split } from '@radprobe/core';
 import { singleLabelOptionProperties, singleLabelScheme, type SingleLabelOptions } from './class-labels.js';
-import { commonOptionProperties, datasetName, decodeLimitsOf, existingPath, type CommonOptions } from './common-options.js';
+import { commonOptionProperties, datasetName, decodeLimitsOf, existingPath, pathOption, type CommonOptions } from './common-options.js';
 import { fileDataset, type FileItem } from './file-dataset.js';
 import { FolderScan, type FilePath } from './listing.js';
 import { compareStrings, sortById } from './ordering.js';
@@ -22,7 +22,7 @@ export const imageFolderOptionsSchema = {
   type: 'object',
   properties: {
     ...commonOptionProperties,
-    root: { type: 'string', minLength: 1, description: 'Folder holding <split>/<class>/<file> (split: train, val or valid or validation, test).' },
+    root: pathOption('dir', 'Folder holding <split>/<class>/<file> (split: train, val or valid or validation, test).'),
     extensions: { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1, default: DEFAULT_EXTENSIONS, description: 'Image file extensions.' },
     ...singleLabelOptionProperties,
   },

@@ -17,9 +17,14 @@ export { brainTumorMriDataset, brainTumorMriOptionsSchema, BRAIN_TUMOR_CLASSES, 
 export { chexpertDataset, chexpertOptionsSchema, CHEXPERT_FINDINGS, type ChexpertOptions } from './chexpert.js';
 export { csvManifestDataset, csvManifestOptionsSchema, type CsvManifestOptions } from './csv-manifest.js';
 export { dicomDataset, dicomDatasetOptionsSchema, type DicomDatasetOptions } from './dicom-dataset.js';
-export { openImageFile } from './image-file.js';
+export { openImageFile, readImageBytes } from './image-file.js';
 export { isFileDataset, type FileDataset } from './file-dataset.js';
 export { FolderScan, type FilePath, type FolderEntry, type ListedFile } from './listing.js';
+export { decodeDicomFrame, resolveDicomWindow, type DicomWindow, type DicomWindowOption } from './dicom/image.js';
+export { isDicom, parseDicomFile, type DicomFile, type DicomHeader } from './dicom/parse.js';
+export { orderSeries, type OrderedSeries } from './dicom/series.js';
+export { parseNpz } from './npz.js';
+export type { NpyArray } from './npy.js';
 export { imageFolderDataset, imageFolderOptionsSchema, type ImageFolderOptions } from './image-folder.js';
 export { readImageHeader } from './image-header.js';
 export { medmnistDataset, medmnistOptionsSchema, type MedmnistOptions } from './medmnist.js';

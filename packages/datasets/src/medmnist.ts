@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { checkDeclaredSize, RadprobeError, sha256, type Dataset, type DatasetFactory, type DatasetItem, type DecodeLimits, type RawImage, type Split } from '@radprobe/core';
-import { commonOptionProperties, datasetName, decodeLimitsOf, existingPath, type CommonOptions } from './common-options.js';
+import { commonOptionProperties, datasetName, decodeLimitsOf, existingPath, pathOption, type CommonOptions } from './common-options.js';
 import { MEDMNIST_DATASETS, medmnistFileName, type MedmnistInfo } from './medmnist-info.js';
 import type { NpyArray } from './npy.js';
 import { parseNpz } from './npz.js';
@@ -21,7 +21,7 @@ export const medmnistOptionsSchema = {
   type: 'object',
   properties: {
     ...commonOptionProperties,
-    file: { type: 'string', minLength: 1, description: 'MedMNIST / MedMNIST+ .npz (train_images, train_labels, val_*, test_*).' },
+    file: pathOption('file', 'MedMNIST / MedMNIST+ .npz (train_images, train_labels, val_*, test_*).'),
     slices: { enum: ['all', 'middle'], default: 'all', description: '3D datasets: all slices along the last axis as items of one volume, or the middle slice only.' },
   },
   required: ['file'],

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { DatasetFactory } from '@radprobe/core';
-import { commonOptionProperties, type CommonOptions } from './common-options.js';
+import { commonOptionProperties, pathOption, type CommonOptions } from './common-options.js';
 import { cxrSegmentationDataset } from './cxr-segmentation.js';
 
 export interface MontgomeryOptions extends CommonOptions {
@@ -15,7 +15,7 @@ export const montgomeryOptionsSchema = {
   type: 'object',
   properties: {
     ...commonOptionProperties,
-    root: { type: 'string', minLength: 1, description: 'Montgomery County folder: CXR_png/, ManualMask/leftMask/, ManualMask/rightMask/.' },
+    root: pathOption('dir', 'Montgomery County folder: CXR_png/, ManualMask/leftMask/, ManualMask/rightMask/.'),
   },
   required: ['root'],
   additionalProperties: false,

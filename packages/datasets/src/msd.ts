@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { DatasetFactory } from '@radprobe/core';
 import { BadItems } from './bad-items.js';
-import { commonOptionProperties, datasetName, decodeLimitsOf, existingPath, type CommonOptions } from './common-options.js';
+import { commonOptionProperties, datasetName, decodeLimitsOf, existingPath, pathOption, type CommonOptions } from './common-options.js';
 import { readDecathlonJson } from './volume/decathlon-json.js';
 import { evenlySpacedSplits } from './spaced-splits.js';
 import { volumeSegmentationDataset } from './volume/volume-dataset.js';
@@ -32,7 +32,7 @@ export const msdOptionsSchema = {
   type: 'object',
   properties: {
     ...commonOptionProperties,
-    root: { type: 'string', minLength: 1, description: 'Decathlon task folder (dataset.json, imagesTr/, labelsTr/), or a folder holding the task folder.' },
+    root: pathOption('dir', 'Decathlon task folder (dataset.json, imagesTr/, labelsTr/), or a folder holding the task folder.'),
     task: { type: 'string', minLength: 1, description: 'Task folder name (Task02_Heart, Task04_Hippocampus, Task09_Spleen, …); default: the name of root.' },
     ...volumeOptionProperties(INTENSITY_DEFAULTS),
   },

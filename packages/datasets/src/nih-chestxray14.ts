@@ -2,7 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RadprobeError, type DatasetFactory, type Split } from '@radprobe/core';
 import { BadItems } from './bad-items.js';
-import { commonOptionProperties, datasetName, decodeLimitsOf, existingPath, type CommonOptions } from './common-options.js';
+import { commonOptionProperties, datasetName, decodeLimitsOf, existingPath, pathOption, type CommonOptions } from './common-options.js';
 import { columnIndex, parseCsv } from './csv-table.js';
 import { fileDataset, type FileItem } from './file-dataset.js';
 import { FolderScan, type ListedFile } from './listing.js';
@@ -38,8 +38,9 @@ export const nihChestXray14OptionsSchema = {
   type: 'object',
   properties: {
     ...commonOptionProperties,
-    root: { type: 'string', minLength: 1, description: 'NIH ChestX-ray14 folder: Data_Entry_2017.csv, images*/, train_val_list.txt, test_list.txt.' },
-    valSize: { type: 'integer', minimum: 1, default: OFFICIAL_VAL_SIZE, description: 'VAL = the last valSize entries of train_val_list.txt.' },
+    root: pathOption('dir', 'NIH ChestX-ray14 folder: Data_Entry_2017.csv, images*/, train_val_list.txt, test_list.txt.'),
+    // train_val_list.txt lists 86,524 images: VAL cannot take more.
+    valSize: { type: 'integer', minimum: 1, maximum: 86_524, default: OFFICIAL_VAL_SIZE, description: 'VAL = the last valSize entries of train_val_list.txt.' },
     includeNoFinding: { type: 'boolean', default: false, description: 'Add "No Finding" as a 15th output (the study).' },
   },
   required: ['root'],

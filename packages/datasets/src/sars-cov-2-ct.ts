@@ -1,6 +1,6 @@
 import { extname, join } from 'node:path';
-import { RadprobeError, type DatasetFactory, type SkippedItem } from '@radprobe/core';
-import { commonOptionProperties, datasetName, decodeLimitsOf, existingPath, type CommonOptions } from './common-options.js';
+import { RadprobeError, type DatasetFactory, type DatasetItem, type SkippedItem } from '@radprobe/core';
+import { commonOptionProperties, datasetName, decodeLimitsOf, existingPath, pathOption, type CommonOptions } from './common-options.js';
 import { fileDataset, type FileItem } from './file-dataset.js';
 import { FolderScan, type FolderEntry } from './listing.js';
 import { compareStrings, sortById } from './ordering.js';
@@ -23,7 +23,7 @@ export const sarsCov2CtOptionsSchema = {
   type: 'object',
   properties: {
     ...commonOptionProperties,
-    root: { type: 'string', minLength: 1, description: 'Folder with Covid/, Healthy/, Others/: one subfolder of PNG slices per patient.' },
+    root: pathOption('dir', 'Folder with Covid/, Healthy/, Others/: one subfolder of PNG slices per patient.'),
   },
   required: ['root'],
   additionalProperties: false,

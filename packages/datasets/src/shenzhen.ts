@@ -1,6 +1,6 @@
 import { join, parse } from 'node:path';
 import type { DatasetFactory } from '@radprobe/core';
-import { commonOptionProperties, type CommonOptions } from './common-options.js';
+import { commonOptionProperties, pathOption, type CommonOptions } from './common-options.js';
 import { cxrSegmentationDataset } from './cxr-segmentation.js';
 
 export interface ShenzhenOptions extends CommonOptions {
@@ -15,7 +15,7 @@ export const shenzhenOptionsSchema = {
   type: 'object',
   properties: {
     ...commonOptionProperties,
-    root: { type: 'string', minLength: 1, description: 'Shenzhen folder: CXR_png/<name>.png and masks/<name>_mask.png.' },
+    root: pathOption('dir', 'Shenzhen folder: CXR_png/<name>.png and masks/<name>_mask.png.'),
   },
   required: ['root'],
   additionalProperties: false,

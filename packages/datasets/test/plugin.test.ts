@@ -1,9 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
+import { PATH_ANNOTATION } from '@radprobe/core';
 import plugin from '../src/index.js';
 
 const ajv = new Ajv({ allErrors: true, strict: true });
+// radprobe's one schema keyword beyond JSON Schema: which options name files and folders.
+ajv.addKeyword({ keyword: PATH_ANNOTATION, schemaType: 'string', metaSchema: { enum: ['file', 'dir'] } });
 
 const MINIMAL: Record<string, Record<string, unknown>> = {
   'image-folder': { root: 'data' },

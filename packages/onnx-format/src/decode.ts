@@ -321,7 +321,7 @@ function readTensor(reader: ProtoReader): OnnxTensor {
   return tensor;
 }
 
-function readValueInfo(reader: ProtoReader): OnnxValueInfo {
+export function readValueInfo(reader: ProtoReader): OnnxValueInfo {
   const value: OnnxValueInfo = { name: '' };
   while (!reader.done) {
     const { field, wireType } = reader.tag();

@@ -4,6 +4,7 @@
  */
 export { encodeModel } from './encode.js';
 export { decodeModel } from './decode.js';
+export { readGraphSignature, type GraphSignature } from './signature.js';
 export {
   tensorToFloat32,
   tensorToInt64,

@@ -47,13 +47,16 @@ export const fewshotOptionsSchema: JsonSchema = {
       type: 'array',
       minItems: 1,
       uniqueItems: true,
-      items: { anyOf: [{ type: 'integer', minimum: 1 }, { const: 'all' }] },
+      // More than any dataset's TRAIN split (NIH has 112,120 images) is "all" written as a number.
+      items: { anyOf: [{ type: 'integer', minimum: 1, maximum: 1_000_000 }, { const: 'all' }] },
       default: DEFAULT_SHOTS,
       description: 'Training set sizes, one result row each: patients per class (unit patient) or images in total (unit image); "all" = the whole TRAIN split.',
     },
     nTries: {
       type: 'integer',
       minimum: 1,
+      // Each try is a whole run of the wrapped protocol per shots value; the study used 5.
+      maximum: 100,
       default: 1,
       description: "Draws per shots value: try 0 is the study's deterministic subset, try t ≥ 1 a random draw with seed = config seed + t. Reported as mean ± std over tries.",
     },

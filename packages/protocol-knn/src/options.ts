@@ -23,7 +23,8 @@ export const knnOptionsSchema: JsonSchema = {
       type: 'array',
       description:
         'Neighbour counts, one result row each. Multi-class: votes of the k nearest TRAIN features, weighted by a softmax over the largest k (upstream DINOv2). Multi-label: ML-kNN with k neighbours. Values above the training set size are capped.',
-      items: { type: 'integer', minimum: 1 },
+      // Top-k keeps k similarities per TEST item (NIH: 25,596 × k); upstream's largest k is 200.
+      items: { type: 'integer', minimum: 1, maximum: 1000 },
       minItems: 1,
       uniqueItems: true,
       default: DEFAULT_KNN_OPTIONS.k,
@@ -31,12 +32,16 @@ export const knnOptionsSchema: JsonSchema = {
     temperature: {
       type: 'number',
       exclusiveMinimum: 0,
+      // Similarities lie in [-1, 1]: beyond 100 every neighbour weighs the same.
+      maximum: 100,
       description: 'Multi-class vote: neighbour weights are softmax(similarity / temperature) (upstream 0.07).',
       default: DEFAULT_KNN_OPTIONS.temperature,
     },
     smoothing: {
       type: 'number',
       exclusiveMinimum: 0,
+      // Counts are of at most k ≤ 1000 neighbours: a larger s flattens every likelihood into the prior.
+      maximum: 1000,
       description: 'Multi-label ML-kNN: Laplace smoothing s of the prior and neighbour-count likelihoods (Zhang & Zhou use 1).',
       default: DEFAULT_KNN_OPTIONS.smoothing,
     },

@@ -1,4 +1,4 @@
-import { RadprobeError, checkedOptionList, type JsonSchema, type Split } from '@radprobe/core';
+import { MAX_SEED, RadprobeError, checkedOptionList, type JsonSchema, type Split } from '@radprobe/core';
 
 /** The `linear` protocol entry's options, as written in a config. */
 export interface LinearOptions {
@@ -46,6 +46,9 @@ const UPSTREAM_LEARNING_RATES = [1e-5, 2e-5, 5e-5, 1e-4, 2e-4, 5e-4, 1e-3, 2e-3,
 /** Upstream DINOv2's logistic-regression sweep: `10^linspace(-6, 5, 45)`. */
 export const LOGREG_C = Array.from({ length: 45 }, (_, i) => 10 ** (-6 + (11 * i) / 44));
 
+// The study's largest rate is 0.05 and upstream's 0.1; SGD on these heads diverges long before 10.
+const learningRate: JsonSchema = { type: 'number', exclusiveMinimum: 0, maximum: 10 };
+
 export const linearOptionsSchema: JsonSchema = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
   title: 'Linear probe options',
@@ -66,15 +69,19 @@ export const linearOptionsSchema: JsonSchema = {
     },
     blocks: { type: 'array', items: { enum: [1, 4] }, minItems: 1, uniqueItems: true, description: 'Overrides the preset: last blocks whose CLS tokens are concatenated.' },
     avgpool: { type: 'array', items: { type: 'boolean' }, minItems: 1, uniqueItems: true, description: "Overrides the preset: whether the last block's mean patch token is appended." },
-    learningRates: { type: 'array', items: { type: 'number', exclusiveMinimum: 0 }, minItems: 1, uniqueItems: true, description: 'Overrides the preset: learning rates, used as given (not batch-scaled).' },
-    epochs: { type: 'integer', minimum: 1, default: 10, description: 'Epochs over TRAIN.' },
-    batchSize: { type: 'integer', minimum: 1, default: 128, description: 'Mini-batch size, capped at the training set size.' },
-    seeds: { type: 'array', items: { type: 'integer', minimum: 0 }, minItems: 1, uniqueItems: true, description: 'Runs the whole protocol once per seed; TEST metrics carry every value, mean and std. Default: the config seed, once.' },
+    learningRates: { type: 'array', items: learningRate, minItems: 1, uniqueItems: true, description: 'Overrides the preset: learning rates, used as given (not batch-scaled).' },
+    // The study trains 10 epochs; every head of the grid trains on every epoch.
+    epochs: { type: 'integer', minimum: 1, maximum: 1000, default: 10, description: 'Epochs over TRAIN.' },
+    batchSize: { type: 'integer', minimum: 1, maximum: 65_536, default: 128, description: 'Mini-batch size, capped at the training set size.' },
+    seeds: { type: 'array', items: { type: 'integer', minimum: 0, maximum: MAX_SEED }, minItems: 1, uniqueItems: true, description: 'Runs the whole protocol once per seed; TEST metrics carry every value, mean and std. Default: the config seed, once.' },
     valFraction: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1, default: 0.1, description: 'Share of TRAIN patients carved into VAL when the dataset has no VAL split.' },
-    logregC: { type: 'array', items: { type: 'number', exclusiveMinimum: 0 }, minItems: 1, uniqueItems: true, description: 'logreg: inverse L2 strengths to sweep (default 10^linspace(-6, 5, 45)).' },
+    // Upstream sweeps C up to 10⁵; past 10¹² the L2 term is below float64 rounding of the loss: no regularisation.
+    logregC: { type: 'array', items: { type: 'number', exclusiveMinimum: 0, maximum: 1e12 }, minItems: 1, uniqueItems: true, description: 'logreg: inverse L2 strengths to sweep (default 10^linspace(-6, 5, 45)).' },
     logregMaxIterations: {
       type: 'integer',
       minimum: 1,
+      // Newton converges in tens of steps; thousands mean the problem needs another formulation, not more steps.
+      maximum: 10_000,
       default: 100,
       description: 'logreg: Newton steps per C at most (each solves its Newton system by conjugate gradients); a fit that reaches the limit is marked as not converged.',
     },

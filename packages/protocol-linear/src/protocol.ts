@@ -124,6 +124,7 @@ function notConverged(limit: number): string {
 export const linearProtocol: Protocol<LinearOptions> = {
   kind: 'linear',
   title: 'Linear probe',
+  titleFor: (options) => (options.method === 'logreg' ? 'Logistic regression' : 'Linear probe'),
   optionsSchema: linearOptionsSchema,
   tasks: ['multiclass', 'binary', 'multilabel'],
   featureNeeds(options, backbone) {

@@ -1,4 +1,4 @@
-import { RadprobeError, type JsonSchema, type Split } from '@radprobe/core';
+import { MAX_SEED, RadprobeError, type JsonSchema, type Split } from '@radprobe/core';
 
 /** How much of the backbone trains: everything, LoRA adapters (plus the adapted layers' biases), or biases only. */
 export type AdaptationMode = 'full' | 'lora' | 'bitfit';
@@ -86,9 +86,12 @@ const MODES: readonly AdaptationMode[] = ['full', 'lora', 'bitfit'];
 const CROP_RATIO: [number, number] = [3 / 4, 4 / 3];
 const DEFAULT_LEARNING_RATES = [1e-5];
 
+// Fine-tuning uses ~1e-5 and heads ~1e-3: a rate of 10 already diverges.
+const learningRate: JsonSchema = { type: 'number', exclusiveMinimum: 0, maximum: 10 };
+
 const learningRateList = (what: string): JsonSchema => ({
   type: 'array',
-  items: { type: 'number', exclusiveMinimum: 0 },
+  items: learningRate,
   minItems: 1,
   uniqueItems: true,
   description: what,
@@ -115,22 +118,24 @@ export const peftOptionsSchema: JsonSchema = {
       additionalProperties: false,
       default: {},
       properties: {
-        rank: { type: 'integer', minimum: 1, default: 48, description: 'Rank r of every adapter (B·A with A of shape [r, in]).' },
-        alpha: { type: 'number', exclusiveMinimum: 0, default: 16, description: 'The adapter output is scaled by alpha / rank.' },
+        // A rank at the layer width (1536 for ViT-g) is a full-rank update: nothing left to save.
+        rank: { type: 'integer', minimum: 1, maximum: 1536, default: 48, description: 'Rank r of every adapter (B·A with A of shape [r, in]).' },
+        alpha: { type: 'number', exclusiveMinimum: 0, maximum: 10_000, default: 16, description: 'The adapter output is scaled by alpha / rank.' },
         dropout: { type: 'number', minimum: 0, exclusiveMaximum: 1, default: 0.1, description: 'Dropout on the adapter input branch while training.' },
       },
     },
     learningRates: learningRateList('Backbone learning rates (default [1e-5], the spec\'s full fine-tuning rate); also the LoRA and BitFit rates unless those are given.'),
     loraLearningRates: learningRateList('LoRA learning rates (default: learningRates, as the spec says lr = backbone lr).'),
     bitfitLearningRates: learningRateList('BitFit learning rates (default: learningRates).'),
-    headLearningRate: { type: 'number', exclusiveMinimum: 0, default: 1e-3, description: 'Learning rate of the linear head (the spec\'s fallback linear-probe setting).' },
+    headLearningRate: { ...learningRate, default: 1e-3, description: 'Learning rate of the linear head (the spec\'s fallback linear-probe setting).' },
     avgpool: { type: 'boolean', default: false, description: 'Whether the head reads the last block\'s mean patch token next to its CLS token.' },
-    epochs: { type: 'integer', minimum: 1, default: 10, description: 'Epochs over the training set.' },
-    batchSize: { type: 'integer', minimum: 1, default: 32, description: 'Mini-batch size, capped at the training set size.' },
+    epochs: { type: 'integer', minimum: 1, maximum: 1000, default: 10, description: 'Epochs over the training set.' },
+    // Micro-batching bounds the memory of a batch, not its time: 4096 images per step is already one epoch of most data.
+    batchSize: { type: 'integer', minimum: 1, maximum: 4096, default: 32, description: 'Mini-batch size, capped at the training set size.' },
     microBatch: {
       default: 'auto',
       description: 'Images per forward and backward pass within a batch: their gradients add up to the whole batch\'s before the one SGD step, so the update does not depend on it, only the memory does (activations kept for the backward grow with it). auto: as many as an estimate of the activation memory fits in a budget for the backend (1.5 GiB on tfjs-wasm, 6 GiB on tfjs-node); an integer is capped at the batch size.',
-      oneOf: [{ type: 'integer', minimum: 1 }, { const: 'auto' }],
+      oneOf: [{ type: 'integer', minimum: 1, maximum: 4096 }, { const: 'auto' }],
     },
     checkpointing: {
       default: 'auto',
@@ -159,7 +164,7 @@ export const peftOptionsSchema: JsonSchema = {
       default: 'none',
       description: 'What is kept of the backbone retrained for TEST: adapters writes the trained parameters that are not the original\'s (LoRA A/B and trained biases; every parameter for full) as safetensors; merged writes a new model file with the adapters merged in, loadable as a backbone.',
     },
-    seeds: { type: 'array', items: { type: 'integer', minimum: 0 }, minItems: 1, uniqueItems: true, description: 'Runs the whole protocol once per seed; TEST metrics carry every value, mean and std. Default: the config seed, once.' },
+    seeds: { type: 'array', items: { type: 'integer', minimum: 0, maximum: MAX_SEED }, minItems: 1, uniqueItems: true, description: 'Runs the whole protocol once per seed; TEST metrics carry every value, mean and std. Default: the config seed, once.' },
     valFraction: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1, default: 0.1, description: 'Share of TRAIN patients carved into VAL when the dataset has no VAL split.' },
     finalTraining: {
       enum: ['train+val', 'train'],

@@ -54,16 +54,19 @@ export const segOptionsSchema: JsonSchema = {
     loss: { enum: ['dice', 'dice+ce'], default: 'dice', description: 'Dice loss on the softmax (MONAI DiceLoss(softmax, to_onehot_y)), or Dice + cross-entropy (MONAI DiceCELoss).' },
     learningRates: {
       type: 'array',
-      items: { type: 'number', exclusiveMinimum: 0 },
+      // The study's grid tops at 0.1; the decoders diverge long before 10.
+      items: { type: 'number', exclusiveMinimum: 0, maximum: 10 },
       minItems: 1,
       uniqueItems: true,
       description: 'One decoder per learning rate, trained together on the same batches (default the study grid 1e-4 … 1e-1).',
     },
-    epochs: { type: 'integer', minimum: 1, default: 10, description: 'Epochs over TRAIN.' },
-    batchSize: { type: 'integer', minimum: 1, default: 128, description: 'Images per optimiser step, capped at the training set size.' },
+    epochs: { type: 'integer', minimum: 1, maximum: 1000, default: 10, description: 'Epochs over TRAIN.' },
+    batchSize: { type: 'integer', minimum: 1, maximum: 65_536, default: 128, description: 'Images per optimiser step, capped at the training set size.' },
     microBatchSize: {
       type: 'integer',
       minimum: 1,
+      // Capped at the batch size; a U-Net pass at 448 holds ~1 GiB of activations per 2 images.
+      maximum: 65_536,
       default: 2,
       description:
         'Images per forward/backward pass: a batch is processed in chunks whose gradients are summed (exactly the batch gradient; BatchNorm sees the statistics of each chunk). The U-Net at a 448 input on the wasm backend needs ≤ 2 (its heap is 4 GiB); raise it on native backends for speed.',
@@ -72,6 +75,8 @@ export const segOptionsSchema: JsonSchema = {
     writeMasks: {
       type: 'integer',
       minimum: 0,
+      // Masks are for a reader to look at (two PNGs per item and decoder): thousands would be a copy of the dataset.
+      maximum: 1000,
       default: 4,
       description:
         'TEST items whose true and predicted label maps are written as PNG images next to results.json, and for datasets of scans (BTCV, AMOS, MSD) TEST scans whose predicted label volumes are written as NIfTI (<decoder>-<scan>-pred.nii.gz) on the scan\'s own grid and header transform (per decoder, first seed).',

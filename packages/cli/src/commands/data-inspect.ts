@@ -6,6 +6,7 @@ import {
 } from '@radprobe/core';
 import { FolderScan, isFileDataset, readImageHeader, type FolderEntry } from '@radprobe/datasets';
 import { builtinPlugins, cliSearchDirs } from '../builtins.js';
+import { formatFileReport, inspectFile, singleFileFormat, type FileReport } from './inspect-file.js';
 
 /** Items whose PNG/JPEG header is read for image sizes; more are sampled evenly. */
 const HEADER_SAMPLE = 1000;
@@ -45,8 +46,10 @@ export interface DatasetReport {
 
 export interface InspectReport {
   target: string;
-  /** `config` for a config file, else the kind guessed from the folder's layout. */
-  source: 'config' | 'folder';
+  /** `config` for a config file; `file` for one image, volume, DICOM series folder or npz; else a folder's guessed layout. */
+  source: 'config' | 'folder' | 'file';
+  /** For `file`: its geometry, data type, intensities and slicing. */
+  file?: FileReport;
   datasets: DatasetReport[];
 }
 
@@ -73,11 +76,23 @@ export async function inspectData(target: string): Promise<InspectReport> {
     }
     return { target: path, source: 'config', datasets };
   }
-  const guess = await guessLayout(path, found.isDirectory());
   const baseDir = found.isDirectory() ? path : dirname(path);
   const registry = await loadRegistry({ baseDir, explicit: [], builtins: builtinPlugins, searchDirs: cliSearchDirs });
+  const format = extname(path).toLowerCase() === '.csv' ? null : await singleFileFormat(path, found.isDirectory());
+  if (format) {
+    const file = await inspectFile(path, format, registry);
+    // An npz is also a MedMNIST dataset: its splits and classes, as a run would see them.
+    const datasets = format === 'npz' ? [await summariseLayout(registry, path, baseDir, log)] : [];
+    return { target: path, source: 'file', file, datasets };
+  }
+  return { target: path, source: 'folder', datasets: [await summariseLayout(registry, path, baseDir, log)] };
+}
+
+/** The dataset a folder's (or file's) layout points to, summarised. */
+async function summariseLayout(registry: PluginRegistry, path: string, baseDir: string, log: () => void): Promise<DatasetReport> {
+  const guess = await guessLayout(path, (await stat(path)).isDirectory());
   const dataset = await factoryOf(registry, guess.kind).create({ ...guess.options, onBadItem: 'skip' }, { baseDir, log });
-  return { target: path, source: 'folder', datasets: [await summarise(dataset, guess.kind)] };
+  return summarise(dataset, guess.kind);
 }
 
 function factoryOf(registry: PluginRegistry, kind: string): DatasetFactory {
@@ -91,7 +106,10 @@ export async function guessLayout(path: string, isFolder: boolean): Promise<{ ki
   if (!isFolder) {
     if (extname(path).toLowerCase() === '.npz') return { kind: 'medmnist', options: { file: path } };
     if (extname(path).toLowerCase() === '.csv') return { kind: 'csv', options: { manifest: path } };
-    throw new RadprobeError(`radprobe data inspect: ${path} is neither a config (.json), a folder, a .npz nor a .csv manifest`, { file: path });
+    throw new RadprobeError(
+      `radprobe data inspect: ${path} is none of a config (.json), a folder, a .csv manifest, an image (PNG, JPEG, DICOM), a NIfTI volume (.nii, .nii.gz) or an .npz`,
+      { file: path },
+    );
   }
   const entries = await new FolderScan().entries(path);
   const folders = new Set(entries.filter((entry) => entry.isDirectory).map((entry) => entry.name));
@@ -225,7 +243,7 @@ export async function summarise(dataset: Dataset, kind: string): Promise<Dataset
 
 /** The report as text for a terminal. */
 export function formatReport(report: InspectReport): string {
-  const lines: string[] = [`${report.target} (${report.source === 'config' ? 'config' : 'folder, layout guessed'})`];
+  const lines: string[] = report.file ? formatFileReport(report.target, report.file) : [`${report.target} (${report.source === 'config' ? 'config' : 'folder, layout guessed'})`];
   for (const dataset of report.datasets) {
     lines.push('', `dataset ${dataset.name} (${dataset.kind}): ${dataset.task}, ${dataset.items} items, ${dataset.classes.length} classes`);
     lines.push(`  patients ${dataset.patients}, volumes ${dataset.volumes}, slices ${dataset.slices}`);

@@ -23,9 +23,14 @@ export function packagesOf(registry: PluginRegistry): PackageRow[] {
   return [...rows.values()].sort((a, b) => a.packageName.localeCompare(b.packageName));
 }
 
+/** The plugins installed where the CLI runs: built in, in node_modules from the working folder up, and beside the CLI. */
+export function installedPlugins(): Promise<PluginRegistry> {
+  return loadRegistry({ baseDir: process.cwd(), explicit: [], builtins: builtinPlugins, searchDirs: cliSearchDirs });
+}
+
 /** `radprobe list`: installed plugins and what each contributes. */
 export async function listCommand(options: { json: boolean }): Promise<number> {
-  const registry = await loadRegistry({ baseDir: process.cwd(), explicit: [], builtins: builtinPlugins, searchDirs: cliSearchDirs });
+  const registry = await installedPlugins();
   const rows = packagesOf(registry);
   if (options.json) {
     const failures = registry.failures.map(({ packageName, version, reason }) => ({ packageName, version, reason }));

@@ -50,7 +50,7 @@ export function prettyReporter(stream: NodeJS.WriteStream = process.stderr): Run
         break;
       }
       case 'cell-end':
-        line(`${event.status === 'completed' ? '✓' : event.status === 'skipped' ? '-' : '✗'} ${event.backbone} × ${event.dataset} × ${event.protocol}: ${event.summary}`);
+        line(`${event.status === 'completed' ? '✓' : event.status === 'skipped' ? '-' : '✗'} ${event.backbone} × ${event.dataset} × ${event.protocol}${event.setting ? ` ${event.setting}` : ''}: ${event.summary}`);
         break;
       case 'run-end':
         line(`results written to ${event.outputDir}${event.failed ? ` (${event.failed} cell(s) failed)` : ''}`);

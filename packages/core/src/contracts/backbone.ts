@@ -84,6 +84,16 @@ export interface BackboneContext {
   log(message: string): void;
 }
 
+/** What input a backbone entry takes, as its files say before the model is loaded. */
+export interface BackboneInputDescription {
+  /** The input size the model is fixed to, or null when it takes any multiple of `patchSize`. */
+  fixedSize: { height: number; width: number } | null;
+  patchSize: number;
+  normalization: Normalization;
+  /** What fixes the size, for messages (e.g. `input "pixel_values" of /models/vit.onnx`). */
+  sizeSource: string;
+}
+
 /**
  * What a backbone plugin contributes: one `kind` of backbone entry in a config.
  *
@@ -99,6 +109,12 @@ export interface BackboneFactory<Options = Record<string, unknown>> {
   /** JSON Schema of the entry's options (every key but `kind`, `name`). */
   optionsSchema: JsonSchema;
   create(options: Options, context: BackboneContext): Promise<Backbone>;
+  /**
+   * Optional, for checks before a run (`radprobe validate`, the editor): finds the entry's files (model, store
+   * name, manifest) and reads what input the model takes, without loading it (no session, no weights in memory).
+   * A missing or unusable file is a RadprobeError whose `pointer` is the option at fault (`/model`).
+   */
+  describeInput?(options: Options, context: BackboneContext): Promise<BackboneInputDescription>;
 }
 
 /** A parameter tensor: row-major float32 in PyTorch's layout (a Linear weight is `[out, in]`). */

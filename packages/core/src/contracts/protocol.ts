@@ -136,6 +136,11 @@ export interface Protocol<Options = Record<string, unknown>> {
   kind: string;
   /** Short title for tables, e.g. `kNN`. */
   title: string;
+  /**
+   * The title of an entry with these options (defaults applied), where the options change what the protocol is
+   * (`linear` with `method: "logreg"` is logistic regression); `title` otherwise.
+   */
+  titleFor?(options: Options): string;
   /** JSON Schema of the entry's options (every key but `kind`, `name`), with defaults. */
   optionsSchema: JsonSchema;
   /** Task types the protocol can evaluate; other cells are skipped with a message. */

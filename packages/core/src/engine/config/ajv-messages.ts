@@ -1,8 +1,8 @@
 import type { ErrorObject } from 'ajv';
 import type { PluginRegistry } from '../plugins/registry.js';
-import { firstPartyPackageOf } from '../plugins/first-party.js';
-import { sectionNoun, type ComponentSection } from '../plugins/sections.js';
-import { closestMatch } from './did-you-mean.js';
+import { firstPartyPackageOf, firstPartyPlugins } from '../plugins/first-party.js';
+import { componentSections, sectionNoun, type ComponentSection } from '../plugins/sections.js';
+import { closestMatch, wholeWordMatch } from './did-you-mean.js';
 import { escapePointerSegment } from './json-source.js';
 
 /** An Ajv error restated for a person: where (a pointer, at the key or the value) and what. */
@@ -60,7 +60,6 @@ function ajvMessage(error: ErrorObject): string {
 function unknownKindMessage(section: ComponentSection, kind: string, registry: PluginRegistry): string {
   const noun = sectionNoun(section);
   const installed = [...registry[section].keys()].sort();
-  const suggestion = closestMatch(kind, installed);
   const broken = registry.failures.find((failure) => failure.manifest?.[section]?.includes(kind));
   const firstParty = firstPartyPackageOf(section, kind);
   const hint = broken
@@ -69,5 +68,33 @@ function unknownKindMessage(section: ComponentSection, kind: string, registry: P
       ? `'${kind}' comes from ${firstParty}, which is not installed: npm i ${firstParty}`
       : `If '${kind}' comes from a plugin, install it (npm i <package>) or list it in "plugins".`;
   const unknown = `unknown ${noun} kind '${kind}' (installed: ${installed.length ? installed.join(', ') : 'none'})`;
-  return suggestion ? `${unknown}; did you mean '${suggestion}'? ${hint}` : `${unknown}. ${hint}`;
+  const suggestion = broken || firstParty ? null : suggestKind(section, kind, registry);
+  if (!suggestion) return `${unknown}. ${hint}`;
+  if (suggestion.section !== section) {
+    return `${unknown}; did you mean the ${sectionNoun(suggestion.section)} kind '${suggestion.kind}'? It goes in "${suggestion.section}".`;
+  }
+  if (suggestion.missingPackage) {
+    return `${unknown}; did you mean '${suggestion.kind}'? It comes from ${suggestion.missingPackage}, which is not installed: npm i ${suggestion.missingPackage}`;
+  }
+  return `${unknown}; did you mean '${suggestion.kind}'? ${hint}`;
+}
+
+/**
+ * The kind an unknown kind most likely meant, looked for in this order: the section's installed kinds, its
+ * first-party kinds that are not installed, then every kind of the other sections (a dataset written under
+ * protocols). Within each, a typo (`knnn`) before a kind named by some of its words (`nih` → `nih-chestxray14`).
+ */
+function suggestKind(section: ComponentSection, kind: string, registry: PluginRegistry): { kind: string; section: ComponentSection; missingPackage?: string } | null {
+  const known = (of: ComponentSection) => new Set(registry[of].keys());
+  const missing = (of: ComponentSection) =>
+    firstPartyPlugins.filter((plugin) => plugin.section === of).flatMap((plugin) => plugin.kinds.filter((candidate) => !known(of).has(candidate)).map((candidate) => ({ kind: candidate, section: of, missingPackage: plugin.packageName })));
+  const installed = (of: ComponentSection) => [...known(of)].sort().map((candidate) => ({ kind: candidate, section: of }));
+  const others = componentSections.filter((other) => other !== section);
+  const groups = [installed(section), missing(section), others.flatMap((other) => [...installed(other), ...missing(other)])];
+  for (const group of groups) {
+    const names = group.map((candidate) => candidate.kind);
+    const match = closestMatch(kind, names) ?? wholeWordMatch(kind, names);
+    if (match) return group.find((candidate) => candidate.kind === match)!;
+  }
+  return null;
 }

@@ -25,7 +25,18 @@ const presetDescriptions = [
   'Upstream DINOv2: resize the shorter side to 256, centre crop 224, divide by the nominal maximum, backbone normalisation.',
 ];
 
-const channelTriple: JsonSchema = { type: 'array', items: { type: 'number' }, minItems: 3, maxItems: 3 };
+/** The generator takes a 32-bit seed (`Random`): a larger one would silently repeat a smaller one's draws. */
+export const MAX_SEED = 2 ** 32 - 1;
+
+/**
+ * Sides of backbone inputs: a 4096² RGB float32 image is already 200 MB, so anything larger is a typo (DINOv2 ran
+ * at 224 and 448, its positional grid is trained for 518).
+ */
+export const MAX_INPUT_SIDE = 4096;
+
+// Intensities are in [0, 1] when normalised: a mean or a std beyond ±10 is a typo, and a std of 0 divides by zero.
+const channelTriple = (items: JsonSchema): JsonSchema => ({ type: 'array', items, minItems: 3, maxItems: 3 });
+const side: JsonSchema = { type: 'integer', minimum: 1, maximum: MAX_INPUT_SIDE };
 
 const preprocessingSchema: JsonSchema = {
   description: 'How images become backbone input: a preset name, or an object overriding steps of a preset.',
@@ -48,10 +59,10 @@ const preprocessingSchema: JsonSchema = {
             enumDescriptions: ['Resize to size×size (the study).', 'Scale so that the shorter side is size (upstream).'],
             description: 'Square resize, or keep the aspect ratio and scale the shorter side.',
           },
-          size: { type: 'integer', minimum: 1, description: 'Target side in pixels.' },
+          size: { ...side, description: 'Target side in pixels.' },
         },
       },
-      centerCrop: { type: ['integer', 'null'], minimum: 1, description: 'Side of the centre crop after resizing, or null for none.' },
+      centerCrop: { type: ['integer', 'null'], minimum: 1, maximum: MAX_INPUT_SIDE, description: 'Side of the centre crop after resizing, or null for none.' },
       scale: {
         enum: ['minmax', 'range'],
         enumDescriptions: ['Per image and channel to [0, 1] (the study).', "Divide by the format's nominal maximum (upstream)."],
@@ -66,8 +77,8 @@ const preprocessingSchema: JsonSchema = {
           additionalProperties: false,
           required: ['mean', 'std'],
           properties: {
-            mean: { ...channelTriple, description: 'Per-channel mean subtracted (R, G, B).' },
-            std: { ...channelTriple, description: 'Per-channel standard deviation divided by (R, G, B).' },
+            mean: { ...channelTriple({ type: 'number', minimum: -10, maximum: 10 }), description: 'Per-channel mean subtracted (R, G, B).' },
+            std: { ...channelTriple({ type: 'number', exclusiveMinimum: 0, maximum: 10 }), description: 'Per-channel standard deviation divided by (R, G, B).' },
           },
         },
       },
@@ -96,7 +107,7 @@ export function configSchema(entries: Record<ComponentSection, JsonSchema>, defi
     properties: {
       $schema: { type: 'string', description: 'The JSON Schema this file follows (for editors; ignored by runs).' },
       name: { type: 'string', description: 'Title of the run, shown in results (defaults to the run id).' },
-      seed: { type: 'integer', minimum: 0, default: 0, description: 'Seed of every random draw (splits, few-shot samples, bootstrap, training).' },
+      seed: { type: 'integer', minimum: 0, maximum: MAX_SEED, default: 0, description: 'Seed of every random draw (splits, few-shot samples, bootstrap, training).' },
       output: { type: 'string', minLength: 1, default: 'results', description: 'Results folder, relative to this file; a run writes <output>/<run-id>/.' },
       cache: { type: 'string', minLength: 1, default: defaultCacheFolder, description: 'Feature cache folder, relative to this file.' },
       modelStore: {
@@ -123,14 +134,17 @@ export function configSchema(entries: Record<ComponentSection, JsonSchema>, defi
         default: 'auto',
         description: 'Where backbones run.',
       },
-      batchSize: { type: 'integer', minimum: 1, default: 16, description: 'Images per backbone forward pass.' },
+      // A batch of 1024 images at 448² is 2.4 GB of float32 input before the backbone's own activations.
+      batchSize: { type: 'integer', minimum: 1, maximum: 1024, default: 16, description: 'Images per backbone forward pass.' },
       bootstrap: {
         type: 'object',
         additionalProperties: false,
         default: { samples: 1000, confidence: 0.95 },
         description: 'Bootstrap confidence intervals of every metric.',
         properties: {
-          samples: { type: 'integer', minimum: 0, default: 1000, description: 'Resamples drawn (0: no intervals).' },
+          // Percentile intervals settle well before 10⁴ resamples; each resample costs a pass over the TEST predictions
+          // and keeps one value per metric and class, so 10⁹ would run for days and exhaust memory.
+          samples: { type: 'integer', minimum: 0, maximum: 100_000, default: 1000, description: 'Resamples drawn (0: no intervals).' },
           confidence: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1, default: 0.95, description: 'Coverage of the intervals, e.g. 0.95.' },
         },
       },

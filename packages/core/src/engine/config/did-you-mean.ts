@@ -34,3 +34,14 @@ export function closestMatch(input: string, candidates: readonly string[]): stri
   }
   return best;
 }
+
+/**
+ * The first candidate that `input` names by whole words (`nih` → `nih-chestxray14`, `tumor-mri` →
+ * `brain-tumor-mri`), ignoring case and taking `_` for `-`: kind names join words with dashes, and people type the
+ * part they remember.
+ */
+export function wholeWordMatch(input: string, candidates: readonly string[]): string | null {
+  const words = (text: string) => `-${text.toLowerCase().replace(/_/g, '-')}-`;
+  const needle = words(input);
+  return needle.length > 2 ? (candidates.find((candidate) => words(candidate).includes(needle)) ?? null) : null;
+}

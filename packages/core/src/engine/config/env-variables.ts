@@ -46,3 +46,18 @@ function substituteInString(text: string, pointer: string, env: NodeJS.ProcessEn
     return value;
   });
 }
+
+/**
+ * Where the variables in a config string came from, for a message about the value they made:
+ * `NIH_ROOT=/data/nih`, or `NIH_ROOT unset, its default used`. Empty when the string uses none.
+ */
+export function describeVariables(text: string, env: NodeJS.ProcessEnv): string {
+  const parts = [...text.matchAll(REFERENCE)].flatMap(([, body]) => {
+    const parsed = REFERENCE_BODY.exec(body);
+    if (!parsed) return [];
+    const [, name, fallback] = parsed;
+    const value = env[name];
+    return [fallback !== undefined && (value === undefined || value === '') ? `${name} unset, its default used` : `${name}=${value ?? ''}`];
+  });
+  return [...new Set(parts)].join(', ');
+}

@@ -1,6 +1,7 @@
-export { coreConfigSchema, defaultCacheFolder } from './core-schema.js';
+export { coreConfigSchema, defaultCacheFolder, MAX_INPUT_SIDE, MAX_SEED } from './core-schema.js';
 export { composeConfigSchema, writeConfigSchema } from './compose-schema.js';
-export { validateConfigText } from './validate.js';
+export { validateConfigText, validateConfigSource, type ValidatedConfig } from './validate.js';
+export { checkConfigFiles, PATH_ANNOTATION, type ConfigToCheck } from './check-files.js';
 export { loadConfig, type LoadedConfig } from './load.js';
 export { configHash } from './config-hash.js';
 export { ConfigError, formatIssue, type ConfigIssue } from './config-error.js';

@@ -171,6 +171,16 @@ function childAt(node: Node, segment: string): { key?: Node; value: Node } | nul
   return null;
 }
 
+/** The value at a JSON pointer in parsed data, or undefined where the pointer leads nowhere. */
+export function valueAt(data: unknown, pointer: string): unknown {
+  let node = data;
+  for (const segment of pointerSegments(pointer)) {
+    if (!node || typeof node !== 'object') return undefined;
+    node = (node as Record<string, unknown>)[segment];
+  }
+  return node;
+}
+
 export function pointerSegments(pointer: string): string[] {
   if (pointer === '') return [];
   return pointer

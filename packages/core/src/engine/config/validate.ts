@@ -8,7 +8,8 @@ import { composeConfigSchema } from './compose-schema.js';
 import { ConfigError, type ConfigIssue } from './config-error.js';
 import { duplicateEntryNames, fillEntryNames } from './entry-names.js';
 import { substituteEnvVariables } from './env-variables.js';
-import { JsonSource, MAX_NESTING } from './json-source.js';
+import { JsonSource, MAX_NESTING, valueAt } from './json-source.js';
+import { wrapScalarsInLists } from './list-of-one.js';
 import { resolveModelStore } from './model-store.js';
 
 const validators = new WeakMap<PluginRegistry, ValidateFunction>();
@@ -22,13 +23,26 @@ function validatorFor(registry: PluginRegistry): ValidateFunction {
   return validate;
 }
 
+/** A validated, resolved config, with what resolving it read differently from the text. */
+export interface ValidatedConfig {
+  config: RunConfig;
+  /** Single values read as lists of one, e.g. `/protocols/0/k: 5 read as a list of one`. */
+  notes: string[];
+}
+
+/** `validateConfigSource`'s config alone. */
+export function validateConfigText(text: string, file: string, registry: PluginRegistry, env: NodeJS.ProcessEnv = process.env): RunConfig {
+  return validateConfigSource(text, file, registry, env).config;
+}
+
 /**
  * Parses and validates a run config's text against the schema composed from `registry`, and resolves it:
- * `${env:NAME}` / `${env:NAME:-default}` in string values substituted from `env`, defaults filled, entry names
- * filled, the model store expanded. `file` names the file in messages; a `.jsonc` file may hold comments. Every
- * problem is reported at once, in one `ConfigError`, each with its line, column and JSON pointer.
+ * `${env:NAME}` / `${env:NAME:-default}` in string values substituted from `env`, a single value where the schema
+ * wants a list read as a list of one, defaults filled, entry names filled, the model store expanded. `file` names
+ * the file in messages; a `.jsonc` file may hold comments. Every problem is reported at once, in one
+ * `ConfigError`, each with its line, column and JSON pointer.
  */
-export function validateConfigText(text: string, file: string, registry: PluginRegistry, env: NodeJS.ProcessEnv = process.env): RunConfig {
+export function validateConfigSource(text: string, file: string, registry: PluginRegistry, env: NodeJS.ProcessEnv = process.env): ValidatedConfig {
   const source = new JsonSource(text, { comments: file.endsWith('.jsonc') });
   const issueAt = (offset: number, pointer: string, message: string): ConfigIssue => ({ file, ...source.position(offset), pointer, message });
   if (source.tooDeep) {
@@ -47,6 +61,7 @@ export function validateConfigText(text: string, file: string, registry: PluginR
     .map((duplicate) => issueAt(duplicate.offset, duplicate.pointer, `duplicate key '${duplicate.key}'`));
   for (const issue of substituted.issues) issues.push(issueAt(source.offsetOf(issue.pointer), issue.pointer, issue.message));
   const validate = validatorFor(registry);
+  const listed = data && typeof data === 'object' ? wrapScalarsInLists(validate, data) : [];
   if (!validate(data)) {
     for (const error of validate.errors ?? []) {
       const described = describeAjvError(error, registry);
@@ -63,7 +78,8 @@ export function validateConfigText(text: string, file: string, registry: PluginR
   const config = data as RunConfig;
   fillEntryNames(config as unknown as Record<ComponentSection, ComponentEntry[]>);
   config.modelStore = resolveModelStore(configured, env);
-  return config;
+  const notes = listed.map((pointer) => `${pointer}: ${JSON.stringify((valueAt(config, pointer) as unknown[])[0])} read as a list of one`);
+  return { config, notes };
 }
 
 function sortedUnique(issues: ConfigIssue[]): ConfigIssue[] {

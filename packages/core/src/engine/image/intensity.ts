@@ -54,14 +54,20 @@ export interface IntensitySteps {
   clip: PercentileClip | null;
 }
 
+/**
+ * Window bounds are in the modality's units: HU span −1024…3071, MR and PET values stay far below a million, so a
+ * bound beyond it is a typo.
+ */
+const intensity: JsonSchema = { type: 'number', minimum: -1e6, maximum: 1e6 };
+
 export const windowOptionSchema: JsonSchema = {
   description: 'CT window: a preset (study = [-1024, 600] HU, lung, abdomen, bone, brain), {low, high}, {level, width}, or "none".',
   anyOf: [
     { enum: ['none', ...Object.keys(CT_WINDOW_PRESETS)] },
-    { type: 'object', properties: { low: { type: 'number' }, high: { type: 'number' } }, required: ['low', 'high'], additionalProperties: false },
+    { type: 'object', properties: { low: intensity, high: intensity }, required: ['low', 'high'], additionalProperties: false },
     {
       type: 'object',
-      properties: { level: { type: 'number' }, width: { type: 'number', exclusiveMinimum: 0 } },
+      properties: { level: intensity, width: { type: 'number', exclusiveMinimum: 0, maximum: 2e6 } },
       required: ['level', 'width'],
       additionalProperties: false,
     },

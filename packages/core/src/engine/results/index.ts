@@ -4,4 +4,5 @@ export { renderResultsMarkdown, markdownTable, escapeInline as escapeMarkdownInl
 export { renderResultsCsv, csvField } from './csv.js';
 export { formatResultsTable } from './table.js';
 export { formatInterval, formatMetricValue, formatParameterShare, formatSetting } from './format.js';
+export { cellSummary, headlineRow } from './cell-summary.js';
 export { collectProvenance, packageVersions, gitHead, type ProvenanceInput } from './provenance.js';

@@ -81,7 +81,7 @@ export async function extractFeatures(request: ExtractionRequest): Promise<Extra
     if (key !== null && !pending.has(key) && stores.some((store) => !store.has(key))) pending.set(key, dataset.items[index]);
   });
   const reused = keys.filter((key) => key !== null).length - pending.size;
-  if (pending.size > 0) request.log(`embedding ${pending.size} items (${reused} cached)`);
+  request.log(pending.size > 0 ? `embedding ${pending.size} items (${reused} cached)` : `all ${reused} items from the cache`);
 
   const writer = new ShardWriter(request.groups, stores);
   const work = [...pending.entries()];

@@ -21,9 +21,10 @@ export class RunCells {
 
   constructor(private readonly reporter: RunReporter) {}
 
-  completed(cell: CellResult & { status: 'completed' }, summary: string): void {
+  /** Records a completed cell; `summary` is its headline metric and the setting it is of (`cellSummary`). */
+  completed(cell: CellResult & { status: 'completed' }, summary: { summary: string; setting?: string }): void {
     this.cells.push(cell);
-    this.reporter({ type: 'cell-end', backbone: cell.backbone, dataset: cell.dataset, protocol: cell.protocol, status: 'completed', summary });
+    this.reporter({ type: 'cell-end', backbone: cell.backbone, dataset: cell.dataset, protocol: cell.protocol, status: 'completed', ...summary });
   }
 
   skipped(names: CellNames, reason: string): void {

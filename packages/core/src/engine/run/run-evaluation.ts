@@ -16,7 +16,7 @@ import { groupsFor, mergeNeeds } from '../cache/layout.js';
 import { configHash, loadConfig } from '../config/index.js';
 import { resolvePreprocessing } from '../image/index.js';
 import type { PluginRegistry } from '../plugins/registry.js';
-import { collectProvenance, writeRunResults } from '../results/index.js';
+import { cellSummary, collectProvenance, writeRunResults } from '../results/index.js';
 import { RadprobeError } from '../util/errors.js';
 import { assertWritableFolder } from '../util/path-problems.js';
 import { splitHash } from '../splits/split-hash.js';
@@ -292,7 +292,7 @@ async function embedDataset(args: {
   const groups = groupsFor(needs, backbone.info, grid.rows * grid.cols);
   const identity = cacheEntryIdentity(backbone.info, backbone.optionsHash, preprocessing.description);
   const cache = await FeatureCache.open(resolve(args.baseDir, config.cache), identity);
-  reporter({ type: 'stage', stage: 'extract', ...pair, message: `embedding ${dataset.name} with ${pair.backbone}` });
+  reporter({ type: 'stage', stage: 'extract', ...pair, message: `features of ${dataset.name} × ${pair.backbone}` });
   const extraction = await extractFeatures({
     dataset,
     backbone,
@@ -342,7 +342,7 @@ async function runCell(args: {
   const { names, protocol, plugin, reporter } = args;
   const where = { backbone: names.backbone, dataset: names.dataset };
   const started = Date.now();
-  reporter({ type: 'stage', stage: 'protocol', ...where, protocol: names.protocol, message: `${protocol.title} on ${names.dataset} with ${names.backbone}` });
+  reporter({ type: 'stage', stage: 'protocol', ...where, protocol: names.protocol, message: `${protocol.titleFor?.(args.options) ?? protocol.title} on ${names.dataset} with ${names.backbone}` });
   let outcome;
   try {
     const trainable = args.needs.trainable ? await args.openTrainable() : null;
@@ -367,10 +367,7 @@ async function runCell(args: {
   const { artifacts, ...result } = outcome;
   const folder = args.folder;
   const files = artifacts?.length ? await folder.writing(() => writeArtifacts(folder.staging, names, artifacts)) : null;
-  const best = result.rows.find((row) => row.metrics[result.primaryMetric]);
-  const metric = best?.metrics[result.primaryMetric];
-  const summary = metric ? `${result.primaryMetric} ${metric.value.toFixed(3)}${metric.ci ? ` [${metric.ci.low.toFixed(3)}, ${metric.ci.high.toFixed(3)}]` : ''}` : 'no metric';
-  args.cells.completed({ ...names, status: 'completed', result, ...(files ? { artifacts: files } : {}), durationMs: Date.now() - started }, summary);
+  args.cells.completed({ ...names, status: 'completed', result, ...(files ? { artifacts: files } : {}), durationMs: Date.now() - started }, cellSummary(result));
 }
 
 function patchSide(info: BackboneInfo): number {

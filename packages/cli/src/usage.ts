@@ -1,0 +1,187 @@
+/** One command-line option as `parseArgs` reads it and as a command's help shows it. */
+export interface OptionSpec {
+  name: string;
+  type: 'string' | 'boolean';
+  /** One-letter alias, e.g. `h` for `-h`. */
+  short?: string;
+  /** What a string option takes, e.g. `pretty|jsonl` or `DIR`. */
+  value?: string;
+  description: string;
+}
+
+/** One command: how it is called, what it does, which options it takes. */
+export interface CommandSpec {
+  name: string;
+  /** Each form, without the leading `radprobe ` (`cache ls`, `cache prune`). */
+  synopsis: string[];
+  summary: string;
+  options: OptionSpec[];
+}
+
+const reporter: OptionSpec = {
+  name: 'reporter',
+  type: 'string',
+  value: 'pretty|jsonl',
+  description: 'pretty (default): progress on stderr, the results table on stdout; jsonl: one run event per line on stdout',
+};
+const json: OptionSpec = { name: 'json', type: 'boolean', description: 'print JSON instead of text' };
+const backbone = (what: string): OptionSpec => ({ name: 'backbone', type: 'string', value: 'NAME', description: `only the backbone entry of that name${what}` });
+const dataset = (what: string): OptionSpec => ({ name: 'dataset', type: 'string', value: 'NAME', description: `only the dataset entry of that name${what}` });
+const store: OptionSpec = { name: 'store', type: 'string', value: 'DIR', description: 'the model store (default $RADPROBE_MODEL_STORE, else ~/.cache/radprobe/models)' };
+
+/**
+ * Every command, in the order the overall usage lists them: the one table that both `radprobe --help` and
+ * `radprobe <command> --help` are written from, and that `parseArgs` takes its options from.
+ */
+export const COMMANDS: readonly CommandSpec[] = [
+  {
+    name: 'demo',
+    synopsis: ['demo [--dir demo]', 'demo --study [--dir demo-study] [--scale full|smallest]'],
+    summary: 'generate the built-in default (small ViTs, synthetic chest X-rays) and evaluate it; --study runs the study\'s grid and its comparison page',
+    options: [
+      { name: 'dir', type: 'string', value: 'DIR', description: 'where the models, data, config and results go (default demo, or demo-study)' },
+      { name: 'study', type: 'boolean', description: "the study's backbones × datasets × protocols on generated ViTs and data" },
+      { name: 'scale', type: 'string', value: 'full|smallest', description: 'with --study: every cell (full, default) or the smallest of each kind' },
+      reporter,
+    ],
+  },
+  {
+    name: 'run',
+    synopsis: ['run [CONFIG]'],
+    summary: 'evaluate every backbone × dataset × protocol of a config',
+    options: [
+      reporter,
+      { name: 'on-bad-item', type: 'string', value: 'fail|skip', description: "overrides the config's onBadItem: stop at an unreadable item, or leave it out and list it" },
+      { name: 'device', type: 'string', value: 'auto|cpu|cuda', description: "overrides the config's device" },
+      backbone(': runs only its cells'),
+      dataset(': runs only its cells'),
+      { name: 'protocol', type: 'string', value: 'NAME', description: 'only the protocol entry of that name: runs only its cells' },
+    ],
+  },
+  {
+    name: 'validate',
+    synopsis: ['validate [CONFIG]'],
+    summary: 'check a config without running it: the schema of the installed plugins, files and folders it names, model inputs against the preprocessing',
+    options: [],
+  },
+  {
+    name: 'schema',
+    synopsis: ['schema [CONFIG]'],
+    summary: "write the config's JSON Schema (core's and the installed plugins' options) for editors",
+    options: [{ name: 'out', type: 'string', value: 'FILE', description: 'where to write it (default radprobe.schema.json)' }],
+  },
+  { name: 'list', synopsis: ['list'], summary: 'installed plugins and what they contribute', options: [json] },
+  { name: 'doctor', synopsis: ['doctor'], summary: 'Node, onnxruntime execution providers (and how to get a GPU one), the compute backend', options: [json] },
+  {
+    name: 'data',
+    synopsis: ['data inspect CONFIG|FOLDER|FILE'],
+    summary:
+      'a config\'s datasets, or a folder\'s guessed layout: counts per split and class, patients, sizes, skipped files; a single image, NIfTI, DICOM file or series folder, or npz: geometry, intensities and what radprobe would slice',
+    options: [json],
+  },
+  {
+    name: 'cache',
+    synopsis: ['cache ls', 'cache verify', 'cache prune [--all] [--older-than DAYS]'],
+    summary:
+      'feature-cache entries and their sizes (and the other caches radprobe knows of); verify reads every record against its checksum; prune removes leftovers of killed runs, bad shards, and old or all entries, never anything it did not write',
+    options: [
+      { name: 'cache', type: 'string', value: 'DIR', description: 'the cache folder (default: the "cache" of ./radprobe.json, else .radprobe/cache)' },
+      { name: 'all', type: 'boolean', description: 'prune: every entry' },
+      { name: 'older-than', type: 'string', value: 'DAYS', description: 'prune: entries last used more than DAYS days ago' },
+      json,
+    ],
+  },
+  {
+    name: 'model',
+    synopsis: ['model pull NAME', 'model ls'],
+    summary: 'the local model store: download an ONNX export from the hub (dinov2-small, owner/repo), or list what is there',
+    options: [
+      { name: 'variant', type: 'string', value: 'fp32|fp16|quantized', description: 'pull: which export of the repository (default fp32)' },
+      { name: 'revision', type: 'string', value: 'REV', description: 'pull: a branch, tag or commit of the repository' },
+      store,
+      json,
+    ],
+  },
+  {
+    name: 'pca',
+    synopsis: ['pca CONFIG [--backbone NAME] [--dataset NAME]', 'pca --run RESULTS_DIR'],
+    summary: "the study's PCA figure: the first three principal components of patch tokens as RGB images, with pca.json",
+    options: [
+      { name: 'run', type: 'string', value: 'RESULTS_DIR', description: 'the backbones and datasets of a finished run, written to RESULTS_DIR/pca' },
+      backbone(''),
+      dataset(''),
+      { name: 'items', type: 'string', value: 'ID,ID', description: 'the items to show (default: --count items of --split)' },
+      { name: 'count', type: 'string', value: 'N', description: 'how many items (default 4)' },
+      { name: 'split', type: 'string', value: 'train|val|test', description: 'where the items come from (default test)' },
+      { name: 'threshold', type: 'string', value: 'T', description: 'background threshold on the first component, in [0, 1) (default 0)' },
+      { name: 'foreground', type: 'string', value: 'auto|positive|negative', description: 'which side of the threshold is the foreground (default auto)' },
+      { name: 'no-input', type: 'boolean', description: 'leave the input image out of each figure' },
+      { name: 'out', type: 'string', value: 'DIR', description: 'output folder for a CONFIG (default pca)' },
+    ],
+  },
+  {
+    name: 'report',
+    synopsis: ['report compare DIR…'],
+    summary: 'one page, Markdown and CSV comparing results folders; refuses runs with different splits, sizes or preprocessing',
+    options: [
+      { name: 'out', type: 'string', value: 'DIR', description: 'output folder (default compare)' },
+      { name: 'title', type: 'string', value: 'TITLE', description: 'title of the page' },
+      { name: 'allow-mixed', type: 'boolean', description: 'compare runs that differ in splits, sizes or preprocessing, with warnings' },
+    ],
+  },
+];
+
+/** Options every command takes. */
+export const GLOBAL_OPTIONS: readonly OptionSpec[] = [
+  { name: 'help', type: 'boolean', short: 'h', description: 'this help' },
+  { name: 'version', type: 'boolean', description: 'versions of radprobe and of the installed plugins' },
+];
+
+const HEADLINE = 'radprobe: how well does a vision foundation model transfer to radiology?';
+const FOOTER =
+  'The config defaults to ./radprobe.json. Models are stored in $RADPROBE_MODEL_STORE or ~/.cache/radprobe/models.\n' +
+  'radprobe <command> --help (or radprobe help <command>) shows the options of a command.\n';
+
+export function commandNamed(name: string): CommandSpec | undefined {
+  return COMMANDS.find((command) => command.name === name);
+}
+
+/** The overall usage: every command's forms with its summary. */
+export function overallUsage(): string {
+  const lines = [HEADLINE, '', 'usage:'];
+  for (const command of COMMANDS) {
+    command.synopsis.forEach((form) => lines.push(`  radprobe ${form}`));
+    lines.push(...wrap(command.summary, 6));
+  }
+  lines.push('', 'options of every command:', ...optionLines(GLOBAL_OPTIONS), '', FOOTER);
+  return lines.join('\n');
+}
+
+/** One command's usage: its forms, what it does, and each of its options. */
+export function commandUsage(command: CommandSpec): string {
+  const lines = command.synopsis.map((form, index) => `${index === 0 ? 'usage:' : '      '} radprobe ${form}${command.options.length ? ' [options]' : ''}`);
+  lines.push('', ...wrap(command.summary, 0), '', 'options:', ...optionLines([...command.options, ...GLOBAL_OPTIONS]), '');
+  return lines.join('\n');
+}
+
+function optionLines(options: readonly OptionSpec[]): string[] {
+  const flags = options.map((option) => `${option.short ? `-${option.short}, ` : ''}--${option.name}${option.value ? ` ${option.value}` : ''}`);
+  const width = Math.max(...flags.map((flag) => flag.length));
+  return options.map((option, index) => `  ${flags[index].padEnd(width)}  ${option.description}`);
+}
+
+/** `text` in lines of at most ~110 characters, each indented by `indent` spaces. */
+function wrap(text: string, indent: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && indent + line.length + 1 + word.length > 110) {
+      lines.push(' '.repeat(indent) + line);
+      line = word;
+    } else {
+      line = line ? `${line} ${word}` : word;
+    }
+  }
+  if (line) lines.push(' '.repeat(indent) + line);
+  return lines;
+}
