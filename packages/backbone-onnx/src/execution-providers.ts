@@ -32,9 +32,11 @@ export interface ExecutionProviderChoice {
   reason: string;
 }
 
+// npm runs no install script for radprobe's projects (ignore-scripts), so the GPU files come from running
+// onnxruntime-node's own script, which works the same under npm 10 and 11.
 const CUDA_INSTALL_HINT =
-  'install the GPU build of onnxruntime-node with `npm ci --onnxruntime-node-install=cuda12`, ' +
-  'which needs CUDA 12 and cuDNN 9 on the machine';
+  'install onnxruntime-node\'s CUDA execution provider with `ONNXRUNTIME_NODE_INSTALL=cuda12 node node_modules/onnxruntime-node/script/install.js` ' +
+  '(it downloads the provider from outside the npm registry), which needs CUDA 12 and cuDNN 9 on the machine';
 
 function cudaLibraryName(platform: NodeJS.Platform): string {
   return platform === 'win32' ? 'onnxruntime_providers_cuda.dll' : 'libonnxruntime_providers_cuda.so';

@@ -39,7 +39,7 @@ describe('selectExecutionProviders', () => {
 
   it('cuda without the provider library says how to install the GPU build', () => {
     expect(() => selectExecutionProviders('cuda', withoutCuda, 2)).toThrow(RadprobeError);
-    expect(() => selectExecutionProviders('cuda', withoutCuda, 2)).toThrow(/npm ci --onnxruntime-node-install=cuda12.*CUDA 12 and cuDNN 9/);
+    expect(() => selectExecutionProviders('cuda', withoutCuda, 2)).toThrow(/ONNXRUNTIME_NODE_INSTALL=cuda12 node node_modules\/onnxruntime-node\/script\/install\.js.*CUDA 12 and cuDNN 9/);
   });
 
   it('cuda is refused when the binding was built without CUDA even if a library lies around', () => {
@@ -57,7 +57,7 @@ describe('describeExecutionProviders', () => {
       ['webgpu', false],
       ['cuda', false],
     ]);
-    expect(report.providers[2].note).toContain('--onnxruntime-node-install=cuda12');
+    expect(report.providers[2].note).toContain('ONNXRUNTIME_NODE_INSTALL=cuda12 node node_modules/onnxruntime-node/script/install.js');
     expect(describeExecutionProviders(withCuda).autoPicks).toBe('CUDAExecutionProvider');
   });
 

@@ -76,7 +76,7 @@ describe('the built-in default run, end to end through the CLI', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0].length).toBeLessThanOrEqual(120);
     expect(lines[0]).toMatch(/radprobe doctor/);
-    expect(first.stderr).not.toContain('--onnxruntime-node-install');
+    expect(first.stderr).not.toContain('ONNXRUNTIME_NODE_INSTALL');
   });
 
   it('ends each cell with the setting its summary shows, the selected TEST row where the protocol selects one', () => {
