@@ -97,7 +97,7 @@ describe('one failing cell never throws away the others', () => {
     const csv = (await readFile(join(outcome.outputDir, 'results.csv'), 'utf8')).split('\r\n');
     expect(csv[0].split(',').slice(-2)).toEqual(['status', 'error']);
     expect(csv.find((line) => line.startsWith('broken,'))).toBe(
-      `broken,memory,count,count,,,,,,,,,,,failed,"backbone ""broken"" (kind fake, ${FAKE}): libonnxruntime.so.1: cannot open shared object file"`,
+      `broken,memory,count,count,,,,,,,,,,,,,failed,"backbone ""broken"" (kind fake, ${FAKE}): libonnxruntime.so.1: cannot open shared object file"`,
     );
     expect(csv.find((line) => line.startsWith('good,'))).toMatch(/,completed,$/);
   });
