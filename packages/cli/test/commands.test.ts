@@ -1,11 +1,8 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { mkdir, readFile, readdir, truncate, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writeDinov2Fixture, writeImageFolderDataset } from '@radprobe/testkit';
-import { embeddedAndCached, smallConfig, writeConfig } from './fixtures.js';
 import { BIN, runCli, temporaryDir } from './helpers.js';
 import { COMMANDS } from '../src/usage.js';
 
@@ -107,49 +104,6 @@ describe('radprobe schema', () => {
       .map(({ pointer }) => pointer);
     expect(unbounded).toEqual([]);
   });
-});
-
-describe('radprobe cache', () => {
-  it('lists the entry with its records, and prune removes a leftover temporary file and a truncated shard', async () => {
-    const dir = await temporaryDir('cache');
-    const model = await writeDinov2Fixture(join(dir, 'model'), { embedDim: 32, depth: 2, heads: 2, patchSize: 14, posGrid: 4, seed: 3, style: 'hf' });
-    await writeImageFolderDataset(join(dir, 'data'), { classes: ['normal', 'effusion'], perClass: { train: 6, val: 2, test: 4 }, size: 56, seed: 4 });
-    await writeConfig(join(dir, 'radprobe.json'), smallConfig(model, { kind: 'image-folder', name: 'cxr', root: 'data' }, { batchSize: 8 }));
-    // Shards of 8: 24 items make three.
-    const env = { RADPROBE_FLUSH_ITEMS: '8' };
-    const first = await runCli(['run', 'radprobe.json', '--reporter', 'jsonl'], { cwd: dir, env });
-    expect(first.code, first.stderr).toBe(0);
-
-    const listed = await runCli(['cache', 'ls', '--cache', 'cache'], { cwd: dir });
-    expect(listed.code, listed.stderr).toBe(0);
-    expect(listed.stdout).toMatch(new RegExp(`^[0-9a-f-]+ {2}[\\d.]+ (B|KiB) {2}${model.replaceAll('.', '\\.')} \\(onnx, HF style\\), last used `, 'm'));
-    expect(listed.stdout).toMatch(/^ {2}\S+: 24 records, [\d.]+ (B|KiB)$/m);
-
-    const [entry] = JSON.parse((await runCli(['cache', 'ls', '--cache', 'cache', '--json'], { cwd: dir })).stdout) as Array<{ dir: string; groups: Array<{ name: string }> }>;
-    const groupDir = join(entry.dir, entry.groups[0].name);
-    const shards = (await readdir(groupDir)).filter((file) => file.endsWith('.json')).sort();
-    expect(shards).toHaveLength(3);
-    const broken = shards[1].slice(0, -'.json'.length);
-    const brokenRows = (JSON.parse(await readFile(join(groupDir, `${broken}.json`), 'utf8')) as { rows: number }).rows;
-    expect(brokenRows).toBe(8);
-    await truncate(join(groupDir, `${broken}.f32`), 100);
-    const leftover = join(groupDir, `.${broken}.f32.4242.0123456789ab.tmp`);
-    await writeFile(leftover, 'left by a killed run');
-
-    const damaged = await runCli(['cache', 'ls', '--cache', 'cache'], { cwd: dir });
-    expect(damaged.stdout).toMatch(/^ {2}\S+: 16 records, [\d.]+ (B|KiB), 2 file\(s\) to prune$/m);
-
-    const pruned = await runCli(['cache', 'prune', '--cache', 'cache'], { cwd: dir });
-    expect(pruned.code, pruned.stderr).toBe(0);
-    expect(pruned.stdout).toMatch(/^removed 0 entries and 3 file\(s\), freed [\d.]+ (B|KiB)\n$/);
-    expect(existsSync(leftover)).toBe(false);
-    expect(existsSync(join(groupDir, `${broken}.json`))).toBe(false);
-    expect(existsSync(join(groupDir, `${broken}.f32`))).toBe(false);
-
-    const next = await runCli(['run', 'radprobe.json', '--reporter', 'jsonl'], { cwd: dir, env });
-    expect(next.code, next.stderr).toBe(0);
-    expect(embeddedAndCached(next)).toEqual([brokenRows, 24 - brokenRows]);
-  }, 30_000);
 });
 
 describe('usage', () => {
