@@ -148,11 +148,12 @@ class OnnxBackbone implements Backbone {
     private readonly layout: TokenLayout,
     private readonly modelPath: string,
     private readonly architectureHints: ArchitectureHints,
+    private readonly log: (message: string) => void,
   ) {}
 
   /** The file's ViT for training (read once, on first use); null when the file holds no ViT. */
   trainable(): Promise<TrainableBackbone | null> {
-    this.network ??= OnnxTrainableVit.open(this.modelPath, this.architectureHints);
+    this.network ??= OnnxTrainableVit.open(this.modelPath, this.architectureHints, this.log);
     return this.network;
   }
 
@@ -240,7 +241,7 @@ export const onnxBackboneFactory: BackboneFactory<OnnxBackboneOptions> = {
         `${modelPath}: ${choice.reason}. Read ${sources.length > 0 ? sources.join(', ') : 'no manifest or config'}; ` +
           `inferred: ${layout.inferred.length > 0 ? layout.inferred.join('; ') : 'nothing'}.`,
       );
-      return new OnnxBackbone(info, session, layout, modelPath, { configHeads: hfConfig.heads, manifestHeads: manifest?.heads });
+      return new OnnxBackbone(info, session, layout, modelPath, { configHeads: hfConfig.heads, manifestHeads: manifest?.heads }, context.log);
     } catch (error) {
       await session.release();
       throw error;
