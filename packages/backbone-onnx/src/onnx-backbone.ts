@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import {
   RadprobeError,
@@ -19,7 +19,7 @@ import { selectExecutionProviders, type Device } from './execution-providers.js'
 import { externalDataFiles } from './external-data.js';
 import { readHfModelConfig } from './hf-config.js';
 import { resolveModel } from './model-store.js';
-import { readOnnxManifest, type OnnxManifest } from './onnx-manifest.js';
+import { manifestNames, misnamedManifests, readOnnxManifest, type OnnxManifest } from './onnx-manifest.js';
 import { OnnxTrainableVit } from './onnx-trainable-vit.js';
 import type { ArchitectureHints } from './vit-architecture.js';
 import { collectTokens, type OutputTensor } from './split-tokens.js';
@@ -66,11 +66,22 @@ async function findManifest(modelPath: string, options: OnnxBackboneOptions, bas
     const file = resolve(baseDir, options.manifest);
     return { manifest: await readOnnxManifest(file), file };
   }
-  const ownManifest = `${modelPath}.radprobe.json`;
-  if (existsSync(ownManifest)) return { manifest: await readOnnxManifest(ownManifest), file: ownManifest };
-  const folderManifest = join(dirname(modelPath), 'radprobe.json');
-  if (existsSync(folderManifest) && !(await isRunConfig(folderManifest))) return { manifest: await readOnnxManifest(folderManifest), file: folderManifest };
+  const { own, folder } = manifestNames(modelPath);
+  if (existsSync(own)) return { manifest: await readOnnxManifest(own), file: own };
+  if (existsSync(folder) && !(await isRunConfig(folder))) return { manifest: await readOnnxManifest(folder), file: folder };
   return {};
+}
+
+/** Misnamed manifests already reported in this process: a backbone opened again (another command, a test) says it once. */
+const reportedMisnamedManifests = new Set<string>();
+
+async function warnAboutMisnamedManifests(modelPath: string, log: (message: string) => void): Promise<void> {
+  const { own, folder } = manifestNames(modelPath);
+  for (const file of await misnamedManifests(modelPath)) {
+    if (reportedMisnamedManifests.has(file)) continue;
+    reportedMisnamedManifests.add(file);
+    log(`Warning: ${file} looks like a manifest of ${modelPath} but is not read: its name is not one radprobe looks for (${basename(own)}, else ${basename(folder)}, beside the model, or the backbone's "manifest" option); rename it to ${basename(own)}`);
+  }
 }
 
 /**
@@ -208,6 +219,7 @@ export const onnxBackboneFactory: BackboneFactory<OnnxBackboneOptions> = {
   async create(options: OnnxBackboneOptions, context: BackboneContext): Promise<Backbone> {
     const modelPath = await resolveModel(options.model, context.modelStoreDir, context.baseDir);
     const { manifest, file: manifestFile } = await findManifest(modelPath, options, context.baseDir);
+    await warnAboutMisnamedManifests(modelPath, context.log);
     const hfConfig = await readHfModelConfig(modelPath);
     const choice = selectExecutionProviders(options.device ?? context.device);
     const session = await openSession(modelPath, choice.sessionOptions);

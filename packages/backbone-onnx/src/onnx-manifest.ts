@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
 import { RadprobeError, errorMessage, type JsonSchema } from '@radprobe/core';
 
@@ -146,4 +147,40 @@ export async function readOnnxManifest(file: string): Promise<OnnxManifest> {
     throw new RadprobeError(`ONNX manifest ${file} is not valid JSON: ${errorMessage(error)}`, { file, cause: error });
   }
   return checkOnnxManifest(parsed, file);
+}
+
+/** The manifest names radprobe reads beside `model.onnx`: `model.onnx.radprobe.json`, then `radprobe.json`. */
+export function manifestNames(modelPath: string): { own: string; folder: string } {
+  return { own: `${modelPath}.radprobe.json`, folder: join(dirname(modelPath), 'radprobe.json') };
+}
+
+/** Names a manifest of `model.onnx` is easily given instead: `model.radprobe.json`, `model.onnx.json`, `model.json`. */
+function nearMissNames(modelPath: string): string[] {
+  const directory = dirname(modelPath);
+  const stem = basename(modelPath).replace(/\.onnx$/i, '');
+  const read = Object.values(manifestNames(modelPath));
+  const names = [join(directory, `${stem}.radprobe.json`), `${modelPath}.json`, join(directory, `${stem}.json`)];
+  return [...new Set(names)].filter((name) => !read.includes(name) && name !== modelPath);
+}
+
+const MANIFEST_FIELDS = Object.keys(onnxManifestSchema.properties as Record<string, unknown>).filter((field) => field !== '$schema');
+
+/**
+ * JSON files beside the model that look like its manifest (an object with a manifest field and no run config's
+ * `backbones`) under a name radprobe does not read.
+ */
+export async function misnamedManifests(modelPath: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const file of nearMissNames(modelPath)) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(await readFile(file, 'utf8'));
+    } catch {
+      continue;
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) continue;
+    const fields = Object.keys(parsed);
+    if (!fields.includes('backbones') && MANIFEST_FIELDS.some((field) => fields.includes(field))) found.push(file);
+  }
+  return found;
 }
