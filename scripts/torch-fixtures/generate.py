@@ -22,7 +22,6 @@ from pathlib import Path
 # PyTorch ops, which is what torch.onnx exports.
 os.environ["XFORMERS_DISABLED"] = "1"
 
-import numpy as np
 import onnx
 import torch
 
@@ -35,7 +34,6 @@ HEADS = 4
 TRAINED_GRID = 6
 EXPORT_SIDE = 56
 LAST_BLOCKS = 2
-OPSET = 17
 BATCH = 2
 
 # Meta's hub constructors (dinov2/hub/backbones.py: dinov2_vits14 and dinov2_vits14_reg) at tiny widths.
@@ -89,12 +87,13 @@ class IntermediateLayers(torch.nn.Module):
         return self.backbone.get_intermediate_layers(x, n=self.n, return_class_token=True, norm=True)
 
 
-def export(model, path, example, constant_folding=True, dynamic_batch=True):
+def export(model, path, example, n, constant_folding=True, dynamic_batch=True):
+    """Traces `model` on `example` ([B, 3, H, W]): the graph serves H×W inputs only; the batch may vary."""
     torch.onnx.export(
-        IntermediateLayers(model, LAST_BLOCKS),
+        IntermediateLayers(model, n),
         example,
         str(path),
-        opset_version=OPSET,
+        opset_version=17,
         do_constant_folding=constant_folding,
         input_names=["input"],
         dynamic_axes={"input": {0: "batch"}} if dynamic_batch else None,
@@ -165,7 +164,7 @@ def main():
     fixtures = {}
 
     def record(name, model, reference, settings, **options):
-        export(model, args.out / f"{name}.onnx", example, **options)
+        export(model, args.out / f"{name}.onnx", example, LAST_BLOCKS, **options)
         expected = {
             "outputs": torch_outputs(reference, example),
             "pos_embed": float32_record(model.pos_embed),
@@ -181,7 +180,7 @@ def main():
 
     registers = tiny_dinov2(REGISTERS, seed=2)
     try:
-        export(registers, args.out / "vits14-reg4.onnx", example)
+        export(registers, args.out / "vits14-reg4.onnx", example, LAST_BLOCKS)
         fixtures["vits14-reg4"] = {**REGISTERS, "constant_folding": True, "dynamic_batch": True}
         register_export = "exported"
     except Exception as error:  # torch.onnx before the dynamo exporter has no antialiased bicubic
@@ -199,7 +198,7 @@ def main():
         "onnx": onnx.__version__,
         "dinov2_commit": args.dinov2_commit or checkout_commit(dinov2),
         "architecture": {"patch_size": PATCH, "embed_dim": EMBED_DIM, "depth": DEPTH, "num_heads": HEADS, "img_size": TRAINED_GRID * PATCH},
-        "export": {"input": [BATCH, 3, EXPORT_SIDE, EXPORT_SIDE], "opset": OPSET, "get_intermediate_layers_n": LAST_BLOCKS},
+        "export": {"input": [BATCH, 3, EXPORT_SIDE, EXPORT_SIDE], "opset": 17, "get_intermediate_layers_n": LAST_BLOCKS},
         "fixtures": fixtures,
         "register_model_direct_export": register_export,
     }

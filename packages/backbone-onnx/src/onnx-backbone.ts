@@ -31,7 +31,7 @@ export interface OnnxBackboneOptions {
   model: string;
   /** Overrides the run's device for this backbone. */
   device?: Device;
-  /** Manifest path; default `<model>.radprobe.json`, else `radprobe.json` beside the model (unless that is a run config). */
+  /** Manifest path; default `model.onnx.radprobe.json` for `model.onnx`, else `radprobe.json` beside the model (unless that is a run config). */
   manifest?: string;
   /** Input side (or height and width) to use instead of the model's default. */
   inputSize?: number | { height: number; width: number };

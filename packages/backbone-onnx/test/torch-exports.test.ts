@@ -1,6 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Backbone, BackboneContext, VitWeights } from '@radprobe/core';
 import { readTorchFixture, TORCH_FIXTURE_NAMES, TORCH_FIXTURES_DIR, type TorchFixtureName } from '@radprobe/testkit';
@@ -121,4 +122,16 @@ describe('writeWeights() into real torch exports', () => {
       await written.backbone.dispose();
     },
   );
+});
+
+describe('the exporting recipe', () => {
+  it("docs/backbones.md quotes the code that made these fixtures, verbatim", async () => {
+    const repository = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+    const docs = await readFile(join(repository, 'docs', 'backbones.md'), 'utf8');
+    const generator = await readFile(join(repository, 'scripts', 'torch-fixtures', 'generate.py'), 'utf8');
+    const quoted = /From `scripts\/torch-fixtures\/generate\.py`:\n\n```python\n([\s\S]*?)```/.exec(docs);
+    expect(quoted).not.toBeNull();
+    expect(quoted![1]).toContain('torch.onnx.export(');
+    expect(generator).toContain(quoted![1]);
+  });
 });
