@@ -7,8 +7,8 @@ import type { InitializerPart, ParameterBinding } from './vit-bindings.js';
  * `pos_embed` of an export whose constant folding took its name away, found where the graph adds it to the
  * tokens. torch.onnx folds Meta's `pos_embed[:, 0]` and `pos_embed[:, 1:]` (reshaped, permuted) into two unnamed
  * constants but leaves the bicubic Resize to the export's grid in the graph, so the trained grid is recovered
- * exactly; an optimiser that evaluates the Resize too (onnxruntime's constant folding, newer exporters) leaves
- * only the grid already interpolated to the export's size.
+ * exactly; an optimiser that evaluates the Resize too (onnxruntime's constant folding, for one) leaves only the
+ * grid already interpolated to the export's size.
  */
 export interface FoldedPositions {
   /** `pos_embed` as `[1 + N, D]`: the CLS position, then the N grid positions row by row. */
@@ -94,8 +94,7 @@ export function findFoldedPositions(index: GraphIndex, clsInitializer: string, e
   const tokens = tokenConcat(index, clsInitializer);
   const add = tokens && index.consumers(tokens.output[0]).find((node) => node.opType === 'Add');
   if (!tokens || !add) return null;
-  const positions = add.input[0] === tokens.output[0] ? add.input[1] : add.input[0];
-  let source = positions;
+  let source = add.input[0] === tokens.output[0] ? add.input[1] : add.input[0];
   while (index.producer(source)?.opType === 'Cast') source = index.producer(source)!.input[0];
   const concat = index.producer(source);
   const parts: InitializerPart[] = [];

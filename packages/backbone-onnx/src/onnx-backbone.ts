@@ -80,7 +80,10 @@ async function warnAboutMisnamedManifests(modelPath: string, log: (message: stri
   for (const file of await misnamedManifests(modelPath)) {
     if (reportedMisnamedManifests.has(file)) continue;
     reportedMisnamedManifests.add(file);
-    log(`Warning: ${file} looks like a manifest of ${modelPath} but is not read: its name is not one radprobe looks for (${basename(own)}, else ${basename(folder)}, beside the model, or the backbone's "manifest" option); rename it to ${basename(own)}`);
+    log(
+      `Warning: ${file} looks like a manifest of ${modelPath} but is not read: its name is not one radprobe looks for ` +
+        `(${basename(own)}, else ${basename(folder)}, beside the model, or the backbone's "manifest" option); rename it to ${basename(own)}`,
+    );
   }
 }
 

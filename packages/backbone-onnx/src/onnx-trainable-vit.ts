@@ -79,14 +79,16 @@ export class OnnxTrainableVit implements TrainableBackbone {
     const patchEmbedding = bindings.get('patch_embed.proj.weight');
     if (!patchEmbedding) return null;
     const cls = bindings.get('cls_token');
-    const folded = bindings.has('pos_embed') || !cls ? null : findFoldedPositions(new GraphIndex(graph), cls.parts[0].initializer, patchEmbedding.shape[0], modelPath);
+    const folded =
+      bindings.has('pos_embed') || !cls ? null : findFoldedPositions(new GraphIndex(graph), cls.parts[0].initializer, patchEmbedding.shape[0], modelPath);
     if (folded) bindings.set('pos_embed', folded.binding);
     const architecture = inferVitArchitecture(graph, bindings, modelPath, hints, folded);
     if (architecture.positionInterpolation.mode === 'fixed') {
       const { positionGrid: grid, patchSize } = architecture;
+      const side = grid * patchSize;
       log(
         `${modelPath}: the export folded the positional embedding, already interpolated to its ${grid}×${grid} patch grid, into a constant; ` +
-          `the trained grid cannot be recovered, so training uses that grid itself as the positional parameter, at ${grid * patchSize}×${grid * patchSize} inputs only`,
+          `the trained grid cannot be recovered, so training uses that grid itself as the positional parameter, at ${side}×${side} inputs only`,
       );
     }
     return new OnnxTrainableVit(modelPath, loaded, bindings, architecture);

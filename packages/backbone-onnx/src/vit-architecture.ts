@@ -85,25 +85,33 @@ const ANTIALIASED_CUBIC_A = -0.5;
  */
 function positionInterpolation(graph: OnnxGraph, folded: FoldedPositions | null, file: string): PositionInterpolation {
   if (folded && folded.resize === null) return { mode: 'fixed' };
-  const resize = folded?.resize ?? graph.node.find((node) => {
-    const mode = findAttribute(node, 'mode');
-    return node.opType === 'Resize' && mode !== undefined && attributeText(mode) === 'cubic';
-  });
+  const resize =
+    folded?.resize ??
+    graph.node.find((node) => {
+      const mode = findAttribute(node, 'mode');
+      return node.opType === 'Resize' && mode !== undefined && attributeText(mode) === 'cubic';
+    });
   if (!resize) return { mode: 'size' };
   const hasScales = (resize.input[2] ?? '') !== '' && (resize.input[3] ?? '') === '';
   const antialias = findAttribute(resize, 'antialias')?.i === 1;
   const coefficient = findAttribute(resize, 'cubic_coeff_a')?.f ?? CUBIC_A;
   const excludeOutside = findAttribute(resize, 'exclude_outside')?.i === 1;
-  if (!antialias && coefficient === CUBIC_A && !excludeOutside) return hasScales ? { mode: 'scale', offset: META_INTERPOLATE_OFFSET } : { mode: 'size' };
+  if (!antialias && coefficient === CUBIC_A && !excludeOutside) {
+    return hasScales ? { mode: 'scale', offset: META_INTERPOLATE_OFFSET } : { mode: 'size' };
+  }
   if (antialias && coefficient === ANTIALIASED_CUBIC_A && excludeOutside && !hasScales) return { mode: 'size', antialias: true };
-  throw new RadprobeError(`${file}: the positional Resize${describeResize(resize, hasScales, antialias, coefficient, excludeOutside)} is not a bicubic interpolation PyTorch computes: ` +
-    `interpolate(mode="bicubic") is cubic_coeff_a ${CUBIC_A}, exclude_outside 0; with antialias=True it is antialias 1, cubic_coeff_a ` +
-    `${ANTIALIASED_CUBIC_A}, exclude_outside 1, by sizes (onnxscript before 0.7.0 wrote ${CUBIC_A} there); re-export the model`, { file });
+  throw new RadprobeError(
+    `${file}: the positional Resize${describeResize(resize, hasScales, antialias, coefficient, excludeOutside)} is not a bicubic interpolation ` +
+      `PyTorch computes: interpolate(mode="bicubic") is cubic_coeff_a ${CUBIC_A}, exclude_outside 0; with antialias=True it is antialias 1, ` +
+      `cubic_coeff_a ${ANTIALIASED_CUBIC_A}, exclude_outside 1, by sizes (onnxscript before 0.7.0 wrote ${CUBIC_A} there); re-export the model`,
+    { file },
+  );
 }
 
 function describeResize(resize: OnnxNode, hasScales: boolean, antialias: boolean, coefficient: number, excludeOutside: boolean): string {
   const name = resize.name ? ` '${resize.name}'` : '';
-  return `${name} (antialias ${antialias ? 1 : 0}, cubic_coeff_a ${coefficient}, exclude_outside ${excludeOutside ? 1 : 0}, by ${hasScales ? 'scales' : 'sizes'})`;
+  const flag = (value: boolean) => (value ? 1 : 0);
+  return `${name} (antialias ${flag(antialias)}, cubic_coeff_a ${coefficient}, exclude_outside ${flag(excludeOutside)}, by ${hasScales ? 'scales' : 'sizes'})`;
 }
 
 function expectedShapes(architecture: VitArchitecture): Map<string, number[]> {

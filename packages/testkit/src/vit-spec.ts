@@ -87,7 +87,9 @@ export function resolveVitSpec(spec: VitSpec): ResolvedVitSpec {
   const exposed = spec.style === 'meta' ? Math.min(positiveInteger(spec.exposeBlocks ?? 4, 'exposeBlocks'), depth) : 1;
   const positionAntialias = spec.positionAntialias ?? (registers > 0 && spec.positionScaleOffset === undefined);
   if (positionAntialias && spec.positionScaleOffset !== undefined) {
-    throw new RadprobeError('VitSpec.positionAntialias: the antialiased resize is by sizes; it does not combine with positionScaleOffset', { pointer: '/positionAntialias' });
+    throw new RadprobeError('VitSpec.positionAntialias: the antialiased resize is by sizes; it does not combine with positionScaleOffset', {
+      pointer: '/positionAntialias',
+    });
   }
   return {
     embedDim,
