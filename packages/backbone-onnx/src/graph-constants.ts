@@ -1,17 +1,34 @@
 import { findAttribute, tensorToFloat32, type OnnxGraph, type OnnxNode, type OnnxTensor } from '@radprobe/onnx-format';
 
-/** Looks up what produces a value: the node writing it, or the initializer of that name. */
+/** Looks up what produces a value (the node writing it, or the initializer of that name) and what reads it. */
 export class GraphIndex {
   private readonly producers = new Map<string, OnnxNode>();
+  private readonly readers = new Map<string, OnnxNode[]>();
   private readonly initializers: Map<string, OnnxTensor>;
 
   constructor(graph: OnnxGraph) {
-    for (const node of graph.node) for (const output of node.output) this.producers.set(output, node);
+    for (const node of graph.node) {
+      for (const output of node.output) this.producers.set(output, node);
+      for (const input of node.input) {
+        const readers = this.readers.get(input);
+        if (readers) readers.push(node);
+        else this.readers.set(input, [node]);
+      }
+    }
     this.initializers = new Map(graph.initializer.map((tensor) => [tensor.name, tensor]));
   }
 
   producer(value: string): OnnxNode | undefined {
     return this.producers.get(value);
+  }
+
+  /** The nodes that take `value` as an input, in graph order. */
+  consumers(value: string): OnnxNode[] {
+    return this.readers.get(value) ?? [];
+  }
+
+  initializer(value: string): OnnxTensor | undefined {
+    return this.initializers.get(value);
   }
 
   /** The values of a constant (an initializer or a Constant node's `value`), or null when it is computed. */

@@ -20,7 +20,7 @@ import { externalDataFiles } from './external-data.js';
 import { describeOnnxInput } from './input-description.js';
 import { readHfModelConfig } from './hf-config.js';
 import { resolveModel } from './model-store.js';
-import { findManifest, type OnnxManifest } from './onnx-manifest.js';
+import { findManifest, manifestNames, misnamedManifests, type OnnxManifest } from './onnx-manifest.js';
 import { OnnxTrainableVit } from './onnx-trainable-vit.js';
 import type { ArchitectureHints } from './vit-architecture.js';
 import { collectTokens, type OutputTensor } from './split-tokens.js';
@@ -32,7 +32,7 @@ export interface OnnxBackboneOptions {
   model: string;
   /** Overrides the run's device for this backbone. */
   device?: Device;
-  /** Manifest path; default `<model>.radprobe.json`, else `radprobe.json` beside the model (unless that is a run config). */
+  /** Manifest path; default `model.onnx.radprobe.json` for `model.onnx`, else `radprobe.json` beside the model (unless that is a run config). */
   manifest?: string;
   /** Input side (or height and width) to use instead of the model's default. */
   inputSize?: number | { height: number; width: number };
@@ -60,6 +60,21 @@ function graphValues(metadata: readonly InferenceSession.ValueMetadata[]): Graph
   return metadata.map((value) =>
     value.isTensor ? { name: value.name, type: value.type, shape: value.shape } : { name: value.name, type: undefined, shape: [] },
   );
+}
+
+/** Misnamed manifests already reported in this process: a backbone opened again (another command, a test) says it once. */
+const reportedMisnamedManifests = new Set<string>();
+
+async function warnAboutMisnamedManifests(modelPath: string, log: (message: string) => void): Promise<void> {
+  const { own, folder } = manifestNames(modelPath);
+  for (const file of await misnamedManifests(modelPath)) {
+    if (reportedMisnamedManifests.has(file)) continue;
+    reportedMisnamedManifests.add(file);
+    log(
+      `Warning: ${file} looks like a manifest of ${modelPath} but is not read: its name is not one radprobe looks for ` +
+        `(${basename(own)}, else ${basename(folder)}, beside the model, or the backbone's "manifest" option); rename it to ${basename(own)}`,
+    );
+  }
 }
 
 /** Content hash of the weights: the .onnx file alone, or it and its external-data files. */
@@ -129,11 +144,12 @@ class OnnxBackbone implements Backbone {
     private readonly layout: TokenLayout,
     private readonly modelPath: string,
     private readonly architectureHints: ArchitectureHints,
+    private readonly log: (message: string) => void,
   ) {}
 
   /** The file's ViT for training (read once, on first use); null when the file holds no ViT. */
   trainable(): Promise<TrainableBackbone | null> {
-    this.network ??= OnnxTrainableVit.open(this.modelPath, this.architectureHints);
+    this.network ??= OnnxTrainableVit.open(this.modelPath, this.architectureHints, this.log);
     return this.network;
   }
 
@@ -201,6 +217,7 @@ export const onnxBackboneFactory: BackboneFactory<OnnxBackboneOptions> = {
   async create(options: OnnxBackboneOptions, context: BackboneContext): Promise<Backbone> {
     const modelPath = await resolveModel(options.model, context.modelStoreDir, context.baseDir);
     const { manifest, file: manifestFile } = await findManifest(modelPath, options.manifest, context.baseDir);
+    await warnAboutMisnamedManifests(modelPath, context.log);
     const hfConfig = await readHfModelConfig(modelPath);
     const choice = selectExecutionProviders(options.device ?? context.device);
     const session = await openSession(modelPath, choice.sessionOptions);
@@ -235,7 +252,7 @@ export const onnxBackboneFactory: BackboneFactory<OnnxBackboneOptions> = {
         `${modelPath}: read ${sources.length > 0 ? sources.join(', ') : 'no manifest or config'}; ` +
           `inferred: ${layout.inferred.length > 0 ? layout.inferred.join('; ') : 'nothing'}.`,
       );
-      return new OnnxBackbone(info, session, layout, modelPath, { configHeads: hfConfig.heads, manifestHeads: manifest?.heads });
+      return new OnnxBackbone(info, session, layout, modelPath, { configHeads: hfConfig.heads, manifestHeads: manifest?.heads }, context.log);
     } catch (error) {
       await session.release();
       throw error;

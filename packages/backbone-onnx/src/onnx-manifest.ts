@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
 import { RadprobeError, errorMessage, type JsonSchema } from '@radprobe/core';
 
@@ -150,6 +150,11 @@ export async function readOnnxManifest(file: string): Promise<OnnxManifest> {
   return checkOnnxManifest(parsed, file);
 }
 
+/** The manifest names radprobe reads beside `model.onnx`: `model.onnx.radprobe.json`, then `radprobe.json`. */
+export function manifestNames(modelPath: string): { own: string; folder: string } {
+  return { own: `${modelPath}.radprobe.json`, folder: join(dirname(modelPath), 'radprobe.json') };
+}
+
 /**
  * The entry's manifest: its `manifest` option (relative to the config's folder), else `<model>.radprobe.json`, else
  * `radprobe.json` beside the model unless that is a run config.
@@ -159,10 +164,9 @@ export async function findManifest(modelPath: string, manifestOption: string | u
     const file = resolve(baseDir, manifestOption);
     return { manifest: await readOnnxManifest(file), file };
   }
-  const ownManifest = `${modelPath}.radprobe.json`;
-  if (existsSync(ownManifest)) return { manifest: await readOnnxManifest(ownManifest), file: ownManifest };
-  const folderManifest = join(dirname(modelPath), 'radprobe.json');
-  if (existsSync(folderManifest) && !(await isRunConfig(folderManifest))) return { manifest: await readOnnxManifest(folderManifest), file: folderManifest };
+  const { own, folder } = manifestNames(modelPath);
+  if (existsSync(own)) return { manifest: await readOnnxManifest(own), file: own };
+  if (existsSync(folder) && !(await isRunConfig(folder))) return { manifest: await readOnnxManifest(folder), file: folder };
   return {};
 }
 
@@ -172,4 +176,35 @@ export async function findManifest(modelPath: string, manifestOption: string | u
  */
 async function isRunConfig(file: string): Promise<boolean> {
   return /"backbones"\s*:/.test(await readFile(file, 'utf8'));
+}
+
+/** Names a manifest of `model.onnx` is easily given instead: `model.radprobe.json`, `model.onnx.json`, `model.json`. */
+function nearMissNames(modelPath: string): string[] {
+  const directory = dirname(modelPath);
+  const stem = basename(modelPath).replace(/\.onnx$/i, '');
+  const read = Object.values(manifestNames(modelPath));
+  const names = [join(directory, `${stem}.radprobe.json`), `${modelPath}.json`, join(directory, `${stem}.json`)];
+  return [...new Set(names)].filter((name) => !read.includes(name) && name !== modelPath);
+}
+
+const MANIFEST_FIELDS = Object.keys(onnxManifestSchema.properties as Record<string, unknown>).filter((field) => field !== '$schema');
+
+/**
+ * JSON files beside the model that look like its manifest (an object with a manifest field and no run config's
+ * `backbones`) under a name radprobe does not read.
+ */
+export async function misnamedManifests(modelPath: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const file of nearMissNames(modelPath)) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(await readFile(file, 'utf8'));
+    } catch {
+      continue;
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) continue;
+    const fields = Object.keys(parsed);
+    if (!fields.includes('backbones') && MANIFEST_FIELDS.some((field) => fields.includes(field))) found.push(file);
+  }
+  return found;
 }

@@ -1,5 +1,7 @@
 import { TensorDataType, float16Tensor, float32Tensor, tensorToFloat32, type OnnxTensor } from '@radprobe/onnx-format';
 import { RadprobeError, type ParameterTensor, type TrainableBackbone, type VitArchitecture, type VitWeights } from '@radprobe/core';
+import { findFoldedPositions } from './folded-positions.js';
+import { GraphIndex } from './graph-constants.js';
 import { loadOnnxModel, saveOnnxModel, type LoadedOnnxModel } from './onnx-model-file.js';
 import { inferVitArchitecture, type ArchitectureHints } from './vit-architecture.js';
 import { bindParameters, type InitializerPart, type ParameterBinding } from './vit-bindings.js';
@@ -67,13 +69,28 @@ export class OnnxTrainableVit implements TrainableBackbone {
 
   /**
    * Reads the file's parameters; null when it holds no ViT patch embedding at all (not a ViT), an error naming
-   * the file and the parameter when it holds one but lacks other parameters.
+   * the file and the parameter when it holds one but lacks other parameters. `log` hears what training will do
+   * differently from the network the file was exported from.
    */
-  static async open(modelPath: string, hints: ArchitectureHints): Promise<OnnxTrainableVit | null> {
+  static async open(modelPath: string, hints: ArchitectureHints, log: (message: string) => void = () => {}): Promise<OnnxTrainableVit | null> {
     const loaded = await loadOnnxModel(modelPath);
-    const bindings = bindParameters(loaded.model.graph, modelPath);
-    if (!bindings.has('patch_embed.proj.weight')) return null;
-    const architecture = inferVitArchitecture(loaded.model.graph, bindings, modelPath, hints);
+    const { graph } = loaded.model;
+    const bindings = bindParameters(graph, modelPath);
+    const patchEmbedding = bindings.get('patch_embed.proj.weight');
+    if (!patchEmbedding) return null;
+    const cls = bindings.get('cls_token');
+    const folded =
+      bindings.has('pos_embed') || !cls ? null : findFoldedPositions(new GraphIndex(graph), cls.parts[0].initializer, patchEmbedding.shape[0], modelPath);
+    if (folded) bindings.set('pos_embed', folded.binding);
+    const architecture = inferVitArchitecture(graph, bindings, modelPath, hints, folded);
+    if (architecture.positionInterpolation.mode === 'fixed') {
+      const { positionGrid: grid, patchSize } = architecture;
+      const side = grid * patchSize;
+      log(
+        `${modelPath}: the export folded the positional embedding, already interpolated to its ${grid}×${grid} patch grid, into a constant; ` +
+          `the trained grid cannot be recovered, so training uses that grid itself as the positional parameter, at ${side}×${side} inputs only`,
+      );
+    }
     return new OnnxTrainableVit(modelPath, loaded, bindings, architecture);
   }
 

@@ -1,5 +1,6 @@
-import { attributeText, findAttribute, type OnnxGraph } from '@radprobe/onnx-format';
+import { attributeText, findAttribute, type OnnxGraph, type OnnxNode } from '@radprobe/onnx-format';
 import { RadprobeError, type PositionInterpolation, type VitArchitecture } from '@radprobe/core';
+import type { FoldedPositions } from './folded-positions.js';
 import { GraphIndex } from './graph-constants.js';
 import type { ParameterBinding } from './vit-bindings.js';
 import { requiredParameters } from './vit-parameter-names.js';
@@ -34,7 +35,9 @@ function depthOf(bindings: Map<string, ParameterBinding>): number {
 
 /**
  * Heads are not in the weights: `reshape(B, N, 3, heads, D / heads)` (Meta) or `view(..., heads, D / heads)` (HF)
- * leaves them in the shape operands of the attention's Reshape nodes. The most common such count wins.
+ * leaves them in the shape operands of the attention's Reshape nodes. A dynamic-batch torch export computes
+ * `C // heads` from the input's shape, so in Meta's fused-qkv Reshape only the entry after the 3 is constant.
+ * The most common such count wins.
  */
 function headsFromGraph(index: GraphIndex, graph: OnnxGraph, embedDim: number): number | null {
   const counts = new Map<number, number>();
@@ -43,7 +46,9 @@ function headsFromGraph(index: GraphIndex, graph: OnnxGraph, embedDim: number): 
     const entries = index.shapeEntries(node.input[1]);
     if (entries.length < 4) continue;
     const [heads, headDim] = entries.slice(-2);
-    if (!Number.isInteger(heads) || !Number.isInteger(headDim) || heads < 1 || headDim < 1 || heads * headDim !== embedDim || headDim === embedDim) continue;
+    if (!Number.isInteger(heads) || heads < 2 || embedDim % heads !== 0) continue;
+    const fusedQkv = entries.length >= 5 && entries[entries.length - 3] === 3;
+    if (Number.isInteger(headDim) ? heads * headDim !== embedDim : !fusedQkv) continue;
     counts.set(heads, (counts.get(heads) ?? 0) + 1);
   }
   const best = [...counts].sort((a, b) => b[1] - a[1])[0];
@@ -67,18 +72,46 @@ function layerNormEpsilon(index: GraphIndex, graph: OnnxGraph, file: string): nu
   throw new RadprobeError(`${file}: no LayerNormalization (nor a spelled-out layer norm) found to read the layer-norm epsilon from`, { file });
 }
 
+/** Keys' coefficient of PyTorch's bicubic interpolation, and of its antialiased one (Pillow's). */
+const CUBIC_A = -0.75;
+const ANTIALIASED_CUBIC_A = -0.5;
+
 /**
  * Explicit sizes on the positional Resize are `interpolate(size=...)`; scales are Meta's `scale_factor` with its
- * 0.1 offset. A graph without a cubic Resize was exported at the trained grid, where no interpolation happens
- * either way; `size` then describes it.
+ * 0.1 offset; `antialias=1` (opset 18) is `interpolate(size=..., antialias=True)`, as register models compute it
+ * and onnxscript ≥ 0.7.0 exports it. A graph without a cubic Resize was exported at the trained grid, where no
+ * interpolation happens either way; `size` then describes it. A Resize computing anything else is refused: the
+ * network trained from the file would not be the one the file runs.
  */
-function positionInterpolation(graph: OnnxGraph): PositionInterpolation {
-  const resize = graph.node.find((node) => {
-    const mode = findAttribute(node, 'mode');
-    return node.opType === 'Resize' && mode !== undefined && attributeText(mode) === 'cubic';
-  });
-  const hasScales = resize !== undefined && (resize.input[2] ?? '') !== '' && (resize.input[3] ?? '') === '';
-  return hasScales ? { mode: 'scale', offset: META_INTERPOLATE_OFFSET } : { mode: 'size' };
+function positionInterpolation(graph: OnnxGraph, folded: FoldedPositions | null, file: string): PositionInterpolation {
+  if (folded && folded.resize === null) return { mode: 'fixed' };
+  const resize =
+    folded?.resize ??
+    graph.node.find((node) => {
+      const mode = findAttribute(node, 'mode');
+      return node.opType === 'Resize' && mode !== undefined && attributeText(mode) === 'cubic';
+    });
+  if (!resize) return { mode: 'size' };
+  const hasScales = (resize.input[2] ?? '') !== '' && (resize.input[3] ?? '') === '';
+  const antialias = findAttribute(resize, 'antialias')?.i === 1;
+  const coefficient = findAttribute(resize, 'cubic_coeff_a')?.f ?? CUBIC_A;
+  const excludeOutside = findAttribute(resize, 'exclude_outside')?.i === 1;
+  if (!antialias && coefficient === CUBIC_A && !excludeOutside) {
+    return hasScales ? { mode: 'scale', offset: META_INTERPOLATE_OFFSET } : { mode: 'size' };
+  }
+  if (antialias && coefficient === ANTIALIASED_CUBIC_A && excludeOutside && !hasScales) return { mode: 'size', antialias: true };
+  throw new RadprobeError(
+    `${file}: the positional Resize${describeResize(resize, hasScales, antialias, coefficient, excludeOutside)} is not a bicubic interpolation ` +
+      `PyTorch computes: interpolate(mode="bicubic") is cubic_coeff_a ${CUBIC_A}, exclude_outside 0; with antialias=True it is antialias 1, ` +
+      `cubic_coeff_a ${ANTIALIASED_CUBIC_A}, exclude_outside 1, by sizes (onnxscript before 0.7.0 wrote ${CUBIC_A} there); re-export the model`,
+    { file },
+  );
+}
+
+function describeResize(resize: OnnxNode, hasScales: boolean, antialias: boolean, coefficient: number, excludeOutside: boolean): string {
+  const name = resize.name ? ` '${resize.name}'` : '';
+  const flag = (value: boolean) => (value ? 1 : 0);
+  return `${name} (antialias ${flag(antialias)}, cubic_coeff_a ${coefficient}, exclude_outside ${flag(excludeOutside)}, by ${hasScales ? 'scales' : 'sizes'})`;
 }
 
 function expectedShapes(architecture: VitArchitecture): Map<string, number[]> {
@@ -108,8 +141,15 @@ const elements = (shape: readonly number[]) => shape.reduce((product, side) => p
 /**
  * The ViT's architecture from its parameters' shapes and its graph, after checking that every parameter of a
  * DINOv2 ViT is present with the shape the architecture implies (tokens may be stored flatter, e.g. `[1, D]`).
+ * `folded` is where `pos_embed` was found when constant folding took its name away.
  */
-export function inferVitArchitecture(graph: OnnxGraph, bindings: Map<string, ParameterBinding>, file: string, hints: ArchitectureHints): VitArchitecture {
+export function inferVitArchitecture(
+  graph: OnnxGraph,
+  bindings: Map<string, ParameterBinding>,
+  file: string,
+  hints: ArchitectureHints,
+  folded: FoldedPositions | null = null,
+): VitArchitecture {
   const depth = depthOf(bindings);
   for (const name of requiredParameters(depth)) dims(bindings, name, file);
   const patch = dims(bindings, 'patch_embed.proj.weight', file);
@@ -138,7 +178,7 @@ export function inferVitArchitecture(graph: OnnxGraph, bindings: Map<string, Par
     registerTokens: registers ? elements(registers.shape) / embedDim : 0,
     positionGrid,
     layerNormEpsilon: layerNormEpsilon(index, graph, file),
-    positionInterpolation: positionInterpolation(graph),
+    positionInterpolation: positionInterpolation(graph, folded, file),
   };
   for (const [name, expected] of expectedShapes(architecture)) {
     const actual = bindings.get(name)!.shape;

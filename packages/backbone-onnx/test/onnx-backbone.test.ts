@@ -131,6 +131,38 @@ describe('onnx backbone on DINOv2 exports', () => {
     await backbone.dispose();
   });
 
+  it.each(['model.radprobe.json', 'model.onnx.json', 'model.json'])(
+    'warns once, naming both files, that a manifest-like %s beside model.onnx is not read because of its name',
+    async (name) => {
+      const spec: VitSpec = { ...small, depth: 2, seed: 8, style: 'meta' };
+      const { modelPath, context, messages } = await fixture(spec);
+      const misnamed = join(dirname(modelPath), name);
+      await writeFile(misnamed, JSON.stringify({ depth: 2, heads: 2 }));
+      const backbone = await load({ model: modelPath }, context);
+      // Not read: the depth it gives stays unknown.
+      expect(backbone.info.totalBlocks).toBeNull();
+      await backbone.dispose();
+      await (await load({ model: modelPath }, context)).dispose();
+      expect(messages.filter((message) => message.includes(misnamed))).toEqual([
+        `Warning: ${misnamed} looks like a manifest of ${modelPath} but is not read: its name is not one radprobe looks for ` +
+          '(model.onnx.radprobe.json, else radprobe.json, beside the model, or the backbone\'s "manifest" option); rename it to model.onnx.radprobe.json',
+      ]);
+    },
+  );
+
+  it('reads model.onnx.radprobe.json, and says nothing of JSON beside the model that is no manifest (a run config, another tool\'s model.json)', async () => {
+    const spec: VitSpec = { ...small, depth: 2, seed: 8, style: 'meta' };
+    const { modelPath, context, messages } = await fixture(spec);
+    const folder = dirname(modelPath);
+    await writeFile(join(folder, 'model.onnx.radprobe.json'), JSON.stringify({ depth: 2 }));
+    await writeFile(join(folder, 'model.json'), JSON.stringify({ format: 'layers-model', modelTopology: {} }));
+    await writeFile(join(folder, 'model.radprobe.json'), JSON.stringify({ backbones: [{ kind: 'onnx', model: 'model.onnx' }], depth: 2 }));
+    const backbone = await load({ model: modelPath }, context);
+    expect(backbone.info.totalBlocks).toBe(2);
+    expect(messages.filter((message) => message.startsWith('Warning'))).toEqual([]);
+    await backbone.dispose();
+  });
+
   it('leaves NaN to the image it came from, and rejects sizes off the patch grid', async () => {
     const spec: VitSpec = { ...small, depth: 1, seed: 7, style: 'hf' };
     const { modelPath, context } = await fixture(spec);

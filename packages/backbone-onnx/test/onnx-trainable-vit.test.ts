@@ -83,7 +83,8 @@ describe('OnnxBackbone.trainable().weights()', () => {
       registerTokens: variant.registers ?? 0,
       positionGrid: 4,
       layerNormEpsilon: expect.closeTo(1e-6, 12),
-      positionInterpolation: { mode: 'size' },
+      // The testkit's register fixtures interpolate their positions as Meta's reg4 models do.
+      positionInterpolation: variant.registers ? { mode: 'size', antialias: true } : { mode: 'size' },
     });
     // A fresh copy each call: the caller may change it.
     weights.parameters.get('norm.bias')!.values[0] = 99;
@@ -120,6 +121,19 @@ describe('OnnxBackbone.trainable().weights()', () => {
     const { architecture } = await network!.weights();
     expect(architecture.heads).toBe(3);
     expect(architecture.positionInterpolation).toEqual({ mode: 'scale', offset: 0.1 });
+  });
+
+  it("refuses a positional Resize PyTorch never computes (onnxscript before 0.7.0 exported antialias=True with Keys' a = −0.75)", async () => {
+    const spec: VitSpec = { ...small, seed: 16, style: 'meta', registers: 4 };
+    const { modelPath } = await fixture(spec);
+    expect((await (await OnnxTrainableVit.open(modelPath, {}))!.weights()).architecture.positionInterpolation).toEqual({ mode: 'size', antialias: true });
+    await rewriteModel(modelPath, (model) => {
+      const resize = model.graph.node.find((node) => node.opType === 'Resize')!;
+      resize.attribute.find((attribute) => attribute.name === 'cubic_coeff_a')!.f = -0.75;
+    });
+    await expect(OnnxTrainableVit.open(modelPath, {})).rejects.toThrow(
+      `${modelPath}: the positional Resize '/embeddings/Resize_25' (antialias 1, cubic_coeff_a -0.75, exclude_outside 1, by sizes) is not a bicubic interpolation PyTorch computes`,
+    );
   });
 
   it('names the file and the parameter that is missing, and hands out no network for a file without a ViT', async () => {

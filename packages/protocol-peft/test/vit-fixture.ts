@@ -1,5 +1,5 @@
 import { Random, type VitArchitecture, type VitWeights } from '@radprobe/core';
-import { canonicalVitParameters, dinov2Reference, type VitSpec } from '@radprobe/testkit';
+import { canonicalVitParameters, dinov2Reference, resolveVitSpec, type VitSpec } from '@radprobe/testkit';
 
 /** A tiny DINOv2 (the testkit's generated weights): trained grid 4×4 at patch 4, so a 16×16 input needs no interpolation. */
 export function tinySpec(overrides: Partial<VitSpec> = {}): VitSpec {
@@ -7,6 +7,7 @@ export function tinySpec(overrides: Partial<VitSpec> = {}): VitSpec {
 }
 
 export function architectureOf(spec: VitSpec): VitArchitecture {
+  const { positionScaleOffset, positionAntialias } = resolveVitSpec(spec);
   return {
     embedDim: spec.embedDim,
     depth: spec.depth,
@@ -16,7 +17,8 @@ export function architectureOf(spec: VitSpec): VitArchitecture {
     registerTokens: spec.registers ?? 0,
     positionGrid: spec.posGrid ?? 37,
     layerNormEpsilon: 1e-6,
-    positionInterpolation: { mode: 'size' },
+    positionInterpolation:
+      positionScaleOffset !== null ? { mode: 'scale', offset: positionScaleOffset } : positionAntialias ? { mode: 'size', antialias: true } : { mode: 'size' },
   };
 }
 

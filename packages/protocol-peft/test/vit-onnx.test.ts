@@ -50,9 +50,11 @@ describe('the tfjs ViT built from an ONNX file against onnxruntime on that file'
       const trainable = await backbone.trainable!();
       expect(trainable).not.toBeNull();
       const weights = await trainable!.weights();
-      expect(weights.architecture.positionInterpolation).toEqual(positionScaleOffset ? { mode: 'scale', offset: 0.1 } : { mode: 'size' });
+      // The testkit's register fixtures resize their positions as Meta's reg4 models do (antialiased, by sizes).
+      const interpolation = positionScaleOffset ? { mode: 'scale', offset: 0.1 } : registers > 0 ? { mode: 'size', antialias: true } : { mode: 'size' };
+      expect(weights.architecture.positionInterpolation).toEqual(interpolation);
       const model = buildVit(tf, weights, { mode: 'lora', rank: 4, alpha: 16, dropout: 0.1 }, 1);
-      for (const [height, width] of sizes ?? [[56, 56], [70, 42]]) {
+      for (const [height, width] of sizes ?? [[56, 56], [70, 42], [42, 42]]) {
         const batch = 2;
         const pixels = randomPixels(batch * 3 * height * width, height + width);
         const expected = await onnxFeatures(backbone, pixels, batch, height, width);
@@ -66,4 +68,28 @@ describe('the tfjs ViT built from an ONNX file against onnxruntime on that file'
       await backbone.dispose();
     });
   }
+
+  it.each(['hf', 'meta'] as const)(
+    "%s export with registers: at a downsampled grid the antialiased interpolation is what matches; PyTorch's plain bicubic misses by more than 1e-4",
+    async (style) => {
+      const spec: VitSpec = { embedDim: 32, depth: 2, heads: 4, patchSize: 14, posGrid: 4, registers: 4, seed: 5, style };
+      const backbone = await loadFixture(spec);
+      const weights = await (await backbone.trainable!())!.weights();
+      const [batch, height, width] = [2, 42, 28];
+      const pixels = randomPixels(batch * 3 * height * width, 9);
+      const expected = await onnxFeatures(backbone, pixels, batch, height, width);
+      const input = tf.tensor4d(pixels, [batch, 3, height, width]);
+      for (const antialias of [true, false]) {
+        const model = buildVit(tf, { ...weights, architecture: { ...weights.architecture, positionInterpolation: { mode: 'size', antialias } } }, { mode: 'full' }, 1);
+        const { cls, patchMean } = model.forward(input, null);
+        const difference = Math.max(maxAbsDifference(cls.dataSync(), expected.cls), maxAbsDifference(patchMean.dataSync(), expected.patchMean));
+        if (antialias) expect(difference).toBeLessThanOrEqual(1e-4);
+        else expect(difference).toBeGreaterThan(1e-4);
+        tf.dispose([cls, patchMean]);
+        model.dispose();
+      }
+      tf.dispose(input);
+      await backbone.dispose();
+    },
+  );
 });

@@ -44,7 +44,7 @@ function hfConfig(spec: ResolvedVitSpec): Record<string, unknown> {
     num_attention_heads: spec.heads,
     num_channels: 3,
     num_hidden_layers: spec.depth,
-    ...(withRegisters ? { num_register_tokens: spec.registers, interpolate_antialias: false, interpolate_offset: 0.0 } : {}),
+    ...(withRegisters ? { num_register_tokens: spec.registers } : {}),
     patch_size: spec.patchSize,
     qkv_bias: true,
     torch_dtype: 'float32',

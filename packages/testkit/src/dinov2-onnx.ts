@@ -21,7 +21,8 @@ const LAYER_NORM_EPSILON = 1e-6;
 const TO_END = Number.MAX_SAFE_INTEGER;
 
 /**
- * The bytes of an ONNX file (opset 17) holding a ViT with DINOv2's architecture, exported in the chosen style.
+ * The bytes of an ONNX file (opset 17; 18 for an antialiased positional Resize) holding a ViT with DINOv2's
+ * architecture, exported in the chosen style.
  * Weights are float32 initializers under the style's state-dict names (PyTorch layouts, Linear weights [out, in]).
  */
 export function buildDinov2Onnx(spec: VitSpec): Uint8Array {
@@ -47,7 +48,8 @@ export function buildDinov2Onnx(spec: VitSpec): Uint8Array {
 
   return encodeModel({
     irVersion: 8,
-    opsetImport: [{ domain: '', version: 17 }],
+    // Resize's antialias attribute came with opset 18.
+    opsetImport: [{ domain: '', version: resolved.positionAntialias ? 18 : 17 }],
     producerName: 'pytorch',
     producerVersion: '2.1.0',
     metadataProps: [],
@@ -91,11 +93,14 @@ function embed(
   const patchPos = graph.op(scope, 'Slice', [posEmbed, graph.int64(scope, [1]), graph.int64(scope, [TO_END]), axis1]);
   const patchPosRows = graph.op(scope, 'Reshape', [patchPos, graph.int64(scope, [1, g, g, d])]);
   const patchPosGrid = graph.op(scope, 'Transpose', [patchPosRows], [intsAttribute('perm', [0, 3, 1, 2])]);
+  // PyTorch's antialiased bicubic as onnxscript (≥ 0.7.0) exports it: a = −0.5, taps outside the grid dropped.
+  const antialias = spec.positionAntialias ? [intAttribute('antialias', 1)] : [];
   const resizedPos = graph.op(scope, 'Resize', [patchPosGrid, '', ...positionResizeTarget(graph, spec, scope, gridSize)], [
     stringAttribute('mode', 'cubic'),
-    floatAttribute('cubic_coeff_a', -0.75),
+    floatAttribute('cubic_coeff_a', spec.positionAntialias ? -0.5 : -0.75),
     stringAttribute('coordinate_transformation_mode', 'half_pixel'),
-    intAttribute('exclude_outside', 0),
+    intAttribute('exclude_outside', spec.positionAntialias ? 1 : 0),
+    ...antialias,
   ]);
   const positionedPatches = graph.op(scope, 'Add', [patchTokens, tokensFromChannels(graph, scope, resizedPos, d)]);
 

@@ -1,5 +1,5 @@
 import { RadprobeError } from '@radprobe/core';
-import { resizeBicubic } from './bicubic.js';
+import { antialiasedBicubicTaps, bicubicTaps, resizeBicubic } from './bicubic.js';
 import { resolveVitSpec } from './vit-spec.js';
 import type { ResolvedVitSpec, VitSpec } from './vit-spec.js';
 import { generateVitWeights } from './vit-weights.js';
@@ -62,10 +62,11 @@ export function dinov2Reference(
   return features;
 }
 
-/** The positional grid interpolated to gridH × gridW, [N, D]. */
+/** The positional grid interpolated to gridH × gridW, [N, D], the way the spec's model interpolates it. */
 function patchPositions(spec: ResolvedVitSpec, weights: VitWeights, gridH: number, gridW: number): Float64Array {
-  const { posGrid: g, embedDim: d } = spec;
-  return resizeBicubic(weights.posEmbed.subarray(d), g, g, d, gridH, gridW);
+  const { posGrid: g, embedDim: d, positionAntialias, positionScaleOffset } = spec;
+  const taps = positionAntialias ? antialiasedBicubicTaps : (input: number, output: number) => bicubicTaps(input, output, positionScaleOffset ?? 0);
+  return resizeBicubic(weights.posEmbed.subarray(d), g, g, d, gridH, gridW, taps);
 }
 
 /** [CLS + pos₀, registers, patch embeddings + interpolated positions] as [(1 + R + N), D]. */

@@ -23,3 +23,4 @@ export { encodeGrayPng } from './gray-png.js';
 export { memoryProtocolContext, type MemoryContextOptions, type PerItemPerBlock } from './memory-context.js';
 export { fetchMricronData } from './debian-data.js';
 export { pngAround, zeroDeflateStream } from './hostile-files.js';
+export { readTorchFixture, TORCH_FIXTURES_DIR, TORCH_FIXTURE_NAMES, type FixtureTensor, type TorchFixture, type TorchFixtureName } from './torch-fixtures.js';

@@ -30,6 +30,13 @@ export interface VitSpec {
    * `interpolate_offset` (0.1), instead of to explicit sizes (the default, `interpolate(size=...)`).
    */
   positionScaleOffset?: number;
+  /**
+   * Resize the positional grid with PyTorch's antialiased bicubic (`interpolate(size=..., antialias=True)`, an
+   * opset-18 Resize with antialias=1), as Meta's register models (`interpolate_antialias=True`,
+   * `interpolate_offset=0`) and Hugging Face's do. Default: true with registers (unless `positionScaleOffset` is
+   * given), false without.
+   */
+  positionAntialias?: boolean;
   /** Scale of the layer-scale vectors (default 0.1: nonzero, so every residual branch shows in the output). */
   layerScaleInit?: number;
 }
@@ -51,6 +58,7 @@ export interface ResolvedVitSpec {
   withPooler: boolean;
   torchLinears: boolean;
   positionScaleOffset: number | null;
+  positionAntialias: boolean;
   layerScaleInit: number;
 }
 
@@ -77,6 +85,12 @@ export function resolveVitSpec(spec: VitSpec): ResolvedVitSpec {
     throw new RadprobeError(`VitSpec.registers: ${registers} is not a non-negative integer`, { pointer: '/registers' });
   }
   const exposed = spec.style === 'meta' ? Math.min(positiveInteger(spec.exposeBlocks ?? 4, 'exposeBlocks'), depth) : 1;
+  const positionAntialias = spec.positionAntialias ?? (registers > 0 && spec.positionScaleOffset === undefined);
+  if (positionAntialias && spec.positionScaleOffset !== undefined) {
+    throw new RadprobeError('VitSpec.positionAntialias: the antialiased resize is by sizes; it does not combine with positionScaleOffset', {
+      pointer: '/positionAntialias',
+    });
+  }
   return {
     embedDim,
     depth,
@@ -92,6 +106,7 @@ export function resolveVitSpec(spec: VitSpec): ResolvedVitSpec {
     withPooler: spec.withPooler ?? false,
     torchLinears: spec.torchLinears ?? false,
     positionScaleOffset: spec.positionScaleOffset === undefined ? null : finite(spec.positionScaleOffset, 'positionScaleOffset'),
+    positionAntialias,
     layerScaleInit: finite(spec.layerScaleInit ?? 0.1, 'layerScaleInit'),
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bicubicTaps, resizeBicubic } from '../src/bicubic.js';
+import { antialiasedBicubicTaps, bicubicTaps, resizeBicubic } from '../src/bicubic.js';
 import { erf } from '../src/erf.js';
 
 describe('bicubic interpolation (PyTorch, a = -0.75, align_corners=False)', () => {
@@ -28,6 +28,25 @@ describe('bicubic interpolation (PyTorch, a = -0.75, align_corners=False)', () =
     expect(resized[0]).toBeCloseTo(-0.10546875, 12);
     expect(resized[1]).toBeCloseTo(5, 12);
     expect(resized[6]).toBeCloseTo(1.10546875, 12);
+  });
+});
+
+describe('antialiased bicubic interpolation (PyTorch antialias=True, Pillow: a = -0.5)', () => {
+  // Keys' kernel with a = −0.5: W(x) = 1.5|x|³ − 2.5|x|² + 1 for |x| ≤ 1, −0.5|x|³ + 2.5|x|² − 4|x| + 2 for
+  // 1 < |x| < 2, so W(0.25) = 111/128, W(0.75) = 29/128, W(1.25) = −9/128.
+  it('downsamples 4 → 2 with the kernel stretched by 2: output 0 reads inputs 0..3 at W(−0.25), W(0.25), W(0.75), W(1.25)', () => {
+    const [first, second] = antialiasedBicubicTaps(4, 2);
+    expect(first.index).toEqual([0, 1, 2, 3]);
+    [111, 111, 29, -9].forEach((weight, tap) => expect(first.weight[tap]).toBeCloseTo(weight / 242, 14));
+    expect(second.index).toEqual([0, 1, 2, 3]);
+    [-9, 29, 111, 111].forEach((weight, tap) => expect(second.weight[tap]).toBeCloseTo(weight / 242, 14));
+  });
+
+  it('upsamples 2 → 4 dropping the taps beyond the border and renormalising (no clamping)', () => {
+    // Output 0: source −0.25, taps −2..1 of which 0 and 1 exist, at W(0.25), W(1.25): [111, −9] / 102.
+    // Output 1: source 0.25, taps −1..2 → 0 and 1 at W(0.25), W(0.75): [111, 29] / 140.
+    const resized = resizeBicubic([0, 1], 1, 2, 1, 1, 4, antialiasedBicubicTaps);
+    [-9 / 102, 29 / 140, 111 / 140, 111 / 102].forEach((value, index) => expect(resized[index]).toBeCloseTo(value, 14));
   });
 });
 

@@ -116,8 +116,29 @@ describe('buildDinov2Onnx', () => {
     expect(maxAbsDifference(hfOut.pooler_output.data as Float32Array, lastCls)).toBeLessThan(1e-5);
   });
 
+  it("resizes a register model's positions as Meta's reg4 models do: antialiased (opset 18), a = −0.5, by sizes", () => {
+    const resizeOf = (spec: VitSpec) => decodeModel(buildDinov2Onnx(spec)).graph.node.find((node) => node.opType === 'Resize')!;
+    const attributes = (spec: VitSpec) => Object.fromEntries(resizeOf(spec).attribute.filter((a) => a.i !== undefined || a.f !== undefined).map((a) => [a.name, a.i ?? a.f]));
+    expect(decodeModel(buildDinov2Onnx(tinySpec('meta', 4))).opsetImport).toEqual([{ domain: '', version: 18 }]);
+    expect(attributes(tinySpec('meta', 4))).toEqual({ cubic_coeff_a: -0.5, exclude_outside: 1, antialias: 1 });
+    expect(resizeOf(tinySpec('meta', 4)).input[3]).not.toBe('');
+    expect(attributes(tinySpec('meta', 0))).toEqual({ cubic_coeff_a: -0.75, exclude_outside: 0 });
+    expect(attributes({ ...tinySpec('meta', 4), positionAntialias: false })).toEqual({ cubic_coeff_a: -0.75, exclude_outside: 0 });
+    expect(() => buildDinov2Onnx({ ...tinySpec('meta', 4), positionAntialias: true, positionScaleOffset: 0.1 })).toThrow(/VitSpec\.positionAntialias/);
+  });
+
+  it('the reference interpolates as the graph does: without antialiasing it would miss a register model by more than 1e-4', async () => {
+    const spec = tinySpec('meta', 4);
+    const model = await session(spec);
+    const pixels = randomPixels(3 * 42 * 42, 5);
+    const outputs = await model.run({ input: new ort.Tensor('float32', pixels, [1, 3, 42, 42]) });
+    const cls = outputs[model.outputNames[5]].data as Float32Array;
+    expect(maxAbsDifference(cls, dinov2Reference(spec, pixels, 1, 42, 42).cls[2])).toBeLessThan(1e-4);
+    expect(maxAbsDifference(cls, dinov2Reference({ ...spec, positionAntialias: false }, pixels, 1, 42, 42).cls[2])).toBeGreaterThan(1e-4);
+  });
+
   it('declares a symbolic [batch, 3, height, width] input, opset 17, and state-dict-named weights', () => {
-    const meta = decodeModel(buildDinov2Onnx(tinySpec('meta', 4)));
+    const meta = decodeModel(buildDinov2Onnx({ ...tinySpec('meta', 4), positionAntialias: false }));
     expect(meta.opsetImport).toEqual([{ domain: '', version: 17 }]);
     expect(meta.graph.input[0].name).toBe('input');
     expect(meta.graph.input[0].type?.tensorType?.shape).toEqual([{ dimParam: 'batch' }, { dimValue: 3 }, { dimParam: 'height' }, { dimParam: 'width' }]);

@@ -124,11 +124,17 @@ export interface ParameterTensor {
 }
 
 /**
- * How the trained positional grid is resized to an input's patch grid (bicubic, a = −0.75, half-pixel): to the
- * target size (`size`), or by the scale factor `(grid + offset) / trainedGrid` that Meta's code passes (`scale`,
- * offset 0.1), which shifts the sampling positions slightly.
+ * How the trained positional grid is resized to an input's patch grid (bicubic, half-pixel):
+ * - `size`: `interpolate(size=grid)`, Keys' a = −0.75 with border taps clamped; with `antialias` (Meta's register
+ *   models, `interpolate_antialias=True` with `interpolate_offset=0`, and Hugging Face's), PyTorch's
+ *   `_upsample_bicubic2d_aa`: a = −0.5, support widened by the downsampling factor, taps cut at the border and
+ *   renormalised, as Pillow does;
+ * - `scale`: Meta's `interpolate(scale_factor=(grid + offset) / trainedGrid)` (offset 0.1), a = −0.75, whose
+ *   sampling positions follow the scale rather than the size;
+ * - `fixed`: the export folded the positional embedding, already interpolated, into a constant at its own patch
+ *   grid (`positionGrid`): there is no trained grid to resize, so only inputs of that grid are served.
  */
-export type PositionInterpolation = { mode: 'size' } | { mode: 'scale'; offset: number };
+export type PositionInterpolation = { mode: 'size'; antialias?: boolean } | { mode: 'scale'; offset: number } | { mode: 'fixed' };
 
 /** The shape of a DINOv2-style ViT, as its weights and graph define it. */
 export interface VitArchitecture {

@@ -261,12 +261,19 @@ class TfjsVit implements VitModel {
 
   /**
    * The trained `[G², D]` positional grid resized to `rows × cols` as `Rᵣ·grid·R_cᵀ` per channel (two products
-   * with precomputed bicubic matrices). At the trained grid the grid is used as is, as DINOv2 does.
+   * with precomputed bicubic matrices). At the trained grid the grid is used as is, as DINOv2 does; a fixed grid
+   * (an export that folded its positions) serves only its own size.
    */
   private interpolated(grid: Tensor2D, rows: number, cols: number): Tensor2D {
     const { tf } = this;
-    const { positionGrid: g, embedDim: d, positionInterpolation } = this.architecture;
+    const { positionGrid: g, embedDim: d, positionInterpolation, patchSize: p } = this.architecture;
     if (rows === g && cols === g) return grid;
+    if (positionInterpolation.mode === 'fixed') {
+      throw new RadprobeError(
+        `ViT forward: the positional embedding is the export's own ${g}×${g} grid (its export folded the interpolated positions into the graph, ` +
+          `so the trained grid is gone): inputs must be ${g * p}×${g * p}, not ${rows * p}×${cols * p}`,
+      );
+    }
     const key = `${rows}x${cols}`;
     let matrices = this.interpolations.get(key);
     if (!matrices) {

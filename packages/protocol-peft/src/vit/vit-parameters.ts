@@ -1,4 +1,4 @@
-import { RadprobeError, type ParameterTensor, type VitArchitecture, type VitWeights } from '@radprobe/core';
+import { RadprobeError, type ParameterTensor, type PositionInterpolation, type VitArchitecture, type VitWeights } from '@radprobe/core';
 
 /**
  * How a parameter is held for computation. `matrix`: a Linear (or the patch projection, a Linear over flattened
@@ -69,9 +69,24 @@ export function validateArchitecture(architecture: VitArchitecture): void {
   if (!(architecture.layerNormEpsilon > 0)) {
     throw new RadprobeError(`ViT architecture: layerNormEpsilon ${architecture.layerNormEpsilon} must be positive`, { pointer: '/architecture/layerNormEpsilon' });
   }
-  const interpolation = architecture.positionInterpolation;
-  if (interpolation.mode === 'scale' ? !Number.isFinite(interpolation.offset) : interpolation.mode !== 'size') {
-    throw new RadprobeError(`ViT architecture: positionInterpolation ${JSON.stringify(interpolation)} is not { mode: 'size' } or { mode: 'scale', offset }`, { pointer: '/architecture/positionInterpolation' });
+  if (!knownInterpolation(architecture.positionInterpolation)) {
+    throw new RadprobeError(
+      `ViT architecture: positionInterpolation ${JSON.stringify(architecture.positionInterpolation)} is not { mode: 'size', antialias? }, { mode: 'scale', offset } or { mode: 'fixed' }`,
+      { pointer: '/architecture/positionInterpolation' },
+    );
+  }
+}
+
+function knownInterpolation(interpolation: PositionInterpolation): boolean {
+  switch (interpolation.mode) {
+    case 'size':
+      return interpolation.antialias === undefined || typeof interpolation.antialias === 'boolean';
+    case 'scale':
+      return Number.isFinite(interpolation.offset);
+    case 'fixed':
+      return true;
+    default:
+      return false;
   }
 }
 

@@ -5,6 +5,7 @@ export { jpegJsLimits } from './jpeg.js';
 export { resolvePreprocessing, preprocessingSteps, PREPROCESSING_PRESETS, type ResolvedPreprocessing } from './preprocessing.js';
 export { preprocessInto } from './preprocess.js';
 export { labelMapToSource, resampleLabelMap } from './label-map.js';
+export { axisWeights, type AxisWeights } from './resample.js';
 export {
   applyIntensitySteps, applyPercentileClip, applyWindow, clipOptionSchema, CT_WINDOW_PRESETS, describeIntensitySteps, percentiles, resolveClip,
   resolveWindow, windowFromLevel, windowOptionSchema, type ClipOption, type CtWindowPreset, type IntensitySteps, type IntensityWindow,
