@@ -112,7 +112,7 @@ describe('the results folder appears whole or not at all', () => {
     const killed = await runCli(['run', 'radprobe.json', '--reporter', 'jsonl'], { cwd: dir, killWhen: (event) => event.type === 'stage' && event.stage === 'extract' });
     expect(killed.signal).toBe('SIGKILL');
     const [staging] = await readdir(join(dir, 'results'));
-    expect(staging).toMatch(/^\.\d{8}-\d{6}-[0-9a-f]{8}\.partial$/);
+    expect(staging).toMatch(/^\.\d{8}-\d{6}-[0-9a-f]{8}(-\d+)?\.partial$/);
 
     const finished = await run(dir);
     expect(finished.code, finished.stderr).toBe(0);

@@ -76,7 +76,7 @@ export async function runEvaluation(options: RunOptions): Promise<RunOutcome> {
   if (options.onBadItem) config.onBadItem = options.onBadItem;
   if (options.device) config.device = options.device;
   const hash = configHash(config);
-  const runId = `${startedAt.toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-')}-${hash.slice(0, 8)}`;
+  const requestedRunId = `${startedAt.toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-')}-${hash.slice(0, 8)}`;
 
   const selected = <T extends ComponentEntry>(entries: T[], wanted?: string) => entries.filter((entry) => !wanted || entry.name === wanted);
   const grid: Grid = {
@@ -91,7 +91,8 @@ export async function runEvaluation(options: RunOptions): Promise<RunOutcome> {
   checkArtifactFolders({ backbones: names(grid.backbones), datasets: names(grid.datasets), protocols: names(grid.protocols) });
   const configFile = resolve(options.configPath);
   await assertWritableFolder(resolve(baseDir, config.cache), { key: 'cache', file: configFile });
-  const folder = await RunFolder.create(resolve(baseDir, config.output), runId, { key: 'output', file: configFile });
+  const folder = await RunFolder.create(resolve(baseDir, config.output), requestedRunId, { key: 'output', file: configFile });
+  const { runId } = folder;
   for (const unfinished of await folder.unfinishedNeighbours()) {
     warn(`${unfinished} holds what a run wrote before it stopped (killed, or still running): no complete results; delete it once no run is using it`);
   }

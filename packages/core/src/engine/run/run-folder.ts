@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { RadprobeError } from '../util/errors.js';
@@ -32,6 +33,8 @@ export function assertFinishedRunFolder(dir: string): void {
  */
 export class RunFolder {
   private constructor(
+    /** The run's id: the one asked for, or with `-2`, `-3`… when another run of the same config took it. */
+    readonly runId: string,
     /** Where the results appear. */
     readonly dir: string,
     /** Where they are written until then. */
@@ -39,12 +42,29 @@ export class RunFolder {
     private readonly folder: ConfiguredFolder,
   ) {}
 
-  /** Checks that the output folder takes files (before any work), and creates the staging folder in it. */
+  /**
+   * Checks that the output folder takes files (before any work), and creates the staging folder in it. Run ids are
+   * the start second and the config's hash, so a run started in the same second as another of the same config (a
+   * rerun right after a killed one, workers of a job array) takes the next free `<run-id>-<n>`: creating the staging
+   * folder is the claim, and no two runs ever share one.
+   */
   static async create(outputRoot: string, runId: string, folder: ConfiguredFolder): Promise<RunFolder> {
     await assertWritableFolder(outputRoot, folder);
-    const run = new RunFolder(join(outputRoot, runId), join(outputRoot, `.${runId}.partial`), folder);
-    await run.writing(() => mkdir(run.staging));
-    return run;
+    for (let attempt = 1; ; attempt++) {
+      const id = attempt === 1 ? runId : `${runId}-${attempt}`;
+      const run = new RunFolder(id, join(outputRoot, id), join(outputRoot, `.${id}.partial`), folder);
+      if (existsSync(run.dir)) continue;
+      const claimed = await run.writing(() =>
+        mkdir(run.staging).then(
+          () => true,
+          (error: NodeJS.ErrnoException) => {
+            if (error.code === 'EEXIST') return false;
+            throw error;
+          },
+        ),
+      );
+      if (claimed) return run;
+    }
   }
 
   /** Staging folders of other runs in the output folder: runs that were killed, or that are still going. */
