@@ -7,6 +7,7 @@ const ajv = new Ajv({ allErrors: true, strict: true });
 
 const MINIMAL: Record<string, Record<string, unknown>> = {
   'image-folder': { root: 'data' },
+  'segmentation-folder': { root: 'data' },
   csv: { manifest: 'data/manifest.csv' },
   'nih-chestxray14': { root: 'nih' },
   chexpert: { root: 'CheXpert-v1.0-small' },
