@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { Ajv } from 'ajv';
+import { firstPartyPackageOf } from '@radprobe/core';
 import { describe, expect, it } from 'vitest';
 import plugin from '../src/index.js';
 
@@ -26,6 +27,11 @@ describe('@radprobe/datasets plugin', () => {
   it('contributes exactly the kinds its package.json manifest announces', async () => {
     const manifest = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as { radprobe: { datasets: string[] } };
     expect(plugin.datasets!.map((factory) => factory.kind)).toEqual(manifest.radprobe.datasets);
+  });
+
+  it('core names this package for each of its kinds (what a config naming one, uninstalled, is told to install)', async () => {
+    const manifest = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as { radprobe: { datasets: string[] } };
+    expect(manifest.radprobe.datasets.filter((kind) => firstPartyPackageOf('datasets', kind) !== '@radprobe/datasets')).toEqual([]);
   });
 
   for (const factory of plugin.datasets!) {
