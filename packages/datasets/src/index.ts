@@ -46,8 +46,9 @@ export type { BadItemPolicy, CommonOptions } from './common-options.js';
 /** Dataset kinds of `@radprobe/datasets`: folders of images (and of images with masks), CSV manifests and the benchmarks' published layouts. */
 const plugin: RadprobePlugin = {
   datasets: [
-    imageFolderDataset, segmentationFolderDataset, csvManifestDataset, nihChestXray14Dataset, chexpertDataset, sarsCov2CtDataset, brainTumorMriDataset, montgomeryDataset,
-    shenzhenDataset, medmnistDataset, btcvDataset, amosDataset, msdDataset, dicomDataset],
+    imageFolderDataset, csvManifestDataset, nihChestXray14Dataset, chexpertDataset, sarsCov2CtDataset, brainTumorMriDataset, montgomeryDataset,
+    shenzhenDataset, medmnistDataset, btcvDataset, amosDataset, msdDataset, dicomDataset,
+    segmentationFolderDataset],
 };
 
 export default plugin;

@@ -15,8 +15,8 @@ export const firstPartyPlugins: ReadonlyArray<{ packageName: string; section: Co
     packageName: '@radprobe/datasets',
     section: 'datasets',
     kinds: [
-      'image-folder', 'segmentation-folder', 'csv', 'nih-chestxray14', 'chexpert', 'sars-cov-2-ct', 'brain-tumor-mri', 'montgomery',
-      'shenzhen', 'medmnist', 'btcv', 'amos', 'msd', 'dicom',
+      'image-folder', 'csv', 'nih-chestxray14', 'chexpert', 'sars-cov-2-ct', 'brain-tumor-mri', 'montgomery', 'shenzhen',
+      'medmnist', 'btcv', 'amos', 'msd', 'dicom', 'segmentation-folder',
     ],
   },
 ];
