@@ -100,6 +100,15 @@ describe(`resampling "pil-uint8" against real Pillow (${reference.pillow}, test/
     expect(floatWorst).toBeGreaterThan(0.5);
   });
 
+  it('with scale "minmax", stretches the source channel to 0..255 before resizing (float mode stretches after)', () => {
+    // 2×2 → 2×2 is the identity resize: 100..200 becomes round(255 · (x − 100) / 100): 0, 255, 127.5 → 128, 0.
+    const image: RawImage = { width: 2, height: 2, channels: 1, data: Float32Array.from([100, 200, 150, 100]), range: { min: 0, max: 255 } };
+    const resolved = resolvePreprocessing({ resize: { mode: 'square', size: 2 }, resampling: 'pil-uint8', scale: 'minmax', normalize: IDENTITY }, { patchSize: 1, normalization: IDENTITY });
+    const out = new Float32Array(12);
+    preprocessInto(image, resolved, out, 0);
+    expect(Array.from(out.subarray(0, 4), (value) => Math.round(value * 255 * 1e4) / 1e4)).toEqual([0, 255, 128, 0]);
+  });
+
   it('normalises ToTensor\'s x / 255 with the backbone\'s mean and std', () => {
     const image: RawImage = { width: 2, height: 2, channels: 1, data: Float32Array.from([10, 10, 10, 10]), range: { min: 0, max: 255 } };
     const resolved = resolvePreprocessing({ resize: { mode: 'square', size: 2 }, resampling: 'pil-uint8', scale: 'range' }, { patchSize: 1, normalization: IMAGENET });

@@ -85,10 +85,12 @@ function scaleRange(values: Float32Array, from: number, end: number, stride: num
  * scaled by its range (0..255) keeps its values exactly; a 16-bit one is divided by 257 and rounded.
  */
 function eightBitChannel(image: RawImage, channel: number, { low, high }: ValueRange): Uint8Array {
-  const unit = high > low ? 255 / (high - low) : 0;
   const data = new Uint8Array(image.width * image.height);
+  if (!(high > low)) return data;
+  const span = high - low;
   for (let pixel = 0, at = channel; pixel < data.length; pixel++, at += image.channels) {
-    const value = Math.round((image.data[at] - low) * unit);
+    // Multiplying before dividing keeps exact halves exact (50 · 255 / 100 = 127.5, where 50 · 2.55 is 127.4999…).
+    const value = Math.round(((image.data[at] - low) * 255) / span);
     data[pixel] = value < 0 ? 0 : value > 255 ? 255 : value;
   }
   return data;
