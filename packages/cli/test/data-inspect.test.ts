@@ -1,6 +1,8 @@
-import { mkdir, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeImageFolderDataset, writeNihDataset } from '@radprobe/testkit';
+import { readNiftiFile, voxelValues, writeNifti } from '@radprobe/datasets';
+import { fetchMricronData, writeImageFolderDataset, writeNihDataset } from '@radprobe/testkit';
+import { crc32, deflateSync } from 'node:zlib';
 import { describe, expect, it, vi } from 'vitest';
 import { main } from '../src/cli.js';
 import { guessLayout, inspectData } from '../src/commands/data-inspect.js';
@@ -79,6 +81,7 @@ describe('radprobe data inspect', () => {
     expect((await layout('series', [], ['IM0001.dcm'])).kind).toBe('dicom');
     expect((await layout('dicom-splits', ['test/a/series1'], ['test/a/series1/IM0001.dcm'])).kind).toBe('dicom');
     expect((await layout('folders', ['train/a', 'test/a'], [])).kind).toBe('image-folder');
+    expect((await layout('pairs', ['images/train', 'masks/train'], [])).kind).toBe('segmentation-folder');
     await expect(layout('empty', [], ['readme.md'])).rejects.toThrow(`radprobe data inspect: cannot tell the layout of ${join(root, 'empty')}: expected Data_Entry_2017.csv (NIH)`);
   });
 
@@ -98,4 +101,79 @@ describe('radprobe data inspect', () => {
     const missing = await runCli(['data', 'inspect', join(root, 'gone\u001b[31m')], { cwd: root });
     expect(missing.stderr).toBe(`radprobe: radprobe data inspect: ${join(root, 'gone\\x1b[31m')} does not exist\n`);
   });
+
+  it('a segmentation set: pixels of each class per split, from every label map; a mask value outside the classes is listed', async () => {
+    const root = await temporaryDir('inspect-seg');
+    // 2×2 images; masks: train a [0, 1, 1, 2], train b [0, 0, 0, 1], test c [2, 2, 0, 0], test d holds 7 (not a class).
+    const masks: Record<string, number[]> = { 'train/a': [0, 1, 1, 2], 'train/b': [0, 0, 0, 1], 'test/c': [2, 2, 0, 0], 'test/d': [0, 7, 0, 0] };
+    for (const [name, values] of Object.entries(masks)) {
+      await mkdir(join(root, 'images', name.split('/')[0]), { recursive: true });
+      await mkdir(join(root, 'masks', name.split('/')[0]), { recursive: true });
+      await writeFile(join(root, 'images', `${name}.png`), grayPng(2, [9, 9, 9, 9]));
+      await writeFile(join(root, 'masks', `${name}.png`), grayPng(2, values));
+    }
+    await writeFile(join(root, 'classes.json'), '["background", "lung", "heart"]');
+    const [dataset] = (await inspectData(root)).datasets;
+    expect(dataset).toMatchObject({ kind: 'segmentation-folder', task: 'segmentation', items: 3 });
+    expect(Object.fromEntries(Object.entries(dataset.splits).map(([split, report]) => [split, report.pixelsPerClass]))).toEqual({
+      train: { background: 4, lung: 3, heart: 1 },
+      val: { background: 0, lung: 0, heart: 0 },
+      test: { background: 2, lung: 0, heart: 2 },
+    });
+    expect(dataset.skipped).toEqual([
+      { source: join(root, 'images/test/d.png'), reason: `${join(root, 'masks/test/d.png')}: label value 7 at pixel (1, 0) is not one of the classes (0 background, 1 lung, 2 heart) of ${join(root, 'classes.json')}` },
+    ]);
+    const inspected = await runCli(['data', 'inspect', root], { cwd: root });
+    expect(inspected.code, inspected.stderr).toBe(0);
+    expect(inspected.stdout).toContain(['  pixels per class  train  val  test', '  background        4      0    2', '  lung              3      0    0', '  heart             1      0    2'].join('\n'));
+  });
+
+  it('a volume set: pixels per class per split; the AAL atlas under the BTCV layout is refused naming the file and a value (issue 13)', { timeout: 600_000 }, async () => {
+    const root = await temporaryDir('inspect-btcv');
+    const dims: [number, number, number] = [2, 2, 2];
+    for (const volume of [1, 2]) {
+      const name = String(volume).padStart(4, '0');
+      await writeNifti(join(root, 'imagesTr', `img${name}.nii.gz`), { datatype: 'int16', dims, values: voxelValues(dims, () => 10) });
+      // Volume 1 (TRAIN): spleen (1) on 3 voxels; volume 2 (TEST): liver (6) on 1 voxel.
+      const label = voxelValues(dims, (i, j, k) => (volume === 1 ? (i + j + k === 1 ? 1 : 0) : i + j + k === 3 ? 6 : 0));
+      await writeNifti(join(root, 'labelsTr', `label${name}.nii.gz`), { datatype: 'uint8', dims, values: label });
+    }
+    const [btcv] = (await inspectData(root)).datasets;
+    expect(btcv.kind).toBe('btcv');
+    expect(btcv.splits.train.pixelsPerClass).toMatchObject({ background: 5, spleen: 3, liver: 0 });
+    expect(btcv.splits.test.pixelsPerClass).toMatchObject({ background: 7, spleen: 0, liver: 1 });
+
+    const templates = await fetchMricronData();
+    const aalRoot = await temporaryDir('inspect-aal');
+    await mkdir(join(aalRoot, 'imagesTr'), { recursive: true });
+    await symlink(join(templates, 'ch2.nii.gz'), join(aalRoot, 'imagesTr', 'img0001.nii.gz'));
+    // AAL as SPM ships it: region codes 2001 … 9170 (aal.nii.txt's third column).
+    const aal = await readNiftiFile(join(templates, 'aal.nii.gz'));
+    const codes = [0, ...(await readFile(join(templates, 'aal.nii.txt'), 'utf8')).split(/\r?\n/).filter((line) => line.trim() !== '').map((line) => Number(line.split(/\s+/)[2]))];
+    const label = join(aalRoot, 'labelsTr', 'label0001.nii.gz');
+    const rows = aal.geometry.affine.slice(0, 3) as [number[], number[], number[]];
+    await writeNifti(label, { datatype: 'int16', dims: aal.geometry.dims, values: Int16Array.from(aal.voxels, (value) => codes[value]), sform: { code: 4, rows } });
+    await expect(inspectData(aalRoot)).rejects.toThrow(new RegExp(`${label}: label value \\d+ at voxel .* is not one of the 14 classes of btcv .*; the largest value is 9170`));
+    const inspected = await runCli(['data', 'inspect', aalRoot], { cwd: aalRoot });
+    expect(inspected.code).not.toBe(0);
+    expect(inspected.stderr).toContain(`${label}: label value`);
+  });
 });
+
+/** An 8-bit gray PNG storing `values` (row-major) as they are. */
+function grayPng(width: number, values: number[]): Buffer {
+  const height = values.length / width;
+  const rows = Array.from({ length: height }, (_, row) => Buffer.from([0, ...values.slice(row * width, (row + 1) * width)]));
+  const chunk = (type: string, data: Buffer) => {
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(data.length);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(Buffer.concat([Buffer.from(type), data])));
+    return Buffer.concat([length, Buffer.from(type), data, crc]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header[8] = 8;
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', deflateSync(Buffer.concat(rows))), chunk('IEND', Buffer.alloc(0))]);
+}

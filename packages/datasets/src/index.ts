@@ -11,6 +11,7 @@ import { montgomeryDataset } from './montgomery.js';
 import { msdDataset } from './msd.js';
 import { nihChestXray14Dataset } from './nih-chestxray14.js';
 import { sarsCov2CtDataset } from './sars-cov-2-ct.js';
+import { segmentationFolderDataset } from './segmentation-folder.js';
 import { shenzhenDataset } from './shenzhen.js';
 
 export { brainTumorMriDataset, brainTumorMriOptionsSchema, BRAIN_TUMOR_CLASSES, type BrainTumorMriOptions } from './brain-tumor-mri.js';
@@ -26,6 +27,8 @@ export { orderSeries, type OrderedSeries } from './dicom/series.js';
 export { parseNpz } from './npz.js';
 export type { NpyArray } from './npy.js';
 export { imageFolderDataset, imageFolderOptionsSchema, type ImageFolderOptions } from './image-folder.js';
+export { segmentationFolderDataset, segmentationFolderOptionsSchema, type SegmentationFolderOptions } from './segmentation-folder.js';
+export type { ClassListOption } from './label-classes.js';
 export { readImageHeader } from './image-header.js';
 export { medmnistDataset, medmnistOptionsSchema, type MedmnistOptions } from './medmnist.js';
 export { MEDMNIST_DATASETS, type MedmnistInfo } from './medmnist-info.js';
@@ -45,11 +48,12 @@ export type { VolumeOptions } from './volume/volume-options.js';
 export type { Affine, AffineSource, TransformFields } from './volume/affine.js';
 export type { BadItemPolicy, CommonOptions } from './common-options.js';
 
-/** Dataset kinds of `@radprobe/datasets`: folders of images, CSV manifests and the benchmarks' published layouts. */
+/** Dataset kinds of `@radprobe/datasets`: folders of images (and of images with masks), CSV manifests and the benchmarks' published layouts. */
 const plugin: RadprobePlugin = {
   datasets: [
     imageFolderDataset, csvManifestDataset, nihChestXray14Dataset, chexpertDataset, sarsCov2CtDataset, brainTumorMriDataset, montgomeryDataset,
-    shenzhenDataset, medmnistDataset, btcvDataset, amosDataset, msdDataset, dicomDataset],
+    shenzhenDataset, medmnistDataset, btcvDataset, amosDataset, msdDataset, dicomDataset,
+    segmentationFolderDataset],
 };
 
 export default plugin;

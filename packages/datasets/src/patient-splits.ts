@@ -1,9 +1,10 @@
 import { RadprobeError, rankByHash, type DatasetItem, type Split } from '@radprobe/core';
 import { SPLIT_ORDER } from './split-names.js';
 
-/** The grouping unit that a split must not cut: the patient where known, else the item itself. */
-export function groupOf(item: Pick<DatasetItem, 'id' | 'patient'>): string {
-  return item.patient === undefined ? `item:${item.id}` : `patient:${item.patient}`;
+/** The grouping unit that a split must not cut: the patient where known, else the volume (scan) the item is a slice of, else the item itself. */
+export function groupOf(item: Pick<DatasetItem, 'id' | 'patient' | 'volume'>): string {
+  if (item.patient !== undefined) return `patient:${item.patient}`;
+  return item.volume === undefined ? `item:${item.id}` : `volume:${item.volume}`;
 }
 
 /**
@@ -25,15 +26,25 @@ export function carveSplits(groups: Iterable<string>, fractions: { val: number; 
  * lists a pair of splits that may share patients (NIH's official TRAIN and VAL do).
  */
 export function checkPatientLeakage(items: readonly DatasetItem[], dataset: string, allowed?: [Split, Split]): void {
+  checkGroupLeakage(items, dataset, 'patient', allowed);
+}
+
+/** Throws when the slices of one volume (scan) are in two splits, naming the volume, both splits and a slice of each. */
+export function checkVolumeLeakage(items: readonly DatasetItem[], dataset: string): void {
+  checkGroupLeakage(items, dataset, 'volume');
+}
+
+function checkGroupLeakage(items: readonly DatasetItem[], dataset: string, group: 'patient' | 'volume', allowed?: [Split, Split]): void {
   const seen = new Map<string, DatasetItem>();
   for (const item of items) {
-    if (item.patient === undefined) continue;
-    const first = seen.get(item.patient);
-    if (!first) seen.set(item.patient, item);
+    const key = item[group];
+    if (key === undefined) continue;
+    const first = seen.get(key);
+    if (!first) seen.set(key, item);
     else if (first.split !== item.split && !(allowed?.includes(first.split) && allowed.includes(item.split))) {
       const [a, b] = SPLIT_ORDER.indexOf(first.split) < SPLIT_ORDER.indexOf(item.split) ? [first, item] : [item, first];
       throw new RadprobeError(
-        `dataset "${dataset}": patient "${item.patient}" appears in splits ${a.split} (${a.source}) and ${b.split} (${b.source}); a patient must stay in one split`,
+        `dataset "${dataset}": ${group} "${key}" appears in splits ${a.split} (${a.source}) and ${b.split} (${b.source}); a ${group} must stay in one split`,
         { file: b.source },
       );
     }

@@ -97,4 +97,22 @@ describe('btcv', () => {
       reason: `image and label map ${join(root, 'labelsTr/label0003.nii.gz')} are on different grids: dims 2×2×3 vs 2×2×4`,
     });
   });
+
+  it('refuses a label map whose values are not BTCV classes, naming the file, the value and where it is (a dataset error, whatever onBadItem)', async () => {
+    const root = await btcvFolder(2);
+    // An atlas under the BTCV layout: region codes far above BTCV's 13 organs, the largest 9170.
+    const atlas = voxelValues(DIMS, (i, j, k) => (k === 2 && i === 1 && j === 0 ? 9170 : k === 1 && i === 0 && j === 1 ? 2001 : 0));
+    await writeNifti(join(root, 'labelsTr', 'label0002.nii.gz'), { datatype: 'int16', dims: DIMS, values: atlas });
+    const label = join(root, 'labelsTr/label0002.nii.gz');
+    for (const onBadItem of ['fail', 'skip'] as const) {
+      await expect(btcvDataset.create({ root, onBadItem }, contextAt('/'))).rejects.toThrow(
+        `dataset "btcv": ${label}: label value 2001 at voxel (0, 1, 1) is not one of the 14 classes of btcv (0 background … 13 left adrenal gland); the largest value is 9170`,
+      );
+    }
+    // The same with only slices that have foreground, which reads the label maps anyway.
+    await expect(btcvDataset.create({ root, slices: 'foreground' }, contextAt('/'))).rejects.toThrow(`${label}: label value 2001`);
+    // Fractional labels are not class indices either.
+    await writeNifti(join(root, 'labelsTr', 'label0002.nii.gz'), { datatype: 'float32', dims: DIMS, values: voxelValues(DIMS, (i) => (i === 1 ? 0.5 : 0)) });
+    await expect(btcvDataset.create({ root }, contextAt('/'))).rejects.toThrow(`${label}: label value 0.5 at voxel (1, 0, 0) is not one of the 14 classes`);
+  });
 });

@@ -13,7 +13,7 @@ async function taskFolder(task: string, labels: Record<string, string>, prefix: 
     const name = `${prefix}_${String(id).padStart(3, '0')}.nii.gz`;
     // 20 voxels 1..20 in one slice (dims 4×5×1), so per-slice percentiles are hand-computable.
     await writeNifti(join(root, 'imagesTr', name), { datatype: 'float32', dims: [4, 5, 1], values: Array.from({ length: 20 }, (_, index) => index + 1) });
-    await writeNifti(join(root, 'labelsTr', name), { datatype: 'uint8', dims: [4, 5, 1], values: Array.from({ length: 20 }, (_, index) => index % 3) });
+    await writeNifti(join(root, 'labelsTr', name), { datatype: 'uint8', dims: [4, 5, 1], values: Array.from({ length: 20 }, (_, index) => index % Object.keys(labels).length) });
     await writeText(join(root, 'imagesTr', `._${name}`), 'AppleDouble');
   }
   return parent;

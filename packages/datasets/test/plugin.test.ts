@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { Ajv } from 'ajv';
+import { firstPartyPackageOf } from '@radprobe/core';
 import { describe, expect, it } from 'vitest';
 import { PATH_ANNOTATION } from '@radprobe/core';
 import plugin from '../src/index.js';
@@ -10,6 +11,7 @@ ajv.addKeyword({ keyword: PATH_ANNOTATION, schemaType: 'string', metaSchema: { e
 
 const MINIMAL: Record<string, Record<string, unknown>> = {
   'image-folder': { root: 'data' },
+  'segmentation-folder': { root: 'data' },
   csv: { manifest: 'data/manifest.csv' },
   'nih-chestxray14': { root: 'nih' },
   chexpert: { root: 'CheXpert-v1.0-small' },
@@ -28,6 +30,11 @@ describe('@radprobe/datasets plugin', () => {
   it('contributes exactly the kinds its package.json manifest announces', async () => {
     const manifest = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as { radprobe: { datasets: string[] } };
     expect(plugin.datasets!.map((factory) => factory.kind)).toEqual(manifest.radprobe.datasets);
+  });
+
+  it('core names this package for each of its kinds (what a config naming one, uninstalled, is told to install)', async () => {
+    const manifest = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as { radprobe: { datasets: string[] } };
+    expect(manifest.radprobe.datasets.filter((kind) => firstPartyPackageOf('datasets', kind) !== '@radprobe/datasets')).toEqual([]);
   });
 
   for (const factory of plugin.datasets!) {

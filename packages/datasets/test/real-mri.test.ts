@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { fetchMricronData } from '@radprobe/testkit';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { extractSlice, msdDataset, readNiftiFile, readNiftiGeometry, sliceGrid, type NiftiVolume } from '../src/index.js';
+import { btcvDataset, extractSlice, msdDataset, readNiftiFile, readNiftiGeometry, sliceGrid, writeNifti, type NiftiVolume } from '../src/index.js';
 import { contextAt, temporaryFolder, writeText } from './fixtures.js';
 
 /** `mricron-data`'s templates folder: ch2.nii.gz (Colin27 T1 MRI) and aal.nii.gz (the AAL atlas), fetched with apt. */
@@ -112,5 +112,24 @@ describe('real MRI: Colin27 ch2 and the AAL atlas from mricron-data', () => {
       expect(Array.from(mask.data).reduce((total, value) => total + value, 0)).toBe(549782);
       expect(Array.from(mask.data).every((label, pixel) => label === 0 || image.data[pixel] > 0)).toBe(true);
     }
+  });
+
+  it('refuses the AAL atlas under the BTCV layout: its region codes are not BTCV classes (issue 13)', async () => {
+    const root = await temporaryFolder();
+    await mkdir(join(root, 'imagesTr'), { recursive: true });
+    await mkdir(join(root, 'labelsTr'), { recursive: true });
+    await symlink(join(templates, 'ch2.nii.gz'), join(root, 'imagesTr', 'img0001.nii.gz'));
+    // AAL as SPM ships it: region codes 2001 … 9170 (aal.nii.txt's third column) where mricron numbers 1 … 116.
+    const aal = await readNiftiFile(join(templates, 'aal.nii.gz'));
+    const codes = [0, ...(await readFile(join(templates, 'aal.nii.txt'), 'utf8')).split(/\r?\n/).filter((line) => line.trim() !== '').map((line) => Number(line.split(/\s+/)[2]))];
+    expect(codes.at(-1)).toBe(9170);
+    const label = join(root, 'labelsTr', 'label0001.nii.gz');
+    const rows = aal.geometry.affine.slice(0, 3) as [number[], number[], number[]];
+    await writeNifti(label, { datatype: 'int16', dims: aal.geometry.dims, values: Int16Array.from(aal.voxels, (value) => codes[value]), sform: { code: 4, rows } });
+    const refusal = new RegExp(`^dataset "btcv": ${label}: label value \\d+ at voxel \\(\\d+, \\d+, \\d+\\) is not one of the 14 classes of btcv \\(0 background … 13 left adrenal gland\\); the largest value is 9170$`);
+    await expect(btcvDataset.create({ root, onBadItem: 'skip' }, contextAt('/'))).rejects.toThrow(refusal);
+    // mricron's own numbering is refused the same way.
+    await writeNifti(label, { datatype: 'uint8', dims: aal.geometry.dims, values: aal.voxels, sform: { code: 4, rows } });
+    await expect(btcvDataset.create({ root }, contextAt('/'))).rejects.toThrow(/is not one of the 14 classes of btcv .*; the largest value is 116$/);
   });
 });

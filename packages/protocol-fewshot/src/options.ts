@@ -4,11 +4,16 @@ import { RadprobeError, type JsonSchema } from '@radprobe/core';
 export const WRAPPABLE_KINDS = ['linear', 'knn', 'seg'] as const;
 export type WrappableKind = (typeof WRAPPABLE_KINDS)[number];
 
-/** A shots value: images in total, or patients per class, or the whole TRAIN split. */
+/** A shots value: patients per class, images in total or images per class (by the unit), or the whole TRAIN split. */
 export type Shots = number | 'all';
 
-/** How shots are counted: patients per class (NIH-style data), or images in total; `auto` picks. */
-export type ShotUnit = 'auto' | 'patient' | 'image';
+/**
+ * How shots are counted: patients per class (NIH-style data), images in total (the study's rule otherwise), or images
+ * per class (upstream DINOv2's few-shot kNN); `auto` picks the study's rule.
+ */
+export type ShotUnit = 'auto' | 'patient' | 'image' | 'per-class';
+
+export const SHOT_UNITS: readonly ShotUnit[] = ['auto', 'patient', 'image', 'per-class'];
 
 /** The `fewshot` protocol entry's options, as written in a config. */
 export interface FewshotOptions {
@@ -50,7 +55,8 @@ export const fewshotOptionsSchema: JsonSchema = {
       // More than any dataset's TRAIN split (NIH has 112,120 images) is "all" written as a number.
       items: { anyOf: [{ type: 'integer', minimum: 1, maximum: 1_000_000 }, { const: 'all' }] },
       default: DEFAULT_SHOTS,
-      description: 'Training set sizes, one result row each: patients per class (unit patient) or images in total (unit image); "all" = the whole TRAIN split.',
+      description:
+        'Training set sizes, one result row each: patients per class (unit patient), images in total (unit image) or images per class (unit per-class); "all" = the whole TRAIN split.',
     },
     nTries: {
       type: 'integer',
@@ -61,9 +67,15 @@ export const fewshotOptionsSchema: JsonSchema = {
       description: "Draws per shots value: try 0 is the study's deterministic subset, try t ≥ 1 a random draw with seed = config seed + t. Reported as mean ± std over tries.",
     },
     unit: {
-      enum: ['auto', 'patient', 'image'],
+      enum: [...SHOT_UNITS],
+      enumDescriptions: [
+        "The study's rule: patient for multi-label data whose TRAIN items all have a patient, else image.",
+        'shots patients per class, by label intersection (NIH-style data).',
+        'shots images in total, evenly spaced over the TRAIN split sorted by id.',
+        "shots images of each class (single-label data), as upstream DINOv2's few-shot kNN draws them.",
+      ],
       default: 'auto',
-      description: 'patient: shots patients per class, by label intersection (NIH-style data); image: shots images evenly spaced over the sorted TRAIN split; auto: patient for multi-label data with patients, else image.',
+      description: 'What shots counts: patients per class, images in total, or images per class; auto: the study\'s rule.',
     },
   },
 };
@@ -83,6 +95,6 @@ export function resolveFewshotOptions(options: FewshotOptions): ResolvedFewshotO
   const nTries = options.nTries ?? 1;
   if (!Number.isInteger(nTries) || nTries < 1) throw new RadprobeError(`few-shot option nTries = ${String(nTries)} must be a positive integer`, { pointer: '/nTries' });
   const unit = options.unit ?? 'auto';
-  if (unit !== 'auto' && unit !== 'patient' && unit !== 'image') throw new RadprobeError(`few-shot option unit = ${String(unit)} must be "auto", "patient" or "image"`, { pointer: '/unit' });
+  if (!SHOT_UNITS.includes(unit)) throw new RadprobeError(`few-shot option unit = ${String(unit)} must be one of ${SHOT_UNITS.map((name) => `"${name}"`).join(', ')}`, { pointer: '/unit' });
   return { protocol, shots, nTries, unit };
 }

@@ -12,10 +12,24 @@ import {
 } from '@radprobe/core';
 import { innerProtocol, type InnerProtocol } from './inner-protocol.js';
 import { fewshotOptionsSchema, resolveFewshotOptions, type FewshotOptions, type ResolvedFewshotOptions, type Shots } from './options.js';
-import { imageSubset, patientSubset, type ShotSubset } from './subsets.js';
+import { imageSubset, patientSubset, perClassSubset, type ShotSubset } from './subsets.js';
 
 type Setting = ResultRow['setting'];
-type Unit = 'patient' | 'image';
+type Unit = Exclude<ResolvedFewshotOptions['unit'], 'auto'>;
+
+/** Each unit's rule: the TRAIN items of one try (a seeded draw when `random`). */
+const SUBSET_RULES: Record<Unit, typeof imageSubset> = { patient: patientSubset, image: imageSubset, 'per-class': perClassSubset };
+
+/** What a shots value counts under each unit, for notes and logs. */
+const UNIT_MEANING: Record<Unit, string> = { patient: 'patients per class', image: 'images in total', 'per-class': 'images per class' };
+
+const RULE_NOTES: Record<Unit, string> = {
+  patient:
+    "shots = patients per class: a patient's label set is the intersection of their TRAIN images' labels; per class in order the first patients (sorted ids) holding it, skipping those taken; all their TRAIN images",
+  image: 'shots = TRAIN images in total, evenly spaced over TRAIN sorted by id (round(arange(0, N, N/shots)))',
+  'per-class':
+    "shots = TRAIN images per class (upstream DINOv2's few-shot rule): per class, its TRAIN images sorted by id, evenly spaced (round(arange(0, N, N/shots))); all of a class with fewer",
+};
 
 /** `auto`: patients per class where the study used them (multi-label data whose TRAIN items all name a patient). */
 function resolveUnit(requested: ResolvedFewshotOptions['unit'], dataset: DatasetView, train: readonly number[]): Unit {
@@ -26,6 +40,9 @@ function resolveUnit(requested: ResolvedFewshotOptions['unit'], dataset: Dataset
   }
   if (requested === 'patient' && !withPatients) {
     throw new RadprobeError(`few-shot option unit = "patient": dataset ${dataset.name} has TRAIN items without a patient`, { pointer: '/unit' });
+  }
+  if (requested === 'per-class' && (dataset.task === 'multilabel' || dataset.task === 'segmentation')) {
+    throw new RadprobeError(`few-shot option unit = "per-class" needs one class per image; dataset ${dataset.name} is a ${dataset.task} set (use "patient" or "image")`, { pointer: '/unit' });
   }
   return requested;
 }
@@ -49,7 +66,7 @@ function reportedRows(result: ProtocolResult, keys: readonly string[]): Array<{ 
 
 /** The TRAIN items of one try: the whole split for "all", else the unit's rule (seeded draw when `random`). */
 function subsetFor(shots: Shots, unit: Unit, dataset: DatasetView, train: readonly number[], random: Random | null): ShotSubset {
-  if (shots !== 'all') return unit === 'patient' ? patientSubset(dataset, train, shots, random) : imageSubset(dataset, train, shots, random);
+  if (shots !== 'all') return SUBSET_RULES[unit](dataset, train, shots, random);
   const taken = unit === 'patient' ? new Set(train.map((index) => dataset.items[index].patient)).size : train.length;
   return { items: [...train], taken, shortfalls: [] };
 }
@@ -67,7 +84,8 @@ function describeTry(unit: Unit, attempt: Try): string {
   const size = unit === 'patient' ? `${subset.taken} patient${subset.taken === 1 ? '' : 's'}, ${images}` : images;
   const short = subset.shortfalls.map((s) => `${s.className} ${s.found}`).join(', ');
   const setting = chosen.map((row) => formatSetting(Object.fromEntries(Object.entries(row.setting).filter(([key]) => key !== 'selected')))).join(' and ');
-  return `seed ${attempt.seed}: ${size}${short ? ` (fewer patients than shots for: ${short})` : ''}${setting ? `, chose ${setting}` : ''}`;
+  const shortOf = unit === 'patient' ? 'patients' : 'images';
+  return `seed ${attempt.seed}: ${size}${short ? ` (fewer ${shortOf} than shots for: ${short})` : ''}${setting ? `, chose ${setting}` : ''}`;
 }
 
 /** One row per reported inner setting: every metric all tries have, as mean ± std over tries. */
@@ -116,7 +134,7 @@ async function runFewshot(options: ResolvedFewshotOptions, context: ProtocolCont
       const random = t === 0 ? null : new Random(seed);
       const subset = subsetFor(shots, unit, dataset, train, random);
       if (subset.items.length === 0) break;
-      context.log(`shots ${shots} (${unit}), try ${t + 1}/${tryCount}: ${subset.items.length} TRAIN items`);
+      context.log(`shots ${shots} (${UNIT_MEANING[unit]}), try ${t + 1}/${tryCount}: ${subset.items.length} TRAIN items`);
       const result = await inner.protocol.run(inner.options, withSeed(context.restrict([...subset.items, ...kept]), seed));
       primaryMetric ??= result.primaryMetric;
       result.notes.forEach((note) => innerNotes.add(note));
@@ -132,10 +150,7 @@ async function runFewshot(options: ResolvedFewshotOptions, context: ProtocolCont
   }
 
   if (primaryMetric === null) throw new RadprobeError(`few-shot: no shots value could run on dataset ${dataset.name} (${[...skipped.values()].map((entry) => entry.reason).join('; ')})`);
-  const rule =
-    unit === 'patient'
-      ? 'shots = patients per class: a patient\'s label set is the intersection of their TRAIN images\' labels; per class in order the first patients (sorted ids) holding it, skipping those taken; all their TRAIN images'
-      : 'shots = TRAIN images in total, evenly spaced over TRAIN sorted by id (round(arange(0, N, N/shots)))';
+  const rule = RULE_NOTES[unit];
   const valRule =
     inner.valUse === 'choose'
       ? `VAL (${val.length} items) kept whole to choose settings; the choice is retrained on the few-shot TRAIN set alone, never with VAL`

@@ -3,9 +3,9 @@ import { RadprobeError, evenlySpaced, type DatasetItem, type DatasetView, type R
 /** A few-shot training set: dataset item indices (ascending) and what was short of the request. */
 export interface ShotSubset {
   items: number[];
-  /** Patients taken (patient rule) or images taken (image rule). */
+  /** Patients taken (patient rule) or images taken (image and per-class rules). */
   taken: number;
-  /** Classes for which fewer than `shots` patients carried the class (patient rule). */
+  /** Classes with fewer than `shots` patients (patient rule) or TRAIN images (per-class rule). */
   shortfalls: Array<{ className: string; found: number }>;
 }
 
@@ -68,8 +68,35 @@ export function patientSubset(dataset: DatasetView, train: readonly number[], sh
  * when it has no more than `shots` images.
  */
 export function imageSubset(dataset: DatasetView, train: readonly number[], shots: number, random: Random | null): ShotSubset {
-  const sorted = [...train].sort((a, b) => byCodePoint(dataset.items[a].id, dataset.items[b].id));
+  const picked = pick(sortedById(dataset, train), shots, random);
+  return { items: picked.sort((a, b) => a - b), taken: picked.length, shortfalls: [] };
+}
+
+/**
+ * Upstream DINOv2's few-shot rule (`dinov2/eval/knn.py`, `filter_train`): `shots` TRAIN images of each class, for
+ * single-label data. Per class in order, its TRAIN images sorted by item id, evenly spaced as in the image rule, or
+ * the first `shots` of a seeded shuffle for random tries (one generator through the classes in order, as upstream
+ * draws `randperm` per class from one seeded generator); a class with fewer images gives all of them.
+ */
+export function perClassSubset(dataset: DatasetView, train: readonly number[], shots: number, random: Random | null): ShotSubset {
+  const ofClass = dataset.classes.map(() => [] as number[]);
+  for (const index of train) ofClass[classesOf(dataset.items[index], dataset)[0]].push(index);
+  const items: number[] = [];
+  const shortfalls: ShotSubset['shortfalls'] = [];
+  dataset.classes.forEach((className, c) => {
+    const picked = pick(sortedById(dataset, ofClass[c]), shots, random);
+    if (picked.length < shots) shortfalls.push({ className, found: picked.length });
+    items.push(...picked);
+  });
+  return { items: items.sort((a, b) => a - b), taken: items.length, shortfalls };
+}
+
+function sortedById(dataset: DatasetView, indices: readonly number[]): number[] {
+  return [...indices].sort((a, b) => byCodePoint(dataset.items[a].id, dataset.items[b].id));
+}
+
+/** `shots` of `sorted` (all when there are no more): evenly spaced, or the first of a seeded shuffle. */
+function pick(sorted: number[], shots: number, random: Random | null): number[] {
   const count = Math.min(shots, sorted.length);
-  const picked = random ? random.shuffle(sorted).slice(0, count) : evenlySpaced(sorted.length, count).map((position) => sorted[position]);
-  return { items: picked.sort((a, b) => a - b), taken: count, shortfalls: [] };
+  return random ? random.shuffle(sorted).slice(0, count) : evenlySpaced(sorted.length, count).map((position) => sorted[position]);
 }

@@ -36,4 +36,18 @@ describe('few-shot options', () => {
     expect(perPatient.rows[0].setting).toEqual({ shots: 1, unit: 'patient', k: 1 });
     expect(perPatient.notes.find((note) => note.startsWith('shots 1:'))).toBe('shots 1: seed 0: 3 patients, 6 images.');
   });
+
+  it('unit per-class takes shots images of each class, says so in rows and notes, and refuses multi-label data', async () => {
+    const images = patientData({ task: 'multiclass', counts: { train: 20, val: 4, test: 10 }, images: 1, patients: false });
+    const perClass = await fewshotProtocol.run({ protocol: { kind: 'knn', k: [1] }, shots: [2], unit: 'per-class' }, contextOf(images, [knnProtocol]));
+    expect(perClass.rows[0].setting).toEqual({ shots: 2, unit: 'per-class', k: 1 });
+    // 3 classes × 2 images.
+    expect(perClass.notes.find((note) => note.startsWith('shots 2:'))).toBe('shots 2: seed 0: 6 images.');
+    expect(perClass.notes[0]).toMatch(/^Few-shot kNN: shots = TRAIN images per class \(upstream DINOv2's few-shot rule\)/);
+    const multilabel = patientData({ task: 'multilabel', counts: { train: 20, val: 4, test: 10 } });
+    await expect(fewshotProtocol.run({ protocol: { kind: 'knn' }, unit: 'per-class' }, contextOf(multilabel, [knnProtocol]))).rejects.toMatchObject({
+      pointer: '/unit',
+      message: expect.stringContaining('unit = "per-class" needs one class per image'),
+    });
+  });
 });

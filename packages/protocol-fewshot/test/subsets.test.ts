@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Random, type DatasetItem, type DatasetView } from '@radprobe/core';
-import { imageSubset, patientSubset } from '../src/index.js';
+import { imageSubset, patientSubset, perClassSubset } from '../src/index.js';
 
 const view = (task: DatasetView['task'], classes: string[], items: DatasetItem[]): DatasetView => ({ name: 'hand', task, classes, items, notes: [] });
 const trainOf = (items: DatasetItem[]) => items.flatMap((item, index) => (item.split === 'train' ? [index] : []));
@@ -101,5 +101,47 @@ describe('imageSubset (evenly spaced)', () => {
     expect(draw(5)).not.toEqual(draw(6));
     expect(draw(5)).toHaveLength(4);
     expect(new Set(draw(5)).size).toBe(4);
+  });
+});
+
+describe('perClassSubset (upstream DINOv2: shots images of each class)', () => {
+  // Classes x, y, z. TRAIN, stored shuffled with VAL and TEST items among them:
+  //   x: a0 a1 a2 a3 a4 a5 a6 (7)   y: b0 b1 b2 (3)   z: c0 (1)
+  const single = (id: string, label: number, split: DatasetItem['split'] = 'train'): DatasetItem => ({ id, split, label, source: `${id}.png` });
+  const items: DatasetItem[] = [
+    single('a6', 0), single('b2', 1), single('v0', 0, 'val'), single('a0', 0), single('c0', 2), single('a3', 0), single('b0', 1),
+    single('t0', 1, 'test'), single('a5', 0), single('a1', 0), single('b1', 1), single('a4', 0), single('a2', 0),
+  ];
+  const dataset = view('multiclass', ['x', 'y', 'z'], items);
+  const train = trainOf(items);
+  const byClass = (subset: { items: number[] }) => [0, 1, 2].map((label) => ids(dataset, subset.items.filter((index) => items[index].label === label)).sort());
+
+  it('2 shots: per class, round(arange(0, N, N/2)) of its TRAIN images sorted by id; a class with fewer gives all and is named', () => {
+    // x: N = 7, positions 0, 3.5 → 0, 4 (half to even): a0, a4. y: N = 3, positions 0, 1.5 → 0, 2: b0, b2. z: c0 only.
+    const subset = perClassSubset(dataset, train, 2, null);
+    expect(byClass(subset)).toEqual([['a0', 'a4'], ['b0', 'b2'], ['c0']]);
+    expect(subset.taken).toBe(5);
+    expect(subset.shortfalls).toEqual([{ className: 'z', found: 1 }]);
+    expect(subset.items).toEqual([...subset.items].sort((a, b) => a - b));
+  });
+
+  it('3 shots: x at positions 0, 2.33, 4.67 → 0, 2, 5; y all three; never VAL or TEST', () => {
+    const subset = perClassSubset(dataset, train, 3, null);
+    expect(byClass(subset)).toEqual([['a0', 'a2', 'a5'], ['b0', 'b1', 'b2'], ['c0']]);
+    expect(subset.items.every((index) => items[index].split === 'train')).toBe(true);
+  });
+
+  it('1 shot: the first image of each class by id; seeded draws keep one of each class, repeat for one seed and differ across seeds', () => {
+    expect(byClass(perClassSubset(dataset, train, 1, null))).toEqual([['a0'], ['b0'], ['c0']]);
+    const draw = (seed: number) => perClassSubset(dataset, train, 2, new Random(seed));
+    for (const seed of [1, 2, 3]) expect(byClass(draw(seed)).map((picked) => picked.length)).toEqual([2, 2, 1]);
+    expect(draw(1).items).toEqual(draw(1).items);
+    const draws = new Set([1, 2, 3, 4, 5].map((seed) => JSON.stringify(draw(seed).items)));
+    expect(draws.size).toBeGreaterThan(1);
+  });
+
+  it('differs from the image rule, which counts images in total', () => {
+    // Images in total, 3 of the 11 sorted TRAIN ids (a0..a6, b0..b2, c0): positions 0, 3.67, 7.33 → 0, 4, 7: a0, a4, b0.
+    expect(ids(dataset, imageSubset(dataset, train, 3, null).items).sort()).toEqual(['a0', 'a4', 'b0']);
   });
 });

@@ -75,6 +75,16 @@ describe('refusing incomparable runs', () => {
     await expect(buildComparison([a, b], {})).rejects.toThrow(`dataset "lungs" image size: ${a} has 224, ${b} has 448`);
   });
 
+  it('names a different resampling (a run written before the option existed resampled in floating point)', async () => {
+    const a = await writeRun(join(root, 'a'), runA());
+    const other = runB();
+    other.config.preprocessing = { preset: 'study', resampling: 'pil-uint8' };
+    other.datasets = other.datasets.filter((dataset) => dataset.name === 'lungs');
+    other.cells = other.cells.filter((cell) => cell.dataset === 'lungs');
+    const b = await writeRun(join(root, 'b'), other);
+    await expect(buildComparison([a, b], {})).rejects.toThrow(`dataset "lungs" preprocessing.resampling: ${a} has float, ${b} has pil-uint8`);
+  });
+
   it('with allowMixed, compares anyway and returns the differences as warnings', async () => {
     const a = await writeRun(join(root, 'a'), runA());
     const b = await writeRun(join(root, 'b'), mixedRunB());

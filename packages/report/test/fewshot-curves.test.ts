@@ -12,6 +12,7 @@ describe('fewshotCurveCharts', () => {
         dataset: 'nih-mini',
         protocol: 'fewshot',
         metric: 'auroc',
+        axis: 'shots (patients per class)',
         shots: ['1', '4', 'all'],
         series: [
           { label: 'dinov2-vits14', points: [{ mean: 0.62, std: 0.02, tries: 3 }, { mean: 0.71, std: 0.03, tries: 3 }, { mean: 0.8, std: 0, tries: 1 }] },
@@ -56,6 +57,28 @@ describe('fewshotCurveCharts', () => {
     expect(charts[1].series).toEqual([
       { label: 'dinov2-vits14 · k=3', points: [{ mean: 0.6, std: 0, tries: 1 }, { mean: 0.7, std: 0, tries: 1 }] },
       { label: 'dinov2-vits14 · k=10', points: [{ mean: 0.55, std: 0, tries: 1 }, null] },
+    ]);
+  });
+
+  it('says on the x axis what shots count, from the rows\' unit, and never puts two units on one chart', () => {
+    const cell = (backbone: string, unit: string, values: number[]) => ({
+      backbone,
+      dataset: 'cxr-folder',
+      protocol: 'fewshot',
+      protocolKind: 'fewshot',
+      status: 'completed' as const,
+      durationMs: 1,
+      result: {
+        primaryMetric: 'auroc',
+        rows: values.map((value, at) => ({ setting: { shots: 2 ** at, unit }, split: 'test' as const, metrics: { auroc: { value } } })),
+        notes: [],
+        skipped: [],
+      },
+    });
+    const charts = fewshotCurveCharts({ cells: [cell('a', 'per-class', [0.6, 0.7]), cell('b', 'per-class', [0.65, 0.75]), cell('c', 'image', [0.5])] });
+    expect(charts.map((chart) => [chart.axis, chart.shots, chart.series.map((series) => series.label)])).toEqual([
+      ['shots (images per class)', ['1', '2'], ['a', 'b']],
+      ['shots (images in total)', ['1'], ['c']],
     ]);
   });
 

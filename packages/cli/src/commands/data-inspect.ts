@@ -21,6 +21,8 @@ export interface SplitReport {
   volumes: number;
   /** Items per class: the label count for single-label tasks, positives for multi-label; empty for segmentation. */
   perClass: Record<string, number>;
+  /** Segmentation: pixels of each class over the split's label maps, read at their own size (every item's). */
+  pixelsPerClass?: Record<string, number>;
 }
 
 export interface DatasetReport {
@@ -40,6 +42,8 @@ export interface DatasetReport {
   /** Value range over the decoded sample (after the loader's own intensity steps). */
   intensity: { decoded: number; min: number; max: number; mean: number; nominal: Array<{ min: number; max: number }> } | null;
   decodeErrors: SkippedItem[];
+  /** Segmentation: items whose label map could not be read (a value outside the classes, a damaged file, …). */
+  maskErrors: SkippedItem[];
   skipped: SkippedItem[];
   notes: string[];
 }
@@ -56,7 +60,9 @@ export interface InspectReport {
 /**
  * Loads every dataset of a config (through the installed plugins, as `radprobe run` does) or the dataset a folder's
  * layout points to, and summarises it: counts per split and class, patients, volumes, slices, image sizes from
- * PNG/JPEG headers (no pixel decoded), intensity ranges from a few decoded items. Bad items are skipped, not fatal.
+ * PNG/JPEG headers (no pixel decoded), intensity ranges from a few decoded items, and for segmentation sets the
+ * pixels of each class per split (every label map is read). Bad items are skipped, not fatal; a dataset the loader
+ * refuses (a label value outside a benchmark's classes) is an error.
  */
 export async function inspectData(target: string): Promise<InspectReport> {
   const path = resolve(target);
@@ -121,6 +127,7 @@ export async function guessLayout(path: string, isFolder: boolean): Promise<{ ki
   if (folders.has('CXR_png') && folders.has('ManualMask')) return { kind: 'montgomery', options: root };
   if (folders.has('CXR_png') && folders.has('masks')) return { kind: 'shenzhen', options: root };
   if (['Covid', 'Healthy', 'Others'].every((name) => folders.has(name))) return { kind: 'sars-cov-2-ct', options: root };
+  if (folders.has('images') && folders.has('masks')) return { kind: 'segmentation-folder', options: root };
   if (folders.has('imagesTr')) return { kind: folders.has('imagesVa') ? 'amos' : has('dataset.json') ? 'msd' : 'btcv', options: root };
   const archives = files.filter((name) => extname(name).toLowerCase() === '.npz');
   if (archives.length === 1) return { kind: 'medmnist', options: { file: join(path, archives[0]) } };
@@ -133,7 +140,7 @@ export async function guessLayout(path: string, isFolder: boolean): Promise<{ ki
   if (manifests.length === 1) return { kind: 'csv', options: { manifest: join(path, manifests[0]) } };
   throw new RadprobeError(
     `radprobe data inspect: cannot tell the layout of ${path}: expected Data_Entry_2017.csv (NIH), train.csv + valid.csv (CheXpert), ` +
-      'CXR_png/ with ManualMask/ or masks/ (Montgomery, Shenzhen), Covid/ Healthy/ Others/ (SARS-CoV-2 CT), imagesTr/ (BTCV, AMOS, MSD), ' +
+      'CXR_png/ with ManualMask/ or masks/ (Montgomery, Shenzhen), Covid/ Healthy/ Others/ (SARS-CoV-2 CT), images/ + masks/ (segmentation-folder), imagesTr/ (BTCV, AMOS, MSD), ' +
       'a .npz (MedMNIST), .mat files (Brain Tumor), .dcm files (DICOM), split folders (image-folder) or one .csv manifest',
     { file: path },
   );
@@ -222,6 +229,7 @@ export async function summarise(dataset: Dataset, kind: string): Promise<Dataset
       decodeErrors.push({ source: item.source, reason: errorMessage(error) });
     }
   }
+  const maskErrors = await countClassPixels(dataset, splits);
   return {
     name: dataset.name,
     kind,
@@ -236,9 +244,37 @@ export async function summarise(dataset: Dataset, kind: string): Promise<Dataset
     headersRead,
     intensity,
     decodeErrors,
+    maskErrors,
     skipped: dataset.skipped,
     notes: dataset.notes,
   };
+}
+
+/**
+ * Adds each split's pixels per class to `splits` (segmentation sets: every item's label map, at its own size); the
+ * items whose label map cannot be read are returned with the reason.
+ */
+async function countClassPixels(dataset: Dataset, splits: Record<Split, SplitReport>): Promise<SkippedItem[]> {
+  if (dataset.task !== 'segmentation' || !dataset.openMask) return [];
+  const counts = Object.fromEntries(SPLITS.map((split) => [split, new Array<number>(dataset.classes.length).fill(0)])) as Record<Split, number[]>;
+  const errors: SkippedItem[] = [];
+  for (const item of dataset.items) {
+    try {
+      const { data } = await dataset.openMask(item);
+      const perClass = counts[item.split];
+      for (let at = 0; at < data.length; at++) perClass[data[at]]++;
+    } catch (error) {
+      errors.push({ source: item.source, reason: errorMessage(error) });
+    }
+  }
+  for (const split of SPLITS) splits[split].pixelsPerClass = Object.fromEntries(dataset.classes.map((name, index) => [name, counts[split][index]]));
+  return errors;
+}
+
+/** Rows of cells as aligned text lines, indented by two spaces. */
+function table(rows: string[][]): string[] {
+  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
+  return rows.map((row) => `  ${row.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd()}`);
 }
 
 /** The report as text for a terminal. */
@@ -253,9 +289,12 @@ export function formatReport(report: InspectReport): string {
       const counts = dataset.splits[split];
       return [split, counts.items, counts.patients, counts.volumes, ...classes.map((name) => counts.perClass[name])].map(String);
     });
-    const widths = header.map((cell, column) => Math.max(cell.length, ...rows.map((row) => row[column].length)));
-    for (const row of [header, ...rows]) lines.push(`  ${row.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd()}`);
+    lines.push(...table([header, ...rows]));
     if (dataset.task === 'segmentation') lines.push(`  classes: ${dataset.classes.join(', ')}`);
+    if (dataset.splits.train.pixelsPerClass) {
+      const pixels = dataset.classes.map((name) => [name, ...SPLITS.map((split) => String(dataset.splits[split].pixelsPerClass![name]))]);
+      lines.push(...table([['pixels per class', ...SPLITS], ...pixels]));
+    }
     for (const size of dataset.imageSizes) {
       const depth = size.bitDepth === null ? '' : `, ${size.bitDepth}-bit`;
       lines.push(`  size ${size.width}×${size.height}, ${size.channels} channel(s)${depth}: ${size.count} (${size.from === 'header' ? 'from file headers' : 'decoded'})`);
@@ -267,6 +306,7 @@ export function formatReport(report: InspectReport): string {
       lines.push(`  intensity over ${decoded} decoded sample item(s): min ${min}, max ${max}, mean ${mean.toFixed(2)}${ranges ? `; nominal range ${ranges}` : ''}`);
     }
     for (const error of dataset.decodeErrors) lines.push(`  cannot decode ${error.source}: ${error.reason}`);
+    for (const error of dataset.maskErrors) lines.push(`  cannot read the label map of ${error.source}: ${error.reason}`);
     lines.push(`  skipped: ${dataset.skipped.length}`);
     for (const item of dataset.skipped) lines.push(`    ${item.source}: ${item.reason}`);
     for (const note of dataset.notes) lines.push(`  note: ${note}`);

@@ -13,6 +13,12 @@ export interface PreprocessingSteps {
   scale: 'minmax' | 'range';
   /** `backbone`: the backbone's own normalisation (ImageNet for DINOv2). */
   normalize: 'backbone' | Normalization;
+  /**
+   * `float`: resize the image's own values in floating point (torchvision on float tensors); `pil-uint8`: bring the
+   * image to 8 bits first (by `scale`) and resize as Pillow does on 8-bit images, rounding and clamping after each
+   * pass (Meta's DINOv2 evaluation on PIL images).
+   */
+  resampling: 'float' | 'pil-uint8';
 }
 
 export type PreprocessingPresetName = 'study' | 'study-knn' | 'upstream';

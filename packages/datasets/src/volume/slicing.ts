@@ -94,11 +94,6 @@ export function extractLabelSlice(volume: NiftiVolume, grid: SliceGrid, axis: Sl
   return { width, height, data };
 }
 
-/** Whether the slice has any voxel other than 0. */
-export function sliceHasForeground(volume: NiftiVolume, grid: SliceGrid, axis: SliceAxis, index: number, source: string): boolean {
-  return extractSlice(volume, grid, axis, index, source).values.some((value) => value !== 0);
-}
-
 /**
  * Writes a label map into `voxels` (the volume's, file order) at the slice `extractSlice` reads it from: the inverse of
  * `extractSlice`, for writing predictions back onto the volume's grid. The map must have the slice's size.

@@ -23,7 +23,9 @@ import { splitCounts } from '../patient-splits.js';
 import type { Affine } from './affine.js';
 import { encodeLabelVolumeFile } from './label-volume.js';
 import { readNiftiFile, readNiftiGeometry, type VolumeGeometry } from './nifti.js';
-import { extractLabelSlice, extractSlice, sliceGrid, sliceHasForeground, type SliceAxis, type SliceGrid, type VolumeOrientation } from './slicing.js';
+import { describeClasses } from '../label-classes.js';
+import { scanLabelVolume } from './label-scan.js';
+import { extractLabelSlice, extractSlice, sliceGrid, type SliceAxis, type SliceGrid, type VolumeOrientation } from './slicing.js';
 import { VolumeCache } from './volume-cache.js';
 
 /** One labelled volume of a segmentation dataset. */
@@ -81,7 +83,10 @@ const AFFINE_TOLERANCE = 1e-3;
 /**
  * A segmentation dataset whose items are the 2D slices of labelled NIfTI volumes. Headers are read up front
  * (inflating only the header of a `.nii.gz`): unreadable volumes and image/label pairs on different grids are bad
- * items. Slices keep their volume id; item ids sort volume by volume and slice by slice.
+ * items. Every label volume is then read once: a value that is not a class index (an atlas's region codes under a
+ * benchmark's layout) is a dataset error naming the file, the value and its voxel, since the class list belongs
+ * to the dataset (its kind, or its `dataset.json`), not to one volume. Slices keep their volume id; item ids sort
+ * volume by volume and slice by slice.
  */
 export async function volumeSegmentationDataset(parts: {
   kind: string;
@@ -110,11 +115,19 @@ export async function volumeSegmentationDataset(parts: {
     const axisName = grid.axisNames[slicing.axis];
     const count = grid.dims[slicing.axis];
     const digits = String(count - 1).length;
-    const labels = slicing.slices === 'foreground' ? await cache.get(pair.label) : null;
+    const labels = scanLabelVolume(await cache.get(pair.label), grid, slicing.axis, classes.length);
+    if (labels.invalid) {
+      const { value, voxel, largest } = labels.invalid;
+      throw new RadprobeError(
+        `dataset "${name}": ${pair.label}: label value ${value} at voxel (${voxel.join(', ')}) is not one of the ${classes.length} classes of ${kind} ` +
+          `(${describeClasses(classes)}); the largest value is ${largest}`,
+        { file: pair.label },
+      );
+    }
     let kept = 0;
     for (let index = 0; index < count; index++) {
       const source = `${pair.image}#${axisName}=${index}`;
-      if (labels && !sliceHasForeground(labels, grid, slicing.axis, index, `${pair.label}#${axisName}=${index}`)) continue;
+      if (slicing.slices === 'foreground' && !labels.foreground[index]) continue;
       const id = `${pair.id}#${axisName}=${String(index).padStart(digits, '0')}`;
       items.push({ id, split: pair.split, volume: pair.id, source });
       records.set(id, { pair, grid, geometry, index });

@@ -197,7 +197,7 @@ export function drawCharts(ChartLibrary: typeof Chart, specs: ChartSpec[]): void
       },
       options: {
         scales: {
-          x: { offset: true, title: { display: true, text: 'shots' } },
+          x: { offset: true, title: { display: true, text: spec.axis } },
           y: { grace: '10%', title: { display: true, text: `TEST ${spec.metric}` } },
         },
         plugins: {

@@ -64,6 +64,8 @@ export interface FewshotCurveChart {
   dataset: string;
   protocol: string;
   metric: string;
+  /** x axis title: what the shots count, e.g. "shots (images per class)". */
+  axis: string;
   /** x axis: shots values, counts ascending, "all" last. */
   shots: string[];
   /** `points[i]` belongs to `shots[i]`; null where that backbone has no such row. */

@@ -16,6 +16,7 @@ function datasetFacts(run: LoadedRun, dataset: DatasetSummary): Array<[field: st
     ['preprocessing.resize', `${steps.resize.mode} ${steps.resize.size}`],
     ['preprocessing.centerCrop', String(steps.centerCrop)],
     ['preprocessing.scale', steps.scale],
+    ['preprocessing.resampling', steps.resampling],
     ['preprocessing.normalize', typeof steps.normalize === 'string' ? steps.normalize : JSON.stringify(steps.normalize)],
   ];
   if (dataset.splitHash !== undefined) facts.push(['splitHash', dataset.splitHash]);

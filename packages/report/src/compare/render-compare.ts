@@ -62,7 +62,7 @@ function fewshotSection(matrix: ComparisonMatrix, charts: ChartCollector): SafeH
   if (!curves.length) return html``;
   return html`<section id="fewshot">
 <h2>Few-shot curves</h2>
-${curves.map((curve) => figure(charts.add(curve), 340, `${curve.dataset} × ${curve.protocol}: TEST ${curve.metric} against the training set size (shots), one line per backbone; points are means over tries, error bars ± std (none for a single try).`))}
+${curves.map((curve) => figure(charts.add(curve), 340, `${curve.dataset} × ${curve.protocol}: TEST ${curve.metric} against the training set size, ${curve.axis}, one line per backbone; points are means over tries, error bars ± std (none for a single try).`))}
 </section>`;
 }
 

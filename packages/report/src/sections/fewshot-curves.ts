@@ -14,7 +14,7 @@ ${curves.map((curve) =>
   figure(
     charts.add(curve),
     340,
-    `${curve.dataset} × ${curve.protocol}: TEST ${curve.metric} against the training set size (shots), one line per backbone; points are means over tries, error bars ± std (none for a single try).`,
+    `${curve.dataset} × ${curve.protocol}: TEST ${curve.metric} against the training set size, ${curve.axis}, one line per backbone; points are means over tries, error bars ± std (none for a single try).`,
   ),
 )}
 </section>`;

@@ -16,7 +16,10 @@ const firstPartyPackages: Record<ConfigSection, Record<string, string>> = {
   },
   backbones: { onnx: '@radprobe/backbone-onnx' },
   datasets: Object.fromEntries(
-    ['image-folder', 'csv', 'nih-chestxray14', 'chexpert', 'sars-cov-2-ct', 'brain-tumor-mri', 'montgomery', 'shenzhen', 'medmnist', 'btcv', 'amos', 'msd', 'dicom'].map(
+    [
+      'image-folder', 'csv', 'nih-chestxray14', 'chexpert', 'sars-cov-2-ct', 'brain-tumor-mri', 'montgomery', 'shenzhen', 'medmnist', 'btcv', 'amos', 'msd',
+      'dicom', 'segmentation-folder',
+    ].map(
       (kind) => [kind, '@radprobe/datasets'],
     ),
   ),

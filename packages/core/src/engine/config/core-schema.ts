@@ -68,6 +68,14 @@ const preprocessingSchema: JsonSchema = {
         enumDescriptions: ['Per image and channel to [0, 1] (the study).', "Divide by the format's nominal maximum (upstream)."],
         description: 'How intensities are brought to [0, 1] before normalisation.',
       },
+      resampling: {
+        enum: ['float', 'pil-uint8'],
+        enumDescriptions: [
+          "Resize the image's own values in floating point, unclamped (torchvision's Resize on float tensors).",
+          "Bring the image to 8 bits by the scale step, then resize as Pillow's Image.resize(BICUBIC) does on 8-bit images, rounding and clamping after each pass (Meta's DINOv2 evaluation on PIL images).",
+        ],
+        description: 'Arithmetic of the resize (and crop): floating point, or Pillow on 8-bit images.',
+      },
       normalize: {
         description: '"backbone" for the backbone\'s own normalisation, or explicit per-channel mean and std.',
         if: { type: 'string' },

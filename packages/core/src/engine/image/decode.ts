@@ -20,8 +20,7 @@ const IHDR_LENGTH = 13;
  */
 export function decodeImage(bytes: Uint8Array, source: string, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): RawImage {
   if (isPng(bytes)) {
-    const chunks = readChunks(bytes, source);
-    checkDeclaredSize(source, declaredPngSize(bytes, chunks, source), limits);
+    const chunks = checkedPngChunks(bytes, source, limits);
     try {
       return toRawImage(decodePngDirect(bytes, chunks) ?? decodePngWithPngjs(bytes, chunks, source));
     } catch (error) {
@@ -32,6 +31,13 @@ export function decodeImage(bytes: Uint8Array, source: string, limits: DecodeLim
   if (isJpeg(bytes)) return toRawImage(decodeJpeg(bytes, source, limits));
   const reason = bytes.length === 0 ? 'the file is empty' : 'neither a PNG nor a JPEG signature at the start of the file';
   throw new RadprobeError(`${source}: unsupported or corrupt image (${reason})`, { file: source });
+}
+
+/** The chunks of a PNG whose header declares a size within `limits`: what every PNG decoder starts from. */
+export function checkedPngChunks(bytes: Uint8Array, source: string, limits: DecodeLimits): PngChunk[] {
+  const chunks = readChunks(bytes, source);
+  checkDeclaredSize(source, declaredPngSize(bytes, chunks, source), limits);
+  return chunks;
 }
 
 function declaredPngSize(bytes: Uint8Array, chunks: PngChunk[], source: string): DeclaredSize {

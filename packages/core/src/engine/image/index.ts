@@ -1,4 +1,5 @@
 export { decodeImage } from './decode.js';
+export { decodeLabelImage, type LabelImage } from './label-image.js';
 export { checkDeclaredSize, DEFAULT_DECODE_LIMITS, type DeclaredSize } from './decode-limits.js';
 export { parseImageHeader, type ImageHeader } from './image-header.js';
 export { jpegJsLimits } from './jpeg.js';

@@ -1,6 +1,6 @@
 import { inflateSync } from 'node:zlib';
 import type { PngChunk } from './png-chunks.js';
-import { directSamples, packedGraySamples, paletteSamples, type ScanlineLayout } from './png-samples.js';
+import { directSamples, packedGraySamples, paletteIndices, paletteSamples, type ScanlineLayout } from './png-samples.js';
 import { unfilterScanlines } from './png-unfilter.js';
 import type { DecodedPixels } from './pixels.js';
 
@@ -25,6 +25,34 @@ const ANCILLARY_BIT = 0x20;
  * out of range, ...): the caller then runs pngjs, which decodes the file or reports what is wrong with it.
  */
 export function decodePngDirect(bytes: Uint8Array, chunks: PngChunk[]): DecodedPixels | null {
+  const read = readScanlines(bytes, chunks);
+  if (!read) return null;
+  const { header, layout, scanlines, palette } = read;
+  const { width, height, bitDepth, colorType } = header;
+  if (colorType === PALETTE_COLOR_TYPE) {
+    const samples = paletteSamples(scanlines, layout, palette);
+    return samples && { width, height, samples, samplesPerPixel: 3, max: 255 };
+  }
+  if (bitDepth < 8) return { width, height, samples: packedGraySamples(scanlines, layout), samplesPerPixel: 1, max: 255 };
+  const { samplesPerPixel } = COLOR_TYPES[colorType];
+  const channels = samplesPerPixel >= 3 ? 3 : 1;
+  const samples = directSamples(scanlines, layout, samplesPerPixel, channels);
+  return { width, height, samples, samplesPerPixel: channels, max: bitDepth === 8 ? 255 : 65535 };
+}
+
+/**
+ * The palette indices of a palette PNG, row-major, one per pixel (what a label map stored as a palette image
+ * holds); null where `decodePngDirect` would return null (interlacing, an index past the palette, …) or for
+ * another colour type.
+ */
+export function decodePngPaletteIndices(bytes: Uint8Array, chunks: PngChunk[]): Uint8Array | null {
+  const read = readScanlines(bytes, chunks);
+  if (!read || read.header.colorType !== PALETTE_COLOR_TYPE) return null;
+  return paletteIndices(read.scanlines, read.layout, read.palette.length / 3);
+}
+
+/** The unfiltered scanlines of a PNG this decoder handles, with its header and palette; null for the others. */
+function readScanlines(bytes: Uint8Array, chunks: PngChunk[]): { header: Header; layout: ScanlineLayout; scanlines: Uint8Array; palette: Uint8Array } | null {
   if (!chunksAreSound(bytes, chunks)) return null;
   const header = readHeader(bytes, chunks[0]);
   if (!header) return null;
@@ -38,15 +66,7 @@ export function decodePngDirect(bytes: Uint8Array, chunks: PngChunk[]): DecodedP
   if (!scanlines) return null;
   const pixelBytes = Math.max(1, (samplesPerPixel * bitDepth) / 8);
   if (!unfilterScanlines(scanlines, rowBytes, height, pixelBytes)) return null;
-  const layout: ScanlineLayout = { width, height, rowBytes, bitDepth };
-  if (colorType === PALETTE_COLOR_TYPE) {
-    const samples = paletteSamples(scanlines, layout, parts.palette);
-    return samples && { width, height, samples, samplesPerPixel: 3, max: 255 };
-  }
-  if (bitDepth < 8) return { width, height, samples: packedGraySamples(scanlines, layout), samplesPerPixel: 1, max: 255 };
-  const channels = samplesPerPixel >= 3 ? 3 : 1;
-  const samples = directSamples(scanlines, layout, samplesPerPixel, channels);
-  return { width, height, samples, samplesPerPixel: channels, max: bitDepth === 8 ? 255 : 65535 };
+  return { header, layout: { width, height, rowBytes, bitDepth }, scanlines, palette: parts.palette };
 }
 
 /** IHDR first and only once, nothing after IEND (`readChunks` has checked every CRC). */

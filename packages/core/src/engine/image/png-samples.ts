@@ -63,6 +63,17 @@ export function paletteSamples(scanlines: Uint8Array, layout: ScanlineLayout, pa
   return inPalette ? out : null;
 }
 
+/** Palette indices (1, 2, 4 or 8 bits) as they are stored; null when an index points past the palette's `entries`. */
+export function paletteIndices(scanlines: Uint8Array, layout: ScanlineLayout, entries: number): Uint8Array | null {
+  const out = new Uint8Array(layout.width * layout.height);
+  let inPalette = true;
+  forEachPackedSample(scanlines, layout, (pixel, index) => {
+    if (index >= entries) inPalette = false;
+    out[pixel] = index;
+  });
+  return inPalette ? out : null;
+}
+
 /** Visits the single-channel samples of 1, 2, 4 or 8 bits, most significant bits first within a byte. */
 function forEachPackedSample(scanlines: Uint8Array, layout: ScanlineLayout, visit: (pixel: number, sample: number) => void): void {
   const { width, height, rowBytes, bitDepth } = layout;

@@ -5,9 +5,9 @@ import { canonicalJson } from '../util/hash.js';
 
 /** Pipelines of protocols.md (Preprocessing). */
 export const PREPROCESSING_PRESETS: Readonly<Record<PreprocessingPresetName, PreprocessingSteps>> = {
-  study: { resize: { mode: 'square', size: 224 }, centerCrop: null, scale: 'minmax', normalize: 'backbone' },
-  'study-knn': { resize: { mode: 'square', size: 256 }, centerCrop: 224, scale: 'minmax', normalize: 'backbone' },
-  upstream: { resize: { mode: 'shorter-side', size: 256 }, centerCrop: 224, scale: 'range', normalize: 'backbone' },
+  study: { resize: { mode: 'square', size: 224 }, centerCrop: null, scale: 'minmax', normalize: 'backbone', resampling: 'float' },
+  'study-knn': { resize: { mode: 'square', size: 256 }, centerCrop: 224, scale: 'minmax', normalize: 'backbone', resampling: 'float' },
+  upstream: { resize: { mode: 'shorter-side', size: 256 }, centerCrop: 224, scale: 'range', normalize: 'backbone', resampling: 'float' },
 };
 
 /** Preprocessing with every choice made: what `preprocessInto` runs and what keys the feature cache. */
@@ -16,6 +16,7 @@ export interface ResolvedPreprocessing {
   centerCrop: number | null;
   scale: 'minmax' | 'range';
   normalize: Normalization;
+  resampling: 'float' | 'pil-uint8';
   /** Size of every preprocessed image (multiples of the patch size). */
   outputSize: { height: number; width: number };
   /** Canonical JSON of everything that changes the pixels handed to the backbone; stable across runs. */
@@ -24,8 +25,14 @@ export interface ResolvedPreprocessing {
   notes: string[];
 }
 
-/** Names the resampling filter in the description, so that changing it would change cache keys. */
-const INTERPOLATION = 'bicubic-antialias-keys-a-0.5';
+/**
+ * Names the resampling in the description, so that changing it changes cache keys. The float filter keeps the name
+ * it had before `resampling` existed, so that caches written then stay valid.
+ */
+const INTERPOLATION: Record<ResolvedPreprocessing['resampling'], string> = {
+  float: 'bicubic-antialias-keys-a-0.5',
+  'pil-uint8': 'pil-uint8-bicubic-antialias-keys-a-0.5-fixed-point-22',
+};
 const POINTER = '/preprocessing';
 
 /**
@@ -72,8 +79,9 @@ export function resolvePreprocessing(
   const side = centerCrop ?? resize.size;
   const normalize = steps.normalize === 'backbone' ? backbone.normalization : steps.normalize;
   const outputSize = { height: side, width: side };
-  const description = canonicalJson({ interpolation: INTERPOLATION, resize, centerCrop, scale: steps.scale, normalize, outputSize });
-  return { resize, centerCrop, scale: steps.scale, normalize, outputSize, description, notes };
+  const { scale, resampling } = steps;
+  const description = canonicalJson({ interpolation: INTERPOLATION[resampling], resize, centerCrop, scale, normalize, outputSize });
+  return { resize, centerCrop, scale, normalize, resampling, outputSize, description, notes };
 }
 
 /** The steps a preprocessing config names (a preset, or a preset with steps overridden), before any backbone adjusts them. */
