@@ -1,8 +1,7 @@
 import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readNiftiFile, voxelValues, writeNifti } from '@radprobe/datasets';
-import { fetchMricronData, writeImageFolderDataset, writeNihDataset } from '@radprobe/testkit';
-import { crc32, deflateSync } from 'node:zlib';
+import { encodeGrayPng, fetchMricronData, writeImageFolderDataset, writeNihDataset } from '@radprobe/testkit';
 import { describe, expect, it, vi } from 'vitest';
 import { main } from '../src/cli.js';
 import { guessLayout, inspectData } from '../src/commands/data-inspect.js';
@@ -162,18 +161,5 @@ describe('radprobe data inspect', () => {
 
 /** An 8-bit gray PNG storing `values` (row-major) as they are. */
 function grayPng(width: number, values: number[]): Buffer {
-  const height = values.length / width;
-  const rows = Array.from({ length: height }, (_, row) => Buffer.from([0, ...values.slice(row * width, (row + 1) * width)]));
-  const chunk = (type: string, data: Buffer) => {
-    const length = Buffer.alloc(4);
-    length.writeUInt32BE(data.length);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(Buffer.concat([Buffer.from(type), data])));
-    return Buffer.concat([length, Buffer.from(type), data, crc]);
-  };
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(height, 4);
-  header[8] = 8;
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', deflateSync(Buffer.concat(rows))), chunk('IEND', Buffer.alloc(0))]);
+  return encodeGrayPng(values.map((value) => value / 255), width, values.length / width, 8);
 }

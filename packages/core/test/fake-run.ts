@@ -17,6 +17,7 @@ import {
   type RunOutcome,
   type RunResults,
 } from '../src/index.js';
+import { testBackboneInfo } from './backbone-info.js';
 
 /** Side of the fake images after preprocessing: a 2 × 2 grid of 14-pixel patches. */
 const SIDE = 28;
@@ -52,20 +53,16 @@ interface FakeRecord {
 }
 
 function fakeInfo(): BackboneInfo {
-  return {
+  return testBackboneInfo({
     description: 'fake ViT',
-    patchSize: 14,
     embedDim: EMBED_DIM,
     totalBlocks: 2,
     exposedBlocks: [0, 1],
     registerTokens: REGISTERS,
     inputSize: { height: SIDE, width: SIDE },
-    dynamicInputSize: false,
     hasPatchTokens: true,
-    normalization: { mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.25] },
     weightsHash: 'f'.repeat(64),
-    executionProvider: 'test',
-  };
+  });
 }
 
 /** Tokens of block b, image i, token t, channel d: the image's mean pixel, shifted by block, token and channel. */

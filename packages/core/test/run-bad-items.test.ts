@@ -13,22 +13,10 @@ import {
   type RadprobePlugin,
   type RunResults,
 } from '../src/index.js';
+import { testBackboneInfo } from './backbone-info.js';
 
 const SIDE = 28;
-const info: BackboneInfo = {
-  description: 'mean backbone',
-  patchSize: 14,
-  embedDim: 1,
-  totalBlocks: 1,
-  exposedBlocks: [0],
-  registerTokens: 0,
-  inputSize: { height: SIDE, width: SIDE },
-  dynamicInputSize: false,
-  hasPatchTokens: false,
-  normalization: { mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.25] },
-  weightsHash: 'b'.repeat(64),
-  executionProvider: 'test',
-};
+const info = testBackboneInfo({ description: 'mean backbone', inputSize: { height: SIDE, width: SIDE }, weightsHash: 'b'.repeat(64) });
 
 /** Six gray items; item 4 has NaN voxels (as a float NIfTI slice may), item 5 is a slice of a truncated volume. */
 function dataset(): Dataset {

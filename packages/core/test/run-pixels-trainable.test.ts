@@ -17,22 +17,10 @@ import {
 } from '../src/index.js';
 import { resolvePreprocessing } from '../src/engine/image/index.js';
 import { pixelSource } from '../src/engine/run/pixel-source.js';
+import { testBackboneInfo } from './backbone-info.js';
 
 const SIDE = 28;
-const info: BackboneInfo = {
-  description: 'recording backbone',
-  patchSize: 14,
-  embedDim: 2,
-  totalBlocks: 1,
-  exposedBlocks: [0],
-  registerTokens: 0,
-  inputSize: { height: SIDE, width: SIDE },
-  dynamicInputSize: false,
-  hasPatchTokens: false,
-  normalization: { mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.25] },
-  weightsHash: 'a'.repeat(64),
-  executionProvider: 'test',
-};
+const info = testBackboneInfo({ description: 'recording backbone', embedDim: 2, inputSize: { height: SIDE, width: SIDE }, weightsHash: 'a'.repeat(64) });
 const network: TrainableBackbone = {
   weights: async () => Promise.reject(new Error('not read here')),
   writeWeights: async () => {},

@@ -50,3 +50,32 @@ export async function existingPath(baseDir: string, value: string, option: strin
   }
   return path;
 }
+
+/** Shares of patients (or volumes, or items) a dataset without given splits carves into VAL and TEST. */
+export interface SplitFractions {
+  val: number;
+  test: number;
+}
+
+const DEFAULT_SPLIT_FRACTIONS: SplitFractions = { val: 0.1, test: 0.2 };
+
+/** The schema of a `splitFractions` option, described for the dataset kind's own case. */
+export function splitFractionsOption(description: string): JsonSchema {
+  return {
+    type: 'object',
+    properties: { val: { type: 'number', minimum: 0, exclusiveMaximum: 1 }, test: { type: 'number', minimum: 0, exclusiveMaximum: 1 } },
+    required: ['val', 'test'],
+    additionalProperties: false,
+    default: DEFAULT_SPLIT_FRACTIONS,
+    description,
+  };
+}
+
+/** The option's fractions (or the defaults), refused when they leave no TRAIN. */
+export function checkedSplitFractions(fractions: SplitFractions | undefined): SplitFractions {
+  const chosen = fractions ?? DEFAULT_SPLIT_FRACTIONS;
+  if (chosen.val + chosen.test >= 1) {
+    throw new RadprobeError(`option "splitFractions": val + test must leave some TRAIN (got ${chosen.val} + ${chosen.test})`, { pointer: '/splitFractions' });
+  }
+  return chosen;
+}

@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { printablePath, RadprobeError, type DatasetFactory, type DatasetItem, type Split } from '@radprobe/core';
 import { BadItems } from './bad-items.js';
 import { singleLabelOptionProperties, singleLabelScheme, type SingleLabelOptions } from './class-labels.js';
-import { commonOptionProperties, datasetName, decodeLimitsOf, existingPath, pathOption, type CommonOptions } from './common-options.js';
+import { checkedSplitFractions, commonOptionProperties, datasetName, decodeLimitsOf, existingPath, pathOption, splitFractionsOption, type CommonOptions, type SplitFractions } from './common-options.js';
 import { columnIndex, parseCsv } from './csv-table.js';
 import { fileDataset, type FileItem } from './file-dataset.js';
 import { segmentationClasses, type ClassListOption } from './label-classes.js';
@@ -27,11 +27,10 @@ export interface CsvManifestOptions extends CommonOptions, SingleLabelOptions {
    */
   classes?: ClassListOption;
   /** Shares of patients (or volumes, or items) carved into VAL and TEST when the manifest has no split column. */
-  splitFractions?: { val: number; test: number };
+  splitFractions?: SplitFractions;
 }
 
 const KIND = 'csv';
-const DEFAULT_FRACTIONS = { val: 0.1, test: 0.2 };
 const LABEL_SEPARATOR = '|';
 /** Missing slice indices of a volume listed in a note. */
 const LISTED_GAPS = 5;
@@ -50,14 +49,7 @@ export const csvManifestOptionsSchema = {
       description:
         'Classification: class list in label order (default: sorted labels found). Segmentation (a mask column): names in label-value order, or label value → name ({ "0": "background", "255": "lesion" }); default: classes.json or classes.csv beside the manifest.',
     },
-    splitFractions: {
-      type: 'object',
-      properties: { val: { type: 'number', minimum: 0, exclusiveMaximum: 1 }, test: { type: 'number', minimum: 0, exclusiveMaximum: 1 } },
-      required: ['val', 'test'],
-      additionalProperties: false,
-      default: DEFAULT_FRACTIONS,
-      description: 'Without a split column: shares of patients (or volumes, or items) carved into VAL and TEST.',
-    },
+    splitFractions: splitFractionsOption('Without a split column: shares of patients (or volumes, or items) carved into VAL and TEST.'),
     ...singleLabelOptionProperties,
   },
   required: ['manifest'],
@@ -92,10 +84,7 @@ export const csvManifestDataset: DatasetFactory<CsvManifestOptions> = {
   async create(options, context) {
     const name = datasetName(options, KIND);
     const manifest = await existingPath(context.baseDir, options.manifest, 'manifest', 'file');
-    const fractions = options.splitFractions ?? DEFAULT_FRACTIONS;
-    if (fractions.val + fractions.test >= 1) {
-      throw new RadprobeError(`option "splitFractions": val + test must leave some TRAIN (got ${fractions.val} + ${fractions.test})`, { pointer: '/splitFractions' });
-    }
+    const fractions = checkedSplitFractions(options.splitFractions);
     if (options.multiLabel && options.task === 'binary') {
       throw new RadprobeError('option "task": "binary" needs single labels; it cannot be combined with multiLabel', { pointer: '/task' });
     }

@@ -1,7 +1,7 @@
 import { extname, join, posix } from 'node:path';
 import { RadprobeError, type DatasetFactory, type SkippedItem, type Split } from '@radprobe/core';
 import { BadItems } from './bad-items.js';
-import { commonOptionProperties, datasetName, decodeLimitsOf, existingPath, type CommonOptions } from './common-options.js';
+import { checkedSplitFractions, commonOptionProperties, datasetName, decodeLimitsOf, existingPath, pathOption, splitFractionsOption, type CommonOptions, type SplitFractions } from './common-options.js';
 import { classListSchema, segmentationClasses, type ClassListOption } from './label-classes.js';
 import { checkMasks, maskedFileDataset, type MaskedItem } from './label-map-files.js';
 import { FolderScan } from './listing.js';
@@ -17,7 +17,7 @@ export interface SegmentationFolderOptions extends CommonOptions {
   /** File extensions of images (case-insensitive); masks are `.png`. */
   extensions?: string[];
   /** Without split folders: shares of volumes (or images) carved into VAL and TEST. */
-  splitFractions?: { val: number; test: number };
+  splitFractions?: SplitFractions;
 }
 
 const KIND = 'segmentation-folder';
@@ -25,23 +25,15 @@ const IMAGES = 'images';
 const MASKS = 'masks';
 const MASK_EXTENSION = '.png';
 const DEFAULT_EXTENSIONS = ['.png', '.jpg', '.jpeg'];
-const DEFAULT_FRACTIONS = { val: 0.1, test: 0.2 };
 
 export const segmentationFolderOptionsSchema = {
   type: 'object',
   properties: {
     ...commonOptionProperties,
-    root: { type: 'string', minLength: 1, description: 'Folder holding images/ and masks/ (the same relative paths, masks as .png label maps).' },
+    root: pathOption('dir', 'Folder holding images/ and masks/ (the same relative paths, masks as .png label maps).'),
     classes: classListSchema,
     extensions: { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1, default: DEFAULT_EXTENSIONS, description: 'Image file extensions.' },
-    splitFractions: {
-      type: 'object',
-      properties: { val: { type: 'number', minimum: 0, exclusiveMaximum: 1 }, test: { type: 'number', minimum: 0, exclusiveMaximum: 1 } },
-      required: ['val', 'test'],
-      additionalProperties: false,
-      default: DEFAULT_FRACTIONS,
-      description: 'Without split folders under images/: shares of volumes (subfolders) or images carved into VAL and TEST.',
-    },
+    splitFractions: splitFractionsOption('Without split folders under images/: shares of volumes (subfolders) or images carved into VAL and TEST.'),
   },
   required: ['root'],
   additionalProperties: false,
@@ -60,10 +52,7 @@ export const segmentationFolderDataset: DatasetFactory<SegmentationFolderOptions
   async create(options, context) {
     const name = datasetName(options, KIND);
     const root = await existingPath(context.baseDir, options.root, 'root', 'directory');
-    const fractions = options.splitFractions ?? DEFAULT_FRACTIONS;
-    if (fractions.val + fractions.test >= 1) {
-      throw new RadprobeError(`option "splitFractions": val + test must leave some TRAIN (got ${fractions.val} + ${fractions.test})`, { pointer: '/splitFractions' });
-    }
+    const fractions = checkedSplitFractions(options.splitFractions);
     const imagesRoot = await existingPath(root, IMAGES, 'root', 'directory').catch(() => missingFolder(root));
     const masksRoot = await existingPath(root, MASKS, 'root', 'directory').catch(() => missingFolder(root));
     const extensions = new Set((options.extensions ?? DEFAULT_EXTENSIONS).map((extension) => (extension.startsWith('.') ? extension : `.${extension}`).toLowerCase()));
