@@ -81,25 +81,19 @@ function reportedGroups(options: ResolvedPeftOptions): ReportedGroup[] {
   return options.compareWithFrozen ? [...trained, { name: FROZEN_REFERENCE.mode, settings: [FROZEN_REFERENCE], reference: true }] : trained;
 }
 
-/** The best setting on VAL, the first in grid order among equals; null when every one diverged. */
-function choose<T extends { value: number | null }>(scored: readonly T[]): (T & { value: number }) | null {
-  let best: (T & { value: number }) | null = null;
-  for (const entry of scored) if (entry.value !== null && (best === null || entry.value > best.value)) best = entry as T & { value: number };
-  return best;
-}
-
-async function withNetwork<T>(network: Promise<TrainedNetwork>, use: (trained: TrainedNetwork) => Promise<T>): Promise<T> {
-  const trained = await network;
-  try {
-    return await use(trained);
-  } finally {
-    trained.dispose();
-  }
+/** A group's best setting on VAL so far, with its network when that network is the one TEST will see. */
+interface Leader {
+  setting: TrainedSetting;
+  value: number;
+  network: TrainedNetwork | null;
 }
 
 /**
- * One seed: every setting (the grid, and the frozen reference when asked) trained on TRAIN and scored on VAL; each
- * group's best retrained fresh on TRAIN ∪ VAL (or TRAIN alone) and scored on TEST, which takes no part in a choice.
+ * One seed, group by group: every setting of the group (the grid's, or the frozen reference) trained on TRAIN and
+ * scored on VAL; the best (the first in grid order among equals) scored on TEST, which takes no part in a choice.
+ * With `finalTraining` TRAIN ∪ VAL the best is first retrained fresh on it. With TRAIN alone, retraining would repeat
+ * the very run scored on VAL (same items, same seed: the same network), so that network is kept and scored as it
+ * is; at most two networks are alive then, the group's best so far and the one training.
  */
 async function runSeed(inputs: RunInputs, groups: readonly ReportedGroup[], seed: number, splits: readonly Split[], artifactPrefix: string): Promise<SeedOutcome> {
   const { context, options } = inputs;
@@ -107,7 +101,9 @@ async function runSeed(inputs: RunInputs, groups: readonly ReportedGroup[], seed
   const itemsOf = (wanted: readonly Split[]) => splits.flatMap((split, i) => (wanted.includes(split) ? [i] : []));
   const train = itemsOf(['train']);
   const val = itemsOf(['val']);
-  const test = itemsOf(['test']);
+  const testItems = itemsOf(['test']);
+  const keepChosen = options.finalTraining === 'train';
+  const primary = classificationPrimaryMetric(dataset.task);
   const fit = (setting: TrainedSetting, items: readonly number[], what: string) =>
     trainNetwork({
       ...inputs,
@@ -117,43 +113,53 @@ async function runSeed(inputs: RunInputs, groups: readonly ReportedGroup[], seed
       signal: context.signal,
       onEpoch: (done, total) => context.progress({ label: `${what} epochs (seed ${seed}, ${formatSetting(settingOf(setting))})`, done, total }),
     });
-  const scored: Array<{ setting: TrainedSetting; value: number | null; parameters: Parameters }> = [];
-  for (const setting of groups.flatMap((group) => group.settings)) {
-    scored.push(
-      await withNetwork(fit(setting, train, 'TRAIN'), async (network) => ({
-        setting,
-        value: classificationValidationValue(dataset, scoresOf(dataset.task, inputs.targets, val, await network.logits(val))),
-        parameters: network.parameters,
-      })),
-    );
-  }
-  const primary = classificationPrimaryMetric(dataset.task);
-  const valRows = scored.flatMap(({ setting, value, parameters }) =>
-    value === null ? [] : [{ setting: { ...settingOf(setting), seed }, split: 'val' as const, metrics: { [primary]: { value } }, parameters }],
-  );
+  const valRows: ResultRow[] = [];
+  const diverged: TrainedSetting[] = [];
   const notes: string[] = [];
   const outcomes = new Map<string, GroupOutcome>();
   for (const group of groups) {
-    const best = choose(scored.filter((entry) => group.settings.includes(entry.setting)));
-    if (!best) continue;
-    const chosen = best.setting;
-    const testNotes: string[] = [];
-    const outcome = await withNetwork(fit(chosen, itemsOf(finalTrainingSplits(options)), 'refit'), async (network) => ({
-      parameters: network.parameters,
-      test: classificationTestValues(
+    let leader: Leader | null = null;
+    try {
+      for (const setting of group.settings) {
+        const network = await fit(setting, train, 'TRAIN');
+        let kept = false;
+        try {
+          const value = classificationValidationValue(dataset, scoresOf(dataset.task, inputs.targets, val, await network.logits(val)));
+          if (value === null) {
+            diverged.push(setting);
+          } else {
+            valRows.push({ setting: { ...settingOf(setting), seed }, split: 'val', metrics: { [primary]: { value } }, parameters: network.parameters });
+            if (leader === null || value > leader.value) {
+              leader?.network?.dispose();
+              leader = { setting, value, network: keepChosen ? network : null };
+              kept = keepChosen;
+            }
+          }
+        } finally {
+          if (!kept) network.dispose();
+        }
+      }
+      if (leader === null) continue;
+      const chosen = leader.setting;
+      const network = leader.network ?? (await fit(chosen, itemsOf(finalTrainingSplits(options)), 'refit'));
+      leader.network = network;
+      const testNotes: string[] = [];
+      const test = classificationTestValues(
         dataset,
-        scoresOf(dataset.task, inputs.targets, test, await network.logits(test)),
-        resamplingGroups(test.map((i) => dataset.items[i])),
+        scoresOf(dataset.task, inputs.targets, testItems, await network.logits(testItems)),
+        resamplingGroups(testItems.map((i) => dataset.items[i])),
         { ...context.bootstrap, seed },
         testNotes,
-      ),
-      artifact: chosen.mode === 'frozen' ? null : await savedArtifact(network, chosen, options, inputs.trainable, `${artifactPrefix}${chosen.mode}`),
-    }));
-    notes.push(...testNotes.map((note) => (groups.length > 1 ? `${group.name}: ${note}` : note)));
-    outcomes.set(group.name, { chosen, value: best.value, ...outcome });
+      );
+      const artifact = chosen.mode === 'frozen' ? null : await savedArtifact(network, chosen, options, inputs.trainable, `${artifactPrefix}${chosen.mode}`);
+      notes.push(...testNotes.map((note) => (groups.length > 1 ? `${group.name}: ${note}` : note)));
+      outcomes.set(group.name, { chosen, value: leader.value, parameters: network.parameters, test, artifact });
+    } finally {
+      leader?.network?.dispose();
+    }
   }
   if (!groups.some((group) => !group.reference && outcomes.has(group.name))) throw new RadprobeError('peft: every setting produced non-finite VAL logits (diverged)');
-  return { valRows, notes, diverged: scored.filter((entry) => entry.value === null).map((entry) => entry.setting), groups: outcomes };
+  return { valRows, notes, diverged, groups: outcomes };
 }
 
 function requireInputs(context: ProtocolContext): { pixels: PixelSource; trainable: TrainableBackbone } {

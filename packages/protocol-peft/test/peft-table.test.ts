@@ -137,6 +137,43 @@ describe('select: best, and several seeds', () => {
   });
 });
 
+describe('finalTraining: train', () => {
+  const task = stripesTask({ train: 12, val: 6, test: 12 }, { amplitude: 1, noise: 0.5, seed: 5 });
+  const options: PeftOptions = { modes: ['lora', 'bitfit'], epochs: 2, batchSize: 6, learningRates: [1e-3, 1e-2], lora: { rank: 4 } };
+  /** The settings each run trained, by what they trained for. */
+  async function trainings(finalTraining: 'train' | 'train+val') {
+    const finished: string[] = [];
+    const { context } = stripesContext(task, { progress: (update) => update.done === update.total && finished.push(update.label) });
+    const result = await peftProtocol.run({ ...options, finalTraining }, context);
+    return { result, train: finished.filter((label) => label.startsWith('TRAIN')), refit: finished.filter((label) => label.startsWith('refit')) };
+  }
+
+  it('scores the network chosen on VAL as it is, where TRAIN ∪ VAL retrains it', async () => {
+    const alone = await trainings('train');
+    const both = await trainings('train+val');
+    // Two lrs for each of two modes, and the frozen reference.
+    expect(alone.train).toHaveLength(5);
+    expect(both.train).toEqual(alone.train);
+    expect(alone.refit).toEqual([]);
+    expect(both.refit).toHaveLength(3);
+    expect(valRows(alone.result.rows)).toEqual(valRows(both.result.rows));
+  });
+
+  it('may, since training again on the same items with the same seed gives the same network (LoRA dropout included)', async () => {
+    const weights = vitWeightsOf(tinySpec());
+    const resolved = resolvePeftOptions({ ...options, lora: { rank: 4, dropout: 0.1 } });
+    const dataset = { name: 'stripes', task: 'binary' as const, classes: ['horizontal', 'vertical'], items: task.items, notes: [] };
+    const train = task.items.flatMap((item, i) => (item.split === 'train' ? [i] : []));
+    const logits = async () => {
+      const network = await trainNetwork({ tf, weights, candidate: { mode: 'lora', learningRate: 1e-2 }, options: resolved, targets: itemTargets(dataset), loader: new PixelLoader(memoryPixels(task.pixels)), train, seed: 3 });
+      const out = await network.logits(task.items.map((_, i) => i));
+      network.dispose();
+      return out;
+    };
+    expect(await logits()).toEqual(await logits());
+  });
+});
+
 describe('the frozen reference', () => {
   it('trains exactly as full fine-tuning at backbone lr 0 does (same batches, views, head initialisation), the backbone untouched', async () => {
     const task = stripesTask({ train: 12, val: 0, test: 0 }, { amplitude: 1, noise: 0.5, seed: 5 });
