@@ -244,11 +244,12 @@ function reportNotes(
   primary: string,
 ): string[] {
   const { microBatch, checkpointed } = memoryPlanOf(options.microBatch, options.checkpointing, inputs.weights.architecture, inputs.loader.height, inputs.loader.width, backend, options.batchSize);
-  const finalOn = options.finalTraining === 'train' ? 'TRAIN alone (VAL only chooses)' : 'TRAIN ∪ VAL';
+  // Retraining on TRAIN alone would repeat the VAL run exactly: that network is the one scored.
+  const tested = options.finalTraining === 'train' ? 'its network trained on TRAIN scored on TEST as it is (VAL only chooses)' : 'retrained fresh on TRAIN ∪ VAL and scored on TEST';
   const chosen =
     options.select === 'best'
-      ? `The best mode × learning rate by VAL ${primary} is retrained fresh on ${finalOn} and reported on TEST`
-      : `Each mode's learning rate is chosen by VAL ${primary} and that setting retrained fresh on ${finalOn} and reported on TEST, one row per mode; the first row is the mode best on VAL (${ordered
+      ? `The best mode × learning rate by VAL ${primary} is chosen, ${tested}`
+      : `Each mode's learning rate is chosen by VAL ${primary}, ${tested}, one row per mode; the first row is the mode best on VAL (${ordered
           .filter((group) => !group.reference)
           .map((group) => `${group.name} ${meanValidation(group, outcomes).toFixed(3)}`)
           .join(', ')}${outcomes.length > 1 ? ', means over the seeds' : ''})`;
@@ -258,7 +259,7 @@ function reportNotes(
   ];
   if (options.compareWithFrozen) {
     notes.push(
-      `Frozen reference (mode=frozen): the same head trained the same way (head lr ${options.headLearningRate}, ${options.epochs} epochs, batch ${options.batchSize}, same loss, augmentation, seed, batches and head initialisation) on the features of the same tfjs forward, with nothing of the backbone training; retrained on ${finalOn} like the modes. It is a reference, never chosen: the linear protocol's grid of heads on cached features is the study's frozen linear probe.`,
+      `Frozen reference (mode=frozen): the same head trained the same way (head lr ${options.headLearningRate}, ${options.epochs} epochs, batch ${options.batchSize}, same loss, augmentation, seed, batches and head initialisation) on the features of the same tfjs forward, with nothing of the backbone training; scored on TEST as the modes are. It is a reference, never chosen: the linear protocol's grid of heads on cached features is the study's frozen linear probe.`,
     );
   }
   if (options.candidates.some((c) => c.mode === 'lora')) {

@@ -156,6 +156,8 @@ describe('finalTraining: train', () => {
     expect(both.train).toEqual(alone.train);
     expect(alone.refit).toEqual([]);
     expect(both.refit).toHaveLength(3);
+    expect(alone.result.notes.join('\n')).toMatch(/its network trained on TRAIN scored on TEST as it is/);
+    expect(both.result.notes.join('\n')).toMatch(/retrained fresh on TRAIN ∪ VAL and scored on TEST/);
     expect(valRows(alone.result.rows)).toEqual(valRows(both.result.rows));
   });
 
