@@ -11,6 +11,30 @@ async function resultsOf(runDir: string): Promise<RunResults> {
   return JSON.parse(await readFile(join(runDir, 'results.json'), 'utf8')) as RunResults;
 }
 
+/**
+ * The chance of a TEST AUROC of at least `auroc` when the scores say nothing of the labels: the exact Mann–Whitney
+ * distribution of U (positive–negative pairs ranked right) over every ordering of `positives` and `negatives`.
+ */
+function chanceOfAuroc(positives: number, negatives: number, auroc: number): number {
+  // ways[j][u]: orderings of the positives so far and j negatives with u pairs ranked right, built one item at a time.
+  let ways: number[][] = Array.from({ length: negatives + 1 }, () => [1]);
+  for (let i = 1; i <= positives; i++) {
+    const next: number[][] = [[1]];
+    for (let j = 1; j <= negatives; j++) {
+      const row: number[] = [];
+      // The largest item is a positive (beating all j negatives) or a negative.
+      ways[j].forEach((count, u) => (row[u + j] = (row[u + j] ?? 0) + count));
+      next[j - 1].forEach((count, u) => (row[u] = (row[u] ?? 0) + count));
+      next.push(Array.from(row, (count) => count ?? 0));
+    }
+    ways = next;
+  }
+  const counts = ways[negatives];
+  const least = Math.ceil(auroc * positives * negatives - 1e-9);
+  const total = counts.reduce((sum, count) => sum + count, 0);
+  return counts.slice(least).reduce((sum, count) => sum + count, 0) / total;
+}
+
 const cellNames = (results: RunResults) => results.cells.map((cell) => `${cell.backbone}/${cell.dataset}/${cell.protocol}:${cell.status}`).sort();
 
 describe('radprobe demo --study, at its smallest scale', () => {
@@ -79,5 +103,45 @@ describe('radprobe demo --study, at its smallest scale', () => {
     expect(existsSync(join(dir, 'study-peft.json'))).toBe(peftInstalled);
     expect(runDirs).toHaveLength(peftInstalled ? 3 : 2);
     if (!peftInstalled) expect(run.stderr).toContain('protocol peft is not installed');
+  });
+
+  it('counts chance AUROCs exactly (hand-checked small cases)', () => {
+    // One positive, one negative: right or wrong, each 1/2. Two and two: only 1 of the 6 orderings ranks all 4 pairs right.
+    expect(chanceOfAuroc(1, 1, 1)).toBe(0.5);
+    expect(chanceOfAuroc(2, 2, 1)).toBeCloseTo(1 / 6, 12);
+    expect(chanceOfAuroc(2, 2, 0.75)).toBeCloseTo(2 / 6, 12);
+    expect(chanceOfAuroc(2, 2, 0)).toBe(1);
+  });
+
+  it('fine-tunes for real: every mode beats chance beyond accident, in ranking and in its predictions, next to the frozen reference', async () => {
+    // Without the peft protocol there is no fine-tuning run: the test above checks that case.
+    if (runDirs.length < 3) return;
+    const peft = await resultsOf(runDirs[2]);
+    expect(cellNames(peft)).toEqual(['vit-s/synthetic-effusion/peft:completed']);
+    expect(peft.datasets[0]).toMatchObject({ task: 'binary', classes: ['normal', 'effusion'], counts: { train: 24, val: 24, test: 48 } });
+    const result = peft.cells[0].result!;
+    expect(result.primaryMetric).toBe('auroc');
+    const tested = result.rows.filter((row) => row.split === 'test');
+    expect(tested.map((row) => row.setting.mode).sort()).toEqual(['bitfit', 'frozen', 'full', 'lora']);
+    const frozen = tested[3];
+    expect(frozen.setting).toEqual({ mode: 'frozen' });
+    // vit-s: D 48, and the head reads CLS and mean patch token: 96 weights and a bias; the frozen reference trains only it.
+    expect(frozen.parameters!.trainable).toBe(97);
+    for (const row of tested.slice(0, 3)) {
+      const { auroc, balancedAccuracy } = row.metrics;
+      // 24 effusions and 24 normals on TEST. Scores that say nothing of the label reach this AUROC with probability
+      // < 1e-4 (the exact Mann–Whitney tail; AUROC 0.85: 5.5e-6) ...
+      expect(chanceOfAuroc(24, 24, auroc.value), `${row.setting.mode} AUROC ${auroc.value}`).toBeLessThan(1e-4);
+      // ... and labels predicted independently of the truth reach a balanced accuracy of 0.75 with probability ≤ 3.6e-4
+      // (TPR + TNR ≥ 1.5 means X − Y ≥ 12 for X, Y ~ Bin(24, q); most likely at q = 1/2: P(Bin(48, 1/2) ≥ 36)). One
+      // class predicted for everything scores 0.5.
+      expect(balancedAccuracy.value, `${row.setting.mode} balanced accuracy`).toBeGreaterThanOrEqual(0.75);
+      expect(row.parameters!.trainable).toBeGreaterThan(97);
+      expect(row.parameters!.total).toBeGreaterThanOrEqual(frozen.parameters!.total);
+    }
+    // The table: one line per mode and the reference, with the trainable-parameter column.
+    const table = await readFile(join(runDirs[2], 'results.md'), 'utf8');
+    expect(table).toContain('trainable params');
+    for (const mode of ['full', 'lora', 'bitfit', 'frozen']) expect(table).toMatch(new RegExp(`\\| mode=${mode}[^|]*\\| test \\|`));
   });
 });

@@ -3,7 +3,7 @@ import { peftProtocol } from './protocol.js';
 
 export { peftProtocol } from './protocol.js';
 export { peftOptionsSchema, resolvePeftOptions, finalTrainingSplits } from './options.js';
-export type { PeftOptions, ResolvedPeftOptions, AdaptationMode, SaveMode, FinalTraining, Candidate, LoraOptions, AugmentationOptions, ResolvedAugmentation, ResolvedLora } from './options.js';
+export type { PeftOptions, ResolvedPeftOptions, AdaptationMode, SaveMode, FinalTraining, Selection, Candidate, FrozenReference, TrainedSetting, LoraOptions, AugmentationOptions, ResolvedAugmentation, ResolvedLora } from './options.js';
 export { drawView, applyView } from './augmentation.js';
 export type { AugmentedView } from './augmentation.js';
 export { encodeSafetensors } from './safetensors.js';

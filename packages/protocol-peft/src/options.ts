@@ -9,6 +9,9 @@ export type SaveMode = 'none' | 'adapters' | 'merged';
 /** What the chosen setting is retrained on before TEST: the spec's TRAIN ∪ VAL, or TRAIN alone (few-shot). */
 export type FinalTraining = 'train+val' | 'train';
 
+/** What goes to TEST: each mode at its own VAL-chosen learning rate (the fine-tuning table), or the one best setting. */
+export type Selection = 'per-mode' | 'best';
+
 export interface LoraOptions {
   rank?: number;
   alpha?: number;
@@ -39,6 +42,8 @@ export interface PeftOptions {
   seeds?: number[];
   valFraction?: number;
   finalTraining?: FinalTraining;
+  select?: Selection;
+  compareWithFrozen?: boolean;
 }
 
 export interface ResolvedLora {
@@ -62,6 +67,16 @@ export interface Candidate {
   learningRate: number;
 }
 
+/** The reference of the fine-tuning table: the same head and training with the backbone frozen (nothing of it trains). */
+export interface FrozenReference {
+  mode: 'frozen';
+}
+
+export const FROZEN_REFERENCE: FrozenReference = { mode: 'frozen' };
+
+/** What one training run trains: a candidate of the grid, or the frozen reference. */
+export type TrainedSetting = Candidate | FrozenReference;
+
 export interface ResolvedPeftOptions {
   /** modes × their learning rates, in mode order then rate order: the grid searched on VAL. */
   candidates: Candidate[];
@@ -80,6 +95,8 @@ export interface ResolvedPeftOptions {
   seeds: number[] | null;
   valFraction: number;
   finalTraining: FinalTraining;
+  select: Selection;
+  compareWithFrozen: boolean;
 }
 
 const MODES: readonly AdaptationMode[] = ['full', 'lora', 'bitfit'];
@@ -171,6 +188,16 @@ export const peftOptionsSchema: JsonSchema = {
       default: 'train+val',
       description: 'What the setting chosen on VAL is retrained on before TEST: TRAIN ∪ VAL (the study), or TRAIN alone (few-shot).',
     },
+    select: {
+      enum: ['per-mode', 'best'],
+      default: 'per-mode',
+      description: 'per-mode: every mode gets its learning rate chosen on VAL and its own TEST row (the fine-tuning table), the mode best on VAL first. best: the one mode × learning rate best on VAL goes to TEST.',
+    },
+    compareWithFrozen: {
+      type: 'boolean',
+      default: true,
+      description: 'Adds the frozen reference: the same head trained the same way (epochs, batch, head lr, loss, augmentation, seed) on the features of the same backbone forward with the backbone frozen, with its own VAL and TEST rows. It never takes part in the choice.',
+    },
   },
 };
 
@@ -195,6 +222,11 @@ function list<T>(value: unknown, pointer: string, check: (entry: unknown, at: st
     if (value.indexOf(entry) !== i) fail(`${pointer.slice(1)} lists ${String(entry)} twice`, `${pointer}/${i}`);
     return check(entry, `${pointer}/${i}`);
   });
+}
+
+function flag(value: unknown, pointer: string): boolean {
+  if (typeof value !== 'boolean') fail(`${pointer.slice(1).replace(/\//g, '.')} = ${String(value)} must be true or false`, pointer);
+  return value;
 }
 
 function microBatchOption(value: unknown): number | 'auto' {
@@ -229,9 +261,7 @@ function resolveAugmentation(augmentation: AugmentationOptions | undefined): Res
     }
     scale = [crop[0], crop[1]];
   }
-  const horizontalFlip = augmentation?.horizontalFlip ?? true;
-  if (typeof horizontalFlip !== 'boolean') fail(`augmentation.horizontalFlip = ${String(horizontalFlip)} must be true or false`, '/augmentation/horizontalFlip');
-  return { scale, ratio: CROP_RATIO, horizontalFlip };
+  return { scale, ratio: CROP_RATIO, horizontalFlip: flag(augmentation?.horizontalFlip ?? true, '/augmentation/horizontalFlip') };
 }
 
 /** Options with defaults filled in, checked; a bad value names its JSON pointer within the entry. */
@@ -246,13 +276,11 @@ export function resolvePeftOptions(options: PeftOptions): ResolvedPeftOptions {
   };
   const valFraction = options.valFraction ?? 0.1;
   if (typeof valFraction !== 'number' || !(valFraction > 0 && valFraction < 1)) fail(`valFraction = ${String(valFraction)} must lie strictly between 0 and 1`, '/valFraction');
-  const avgpool = options.avgpool ?? false;
-  if (typeof avgpool !== 'boolean') fail(`avgpool = ${String(avgpool)} must be true or false`, '/avgpool');
   return {
     candidates: modes.flatMap((mode) => ratesOf[mode].map((learningRate) => ({ mode, learningRate }))),
     lora: resolveLora(options.lora),
     headLearningRate: positiveNumber(options.headLearningRate ?? 1e-3, '/headLearningRate'),
-    avgpool,
+    avgpool: flag(options.avgpool ?? false, '/avgpool'),
     epochs: positiveInteger(options.epochs ?? 10, '/epochs'),
     batchSize: positiveInteger(options.batchSize ?? 32, '/batchSize'),
     microBatch: microBatchOption(options.microBatch ?? 'auto'),
@@ -262,6 +290,8 @@ export function resolvePeftOptions(options: PeftOptions): ResolvedPeftOptions {
     seeds: list(options.seeds, '/seeds', (entry, at) => (typeof entry === 'number' && Number.isInteger(entry) && entry >= 0 ? entry : fail(`${at.slice(1)} = ${String(entry)} must be a non-negative integer`, at))) ?? null,
     valFraction,
     finalTraining: oneOf(options.finalTraining ?? 'train+val', ['train+val', 'train'] as const, '/finalTraining'),
+    select: oneOf(options.select ?? 'per-mode', ['per-mode', 'best'] as const, '/select'),
+    compareWithFrozen: flag(options.compareWithFrozen ?? true, '/compareWithFrozen'),
   };
 }
 

@@ -14,7 +14,7 @@ import type { NamedTensorMap, Scalar, Tensor, Tensor2D, Tensor4D } from '@tensor
 import { drawView } from './augmentation.js';
 import { createLinearHead, type LinearHead } from './head.js';
 import { memoryPlanOf } from './micro-batch.js';
-import type { Candidate, ResolvedPeftOptions } from './options.js';
+import type { ResolvedPeftOptions, TrainedSetting } from './options.js';
 import type { PixelLoader } from './pixel-loader.js';
 import { labelsOf, targetRowsOf, type ItemTargets } from './targets.js';
 import { buildVit, type VitAdaptation } from './vit/index.js';
@@ -43,7 +43,8 @@ export interface TrainedNetwork {
 export interface TrainingArgs {
   tf: TensorFlow;
   weights: VitWeights;
-  candidate: Candidate;
+  /** A candidate of the grid, or the frozen reference (only the head trains). */
+  candidate: TrainedSetting;
   options: ResolvedPeftOptions;
   targets: ItemTargets;
   loader: PixelLoader;
@@ -58,7 +59,7 @@ export interface TrainingArgs {
 const AUGMENTATION_STREAM = 0x27d4eb2f;
 const DROPOUT_STREAM = 0x165667b1;
 
-export function adaptationOf(candidate: Candidate, options: ResolvedPeftOptions): VitAdaptation {
+export function adaptationOf(candidate: TrainedSetting, options: ResolvedPeftOptions): VitAdaptation {
   return candidate.mode === 'lora' ? { mode: 'lora', ...options.lora } : { mode: candidate.mode };
 }
 
@@ -90,7 +91,9 @@ interface ReadBatch {
 /**
  * Builds the ViT with the candidate's adaptation and a fresh head, and trains both on `train` with SGD momentum
  * 0.9 and cosine annealing to 0 stepped per iteration, the backbone's trainable parameters at the candidate's
- * rate and the head at its own. Batches are seeded shuffles; each image gets its own seeded view and dropout
+ * rate and the head at its own. The frozen reference trains the head alone, on features of the same forward run
+ * outside the gradient tape (nothing of the backbone needs its activations kept); everything else is the same,
+ * so with the same seed it sees the same batches, views and head initialisation as every mode. Batches are seeded shuffles; each image gets its own seeded view and dropout
  * seed, drawn in batch order before its pixels are read, so the draws depend neither on read timing nor on the
  * micro-batch. A batch runs forward and backward one micro-batch at a time (the tape of only one is held; with
  * checkpointing, of its blocks only their inputs), the gradients summed into the batch's, then one SGD step. The next batch is read while the
@@ -102,15 +105,12 @@ export async function trainNetwork(args: TrainingArgs): Promise<TrainedNetwork> 
   const head = createLinearHead(tf, args.weights.architecture.embedDim, options.avgpool, targets.outputs, seed);
   const batchSize = Math.min(options.batchSize, train.length);
   const { height, width } = loader;
-  const { microBatch, checkpointed } = memoryPlanOf(options.microBatch, options.checkpointing, args.weights.architecture, height, width, tf.getBackend(), batchSize);
-  const optimizer = new SgdMomentum(
-    tf,
-    [
-      { variables: vit.variables, learningRate: args.candidate.learningRate },
-      { variables: head.variables, learningRate: options.headLearningRate },
-    ],
-    0.9,
-  );
+  const frozen = args.candidate.mode === 'frozen';
+  const plan = memoryPlanOf(options.microBatch, options.checkpointing, args.weights.architecture, height, width, tf.getBackend(), batchSize);
+  const { microBatch } = plan;
+  const checkpointed = plan.checkpointed && !frozen;
+  const backboneGroup = args.candidate.mode === 'frozen' ? [] : [{ variables: vit.variables, learningRate: args.candidate.learningRate }];
+  const optimizer = new SgdMomentum(tf, [...backboneGroup, { variables: head.variables, learningRate: options.headLearningRate }], 0.9);
   const shuffles = new Random(seed);
   const augmentations = new Random(seed ^ AUGMENTATION_STREAM);
   const dropouts = new Random(seed ^ DROPOUT_STREAM);
@@ -136,7 +136,9 @@ export async function trainNetwork(args: TrainingArgs): Promise<TrainedNetwork> 
         const items = batch.items.slice(start, end);
         const [partLoss, ...partSums] = tf.tidy(() => {
           const pixels = tf.tensor4d(data.subarray(start * imageSize, end * imageSize), [items.length, 3, height, width]);
-          const share = (): Scalar => microBatchLoss(tf, forwardLogits(vit, head, pixels, batch.dropoutSeeds.slice(start, end), checkpointed), targets, items, batch.items.length);
+          const features = frozen ? vit.forward(pixels, null) : null;
+          const logits = () => (features ? head.logits(features.cls, features.patchMean) : forwardLogits(vit, head, pixels, batch.dropoutSeeds.slice(start, end), checkpointed));
+          const share = (): Scalar => microBatchLoss(tf, logits(), targets, items, batch.items.length);
           const { value, grads } = tf.variableGrads(share, optimizer.variables);
           return [loss ? tf.add(loss, value) : value, ...names.map((name, i) => (sums.length > 0 ? tf.add(sums[i], grads[name]) : grads[name]))];
         });

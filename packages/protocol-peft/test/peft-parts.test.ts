@@ -7,7 +7,7 @@ import { encodeSafetensors } from '../src/safetensors.js';
 import { itemTargets } from '../src/targets.js';
 
 describe('peft options', () => {
-  it('fills the spec defaults: three modes at the backbone lr 1e-5, LoRA 48/16/0.1, head lr 1e-3, augmentation on', () => {
+  it('fills the spec defaults: three modes at the backbone lr 1e-5, LoRA 48/16/0.1, head lr 1e-3, augmentation on, a TEST row per mode and the frozen reference', () => {
     const options = resolvePeftOptions({});
     expect(options.candidates).toEqual([
       { mode: 'full', learningRate: 1e-5 },
@@ -21,6 +21,8 @@ describe('peft options', () => {
     expect(options.save).toBe('none');
     expect(options.seeds).toBeNull();
     expect(finalTrainingSplits(options)).toEqual(['train', 'val']);
+    expect(options.select).toBe('per-mode');
+    expect(options.compareWithFrozen).toBe(true);
   });
 
   it('builds the grid from per-mode learning rates, which default to the backbone rates', () => {
@@ -55,6 +57,8 @@ describe('peft options', () => {
     expect(pointer({ augmentation: { randomResizedCrop: [0.9, 0.5] } })).toBe('/augmentation/randomResizedCrop');
     expect(pointer({ save: 'lora' })).toBe('/save');
     expect(pointer({ epochs: 1.5 })).toBe('/epochs');
+    expect(pointer({ select: 'per-lr' })).toBe('/select');
+    expect(pointer({ compareWithFrozen: 'yes' })).toBe('/compareWithFrozen');
   });
 });
 

@@ -12,37 +12,44 @@ const options: PeftOptions = { epochs: 2, batchSize: 6, learningRates: [1e-3], l
 // block: norm1 32 + qkv 96 + proj 32 + norm2 32 + fc1 128 + fc2 32 = 352; all biases 2·352 + 32 (patch) + 32
 // (final norm) = 768. LoRA rank 4 per block: qkv 4·(32 + 96) = 512, fc1 4·(32 + 128) = 640, fc2 4·(128 + 32) =
 // 640, so 1,792 per block, 3,584 in all; its trained biases are qkv, fc1, fc2: 2·(96 + 128 + 32) = 512.
-// The binary head: 32 weights + 1 bias = 33.
+// The binary head: 32 weights + 1 bias = 33; the frozen reference trains only it.
 const BACKBONE = 27_744;
 const HEAD = 33;
 const expectedParameters = {
   full: { trainable: BACKBONE + HEAD, total: BACKBONE + HEAD },
   lora: { trainable: 3_584 + 512 + HEAD, total: BACKBONE + 3_584 + HEAD },
   bitfit: { trainable: 768 + HEAD, total: BACKBONE + HEAD },
+  frozen: { trainable: HEAD, total: BACKBONE + HEAD },
 };
 
 describe('the peft protocol', () => {
-  it('selects on VAL among the modes and reports TEST first, with intervals and trainable parameters on every row', async () => {
+  it('reports a TEST row per mode and the frozen reference, with intervals and trainable parameters on every row', async () => {
     const { context } = stripesContext(task);
     const result = await peftProtocol.run(options, context);
     expect(result.primaryMetric).toBe('auroc');
-    const [test, ...val] = result.rows;
-    expect(test.split).toBe('test');
-    expect(test.setting.selected).toBe(true);
-    expect(test.metrics.auroc.ci).toMatchObject({ confidence: 0.95, samples: 50, unit: 'item' });
-    expect(test.metrics.balancedAccuracy).toBeDefined();
+    const tested = result.rows.filter((row) => row.split === 'test');
+    const val = result.rows.filter((row) => row.split === 'val');
+    expect(result.rows.slice(0, 4)).toEqual(tested);
+    expect(tested.map((row) => row.setting.mode).sort()).toEqual(['bitfit', 'frozen', 'full', 'lora']);
+    expect(tested[3].setting).toEqual({ mode: 'frozen' });
+    for (const row of tested) {
+      expect(row.metrics.auroc.ci).toMatchObject({ confidence: 0.95, samples: 50, unit: 'item' });
+      expect(row.metrics.balancedAccuracy).toBeDefined();
+      expect(row.parameters).toEqual(expectedParameters[row.setting.mode as keyof typeof expectedParameters]);
+    }
     expect(val.map((row) => [row.split, row.setting.mode, row.setting.lr, row.setting.seed])).toEqual([
       ['val', 'full', 1e-3, 0],
       ['val', 'lora', 1e-3, 0],
       ['val', 'bitfit', 1e-3, 0],
+      ['val', 'frozen', undefined, 0],
     ]);
     for (const row of val) expect(row.parameters).toEqual(expectedParameters[row.setting.mode as keyof typeof expectedParameters]);
-    expect(test.parameters).toEqual(expectedParameters[test.setting.mode as keyof typeof expectedParameters]);
     expect(result.notes.join('\n')).toMatch(/applied to the preprocessed backbone input/);
     // The tiny ViT at 16×16 (17 tokens, D 32, 4 heads, depth 2) needs 2·17·(1200·32 + 24·4·17) ≈ 1.4 MB per image by
     // the estimate: the whole batch of 6 fits wasm's 1.5 GiB.
     expect(result.notes.join('\n')).toMatch(/micro-batches of 6 images, sized by the activation-memory estimate/);
-    expect(result.artifacts?.map((a) => a.name)).toEqual([`${test.setting.mode}-adapters.safetensors`]);
+    // Each mode's retrained backbone is saved; the frozen reference trained nothing of it.
+    expect(result.artifacts?.map((a) => a.name).sort()).toEqual(['bitfit-adapters.safetensors', 'full-adapters.safetensors', 'lora-adapters.safetensors']);
   });
 
   it('gives the same numbers for the same seed, other numbers for another', async () => {

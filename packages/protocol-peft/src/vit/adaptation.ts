@@ -8,8 +8,11 @@ export interface LoraSettings {
   dropout: number;
 }
 
-/** Which of the ViT's parameters train: all (`full`), the biases (`bitfit`), or LoRA adapters plus the adapted layers' biases. */
-export type VitAdaptation = { mode: 'full' } | { mode: 'bitfit' } | LoraSettings;
+/**
+ * Which of the ViT's parameters train: all (`full`), the biases (`bitfit`), LoRA adapters plus the adapted layers'
+ * biases, or none (`frozen`: the reference that trains only a head on the network's features).
+ */
+export type VitAdaptation = { mode: 'full' } | { mode: 'bitfit' } | LoraSettings | { mode: 'frozen' };
 
 /** Layers that carry LoRA adapters in every block: the fused attention projection and both MLP layers. */
 export const LORA_TARGETS = ['attn.qkv', 'mlp.fc1', 'mlp.fc2'] as const;
@@ -17,8 +20,8 @@ export const LORA_TARGETS = ['attn.qkv', 'mlp.fc1', 'mlp.fc2'] as const;
 /** Throws a RadprobeError naming the offending field (as a JSON pointer into the adaptation) when settings are invalid. */
 export function validateAdaptation(adaptation: VitAdaptation): void {
   const mode = (adaptation as { mode: unknown }).mode;
-  if (mode === 'full' || mode === 'bitfit') return;
-  if (mode !== 'lora') throw new RadprobeError(`adaptation mode '${String(mode)}' is not 'full', 'bitfit' or 'lora'`, { pointer: '/mode' });
+  if (mode === 'full' || mode === 'bitfit' || mode === 'frozen') return;
+  if (mode !== 'lora') throw new RadprobeError(`adaptation mode '${String(mode)}' is not 'full', 'bitfit', 'lora' or 'frozen'`, { pointer: '/mode' });
   const { rank, alpha, dropout } = adaptation as LoraSettings;
   if (!Number.isInteger(rank) || rank < 1) throw new RadprobeError(`LoRA rank ${rank} must be a positive integer`, { pointer: '/rank' });
   if (!(Number.isFinite(alpha) && alpha > 0)) throw new RadprobeError(`LoRA alpha ${alpha} must be a positive number`, { pointer: '/alpha' });
@@ -42,5 +45,7 @@ export function trainsBaseParameter(adaptation: VitAdaptation, name: string): bo
       return name.endsWith('.bias');
     case 'lora':
       return name.endsWith('.bias') && isLoraTarget(name.slice(0, -'.bias'.length));
+    case 'frozen':
+      return false;
   }
 }
