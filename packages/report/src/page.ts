@@ -8,17 +8,19 @@ import { pageStyle } from './page-style.js';
 const dataElementId = 'radprobe-report-data';
 
 /**
- * A self-contained page (Chart.js, data and styles inline) around `body`, drawing `charts` on its canvases. The
- * chart data travels as JSON in a non-executed script element. The Content-Security-Policy lets only the page's
- * own two scripts run (by hash) and forbids every fetch, so that the page stays offline and an injected handler
+ * A self-contained page (Chart.js, data and styles inline) around `body`, drawing `charts` on its canvases, then
+ * running `script` where the page has one (after the charts are drawn; it must hold no data, which travels in the
+ * body as JSON). The chart data travels as JSON in a non-executed script element. The Content-Security-Policy lets
+ * only the page's own scripts run (by hash) and forbids every fetch, so that the page stays offline and an injected handler
  * could not run even if escaping failed.
  */
-export function renderPage(page: { title: string; body: SafeHtml; charts: readonly ChartSpec[]; extraStyle?: string }): string {
+export function renderPage(page: { title: string; body: SafeHtml; charts: readonly ChartSpec[]; extraStyle?: string; script?: string }): string {
   const library = chartLibrarySource();
   const drawing = `(${drawCharts.toString()})(Chart, JSON.parse(document.getElementById(${JSON.stringify(dataElementId)}).textContent));`;
+  const scripts = [library, drawing, ...(page.script === undefined ? [] : [page.script])];
   const policy = [
     "default-src 'none'",
-    `script-src ${[library, drawing].map((script) => `'sha256-${createHash('sha256').update(script, 'utf8').digest('base64')}'`).join(' ')}`,
+    `script-src ${scripts.map((script) => `'sha256-${createHash('sha256').update(script, 'utf8').digest('base64')}'`).join(' ')}`,
     "style-src 'unsafe-inline'",
     'img-src data:',
   ].join('; ');
@@ -36,9 +38,8 @@ export function renderPage(page: { title: string; body: SafeHtml; charts: readon
 <body>
 ${page.body}
 <script type="application/json" id="${dataElementId}">${rawHtml(scriptJson(page.charts))}</script>
-<script>${rawHtml(library)}</script>
-<script>${rawHtml(drawing)}</script>
-</body>
+${scripts.map((script) => html`<script>${rawHtml(script)}</script>
+`)}</body>
 </html>
 `.text;
 }

@@ -116,6 +116,40 @@ export function runB(): RunResults {
   ]);
 }
 
+/** The parameters of a backbone that trained: `trainable` of `total` (head included, as the peft protocol counts them). */
+const trained = (trainable: number, total: number) => ({ trainable, total });
+
+/**
+ * A peft cell as the protocol writes it (select per-mode, compareWithFrozen): a TEST row per mode, the mode best on
+ * VAL first, `{ mode, lr, selected }`, and the frozen reference `{ mode: 'frozen' }` last.
+ */
+function peft(backbone: string, total: number, modes: Array<[mode: string, lr: number | null, value: number, trainable: number]>): CellResult {
+  const rows = modes.map(([mode, lr, value, trainable]): ResultRow => ({
+    setting: lr === null ? { mode } : { mode, lr, selected: true },
+    split: 'test',
+    metrics: { auroc: plain(value) },
+    parameters: trained(trainable, total),
+  }));
+  const valRow: ResultRow = { setting: { mode: 'full', lr: 0.01, seed: 0 }, split: 'val', metrics: { auroc: { value: 0.9 } }, parameters: trained(total, total) };
+  return cell(backbone, 'cxr', 'peft', 'auroc', [...rows, valRow]);
+}
+
+/**
+ * Run C: fine-tuning of S and B on cxr. TEST AUROC (interval ± 0.05) and trainable parameters, head (770) included:
+ *
+ * | mode   | S (total 1,000,770)   | B (total 4,000,770)   |
+ * | frozen | 0.78, 770             | 0.88, 770             |
+ * | full   | 0.84, 1,000,770 (lr 0.01) | 0.86, 4,000,770 (lr 0.03) |
+ * | lora   | 0.86, 30,770 (lr 0.3) | 0.91, 60,770 (lr 1)   |
+ * | bitfit | 0.80, 2,270 (lr 3)    | 0.89, 4,770 (lr 1)    |
+ */
+export function runC(): RunResults {
+  return run('20260101-000000-cccc', 'run C', [['small', weights.small], ['base', weights.base]], [
+    peft('small', 1_000_770, [['lora', 0.3, 0.86, 30_770], ['full', 0.01, 0.84, 1_000_770], ['bitfit', 3, 0.8, 2_270], ['frozen', null, 0.78, 770]]),
+    peft('base', 4_000_770, [['lora', 1, 0.91, 60_770], ['bitfit', 1, 0.89, 4_770], ['full', 0.03, 0.86, 4_000_770], ['frozen', null, 0.88, 770]]),
+  ]);
+}
+
 /** Writes `results` as `<dir>/results.json`; returns `dir`. */
 export async function writeRun(dir: string, results: RunResults): Promise<string> {
   await mkdir(dir, { recursive: true });

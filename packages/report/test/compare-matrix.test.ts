@@ -40,10 +40,24 @@ describe('buildMatrix', () => {
       ['cxr · linear', 'auroc', 'multiclass'],
       ['cxr · knn (k=5)', 'auroc', 'multiclass'],
       ['cxr · knn (k=20)', 'auroc', 'multiclass'],
-      ['lungs · seg (linear)', 'dice', 'segmentation'],
-      ['lungs · seg (unet)', 'dice', 'segmentation'],
       ['cxr · fewshot (shots=1)', 'auroc', 'multiclass'],
       ['cxr · fewshot (shots=4)', 'auroc', 'multiclass'],
+      ['lungs · seg (linear)', 'dice', 'segmentation'],
+      ['lungs · seg (unet)', 'dice', 'segmentation'],
+    ]);
+  });
+
+  it('groups the columns by dataset, the runs\' order kept within each, and names each column\'s family and setting', () => {
+    const { matrix } = buildMatrix(runs());
+    // Run A reports cxr · linear, cxr · knn, lungs · seg, then cxr · fewshot: the few-shot columns join cxr's.
+    expect(matrix.columns.map((column) => [column.dataset, column.family, column.settingText])).toEqual([
+      ['cxr', '["cxr","linear"]', ''],
+      ['cxr', '["cxr","knn"]', 'k=5'],
+      ['cxr', '["cxr","knn"]', 'k=20'],
+      ['cxr', '["cxr","fewshot"]', 'shots=1'],
+      ['cxr', '["cxr","fewshot"]', 'shots=4'],
+      ['lungs', '["lungs","seg"]', 'linear'],
+      ['lungs', '["lungs","seg"]', 'unet'],
     ]);
   });
 
@@ -53,14 +67,16 @@ describe('buildMatrix', () => {
     const column = (label: string) => matrix.columns.find((candidate) => candidate.label === label)!;
     const text = (backbone: typeof small, label: string) => {
       const entry = matrix.entry(backbone, column(label));
-      return entry ? metricText(entry.metric) : undefined;
+      return entry ? metricText(entry.metric, entry.repetition) : undefined;
     };
     // Seeds 0.79, 0.80, 0.81: mean 0.80, sample std 0.01; the interval as reported.
     expect(text(small, 'cxr · linear')).toBe('0.800 ± 0.010 [0.750, 0.850] (3 seeds)');
     // Interval [value − 0.05, value + 0.05] in the fixture, no seeds.
     expect(text(base, 'lungs · seg (unet)')).toBe('0.920 [0.870, 0.970]');
-    // Two tries 0.6 and 0.7: mean 0.65, sample std √((0.05² + 0.05²) / 1) = 0.0707.
-    expect(text(resnet, 'cxr · fewshot (shots=1)')).toBe('0.650 ± 0.071 (2 seeds)');
+    // Two tries 0.6 and 0.7: mean 0.65, sample std √((0.05² + 0.05²) / 1) = 0.0707. Few-shot rows repeat tries, not seeds.
+    expect(text(resnet, 'cxr · fewshot (shots=1)')).toBe('0.650 ± 0.071 (2 tries)');
+    // A single try has no spread: no "± 0.000".
+    expect(text(small, 'cxr · fewshot (shots=4)')).toBe('0.700 (1 try)');
     expect(text(resnet, 'cxr · knn (k=5)')).toBeUndefined();
     expect(matrix.entry(resnet, column('cxr · linear'))?.run).toBe('runs/b');
   });

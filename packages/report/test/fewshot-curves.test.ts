@@ -18,6 +18,8 @@ describe('fewshotCurveCharts', () => {
           { label: 'dinov2-vits14', points: [{ mean: 0.62, std: 0.02, tries: 3 }, { mean: 0.71, std: 0.03, tries: 3 }, { mean: 0.8, std: 0, tries: 1 }] },
           { label: 'dinov2-vitb14', points: [{ mean: 0.66, std: 0.01, tries: 3 }, null, { mean: 0.85, std: 0, tries: 1 }] },
         ],
+        // Points and bars span 0.60 (0.62 − 0.02) … 0.85; a margin of one step (0.05) each side.
+        valueAxis: { min: 0.55, max: 0.9 },
       },
     ]);
   });

@@ -101,6 +101,9 @@ describe('renderReport', () => {
 describe('metricText', () => {
   it('shows a single run as value and interval, several seeds as mean ± std', () => {
     expect(metricText({ value: 0.8124, ci: { low: 0.79, high: 0.8333, confidence: 0.95, samples: 10, unit: 'item' } })).toBe('0.812 [0.790, 0.833]');
-    expect(metricText({ value: 0.5, seeds: { seeds: [7], values: [0.5], mean: 0.5, std: 0, intervals: [null] } })).toBe('0.500 ± 0.000 (1 seed)');
+    // One seed has no spread to show.
+    expect(metricText({ value: 0.5, seeds: { seeds: [7], values: [0.5], mean: 0.5, std: 0, intervals: [null] } })).toBe('0.500 (1 seed)');
+    expect(metricText({ value: 0.5, seeds: { seeds: [7], values: [0.5], mean: 0.5, std: 0, intervals: [null] } }, 'try')).toBe('0.500 (1 try)');
+    expect(metricText({ value: 0.6, seeds: { seeds: [0, 1], values: [0.5, 0.7], mean: 0.6, std: 0.1414, intervals: [null, null] } }, 'try')).toBe('0.600 ± 0.141 (2 tries)');
   });
 });

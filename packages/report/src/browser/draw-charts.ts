@@ -198,7 +198,7 @@ export function drawCharts(ChartLibrary: typeof Chart, specs: ChartSpec[]): void
       options: {
         scales: {
           x: { offset: true, title: { display: true, text: spec.axis } },
-          y: { grace: '10%', title: { display: true, text: `TEST ${spec.metric}` } },
+          y: { min: spec.valueAxis.min ?? undefined, max: spec.valueAxis.max ?? undefined, grace: '10%', title: { display: true, text: `TEST ${spec.metric}` } },
         },
         plugins: {
           tooltip: {
@@ -217,6 +217,8 @@ export function drawCharts(ChartLibrary: typeof Chart, specs: ChartSpec[]): void
 
   function rankScatterConfig(spec: Extract<ChartSpec, { kind: 'rank-scatter' }>): ChartConfiguration<'scatter'> {
     // Both axes reversed, so that the backbone best at both kinds of task sits top right; names beside the points.
+    // Names and tooltips read the chart's own data, which the comparison page's script replaces when the reader
+    // picks other columns for the ranking: one dataset per backbone, empty where it is not ranked on both.
     const names: Plugin<'scatter'> = {
       id: 'radprobeRankNames',
       afterDatasetsDraw(chart) {
@@ -224,10 +226,11 @@ export function drawCharts(ChartLibrary: typeof Chart, specs: ChartSpec[]): void
         context.save();
         context.font = '12px sans-serif';
         context.textBaseline = 'middle';
-        spec.points.forEach((point, index) => {
+        chart.data.datasets.forEach((dataset, index) => {
           const element = chart.getDatasetMeta(index).data[0];
+          if (!dataset.data.length || !element) return;
           context.fillStyle = seriesColours[index % seriesColours.length];
-          context.fillText(point.label, element.x + 9, element.y);
+          context.fillText(String(dataset.label), element.x + 9, element.y);
         });
         context.restore();
       },
@@ -249,7 +252,7 @@ export function drawCharts(ChartLibrary: typeof Chart, specs: ChartSpec[]): void
       data: {
         datasets: spec.points.map((point, index) => ({
           label: point.label,
-          data: [{ x: point.x, y: point.y }],
+          data: point.x === null || point.y === null ? [] : [{ x: point.x, y: point.y }],
           pointRadius: 7,
           backgroundColor: seriesColours[index % seriesColours.length],
           borderColor: seriesColours[index % seriesColours.length],
@@ -257,7 +260,10 @@ export function drawCharts(ChartLibrary: typeof Chart, specs: ChartSpec[]): void
       },
       options: {
         scales: { x: axis('mean rank on segmentation (1 = best)'), y: axis('mean rank on classification (1 = best)') },
-        plugins: { tooltip: { callbacks: { label: (item) => `${spec.points[item.datasetIndex].label}: segmentation ${spec.points[item.datasetIndex].x.toFixed(2)}, classification ${spec.points[item.datasetIndex].y.toFixed(2)}` } } },
+        plugins: {
+          legend: { labels: { filter: (item, data) => data.datasets[item.datasetIndex ?? 0].data.length > 0 } },
+          tooltip: { callbacks: { label: (item) => `${item.dataset.label}: segmentation ${Number(item.parsed.x).toFixed(2)}, classification ${Number(item.parsed.y).toFixed(2)}` } },
+        },
       },
       plugins: [names],
     };

@@ -1,3 +1,5 @@
+import type { AxisBounds } from './metric-axis.js';
+
 /**
  * What the page's script needs to draw each chart: plain JSON, computed in Node so that the logic (grouping,
  * averaging, colours) is tested there and the browser side only draws.
@@ -70,12 +72,18 @@ export interface FewshotCurveChart {
   shots: string[];
   /** `points[i]` belongs to `shots[i]`; null where that backbone has no such row. */
   series: Array<{ label: string; points: Array<FewshotPoint | null> }>;
+  /** The y axis: where the points and their error bars are, within the metric's range. */
+  valueAxis: AxisBounds;
 }
 
-/** The cross-task ranking: per backbone, its mean rank on segmentation (x) and on classification (y); 1 = best. */
+/**
+ * The cross-task ranking: per backbone, its mean rank on segmentation (x) and on classification (y); 1 = best. Every
+ * backbone has a point, null where it is not ranked on both kinds of task, so that the comparison page's script can
+ * move the points when the reader picks other columns.
+ */
 export interface RankScatterChart {
   kind: 'rank-scatter';
-  points: Array<{ label: string; x: number; y: number }>;
+  points: Array<{ label: string; x: number | null; y: number | null }>;
   /** The largest rank possible (backbones compared): both axes run from 1 to it. */
   worstRank: number;
 }

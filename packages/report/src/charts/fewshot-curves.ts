@@ -1,5 +1,6 @@
 import { formatSetting, type CellResult, type ProtocolResult, type ResultRow, type RunResults } from '@radprobe/core';
 import type { FewshotCurveChart } from './chart-spec.js';
+import { metricAxis } from './metric-axis.js';
 
 /** The setting keys of a few-shot row that place it on the curve rather than name its series. */
 const curveKeys = new Set(['shots', 'unit']);
@@ -25,7 +26,7 @@ const unitOf = (row: ResultRow): string | undefined => (row.setting.unit === und
  * One chart per dataset × few-shot protocol entry × unit: its primary metric (TEST) against shots, one line per
  * backbone (per backbone and wrapped setting, e.g. kNN's `k`, where the wrapped protocol reports several), the point
  * at the mean over tries with ± std as its error bar; the x axis says what shots count (the rows' `unit`), and rows
- * of different units never share a chart. Cells of other protocols are ignored.
+ * of different units never share a chart; the y axis spans the points and bars within the metric's range. Cells of other protocols are ignored.
  */
 export function fewshotCurveCharts(results: Pick<RunResults, 'cells'>): FewshotCurveChart[] {
   const groups = new Map<string, CellResult[]>();
@@ -54,7 +55,8 @@ export function fewshotCurveCharts(results: Pick<RunResults, 'cells'>): FewshotC
         }
         series.push(...lines.values());
       }
-      return { kind: 'fewshot-curve', dataset: cells[0].dataset, protocol: cells[0].protocol, metric, axis: axisOf(unit), shots, series };
+      const drawn = series.flatMap((line) => line.points.flatMap((point) => (point ? [point.mean - point.std, point.mean + point.std] : [])));
+      return { kind: 'fewshot-curve', dataset: cells[0].dataset, protocol: cells[0].protocol, metric, axis: axisOf(unit), shots, series, valueAxis: metricAxis(metric, drawn) };
     });
   });
 }

@@ -1,6 +1,7 @@
 import { datasetDifferences } from './comparability.js';
-import { crossTaskRanks, type CrossTaskRank } from './cross-task-ranks.js';
+import { crossTaskRanking, type CrossTaskRanking } from './cross-task-ranks.js';
 import { refuseOrWarn } from './differences.js';
+import { fineTuningTables, type FineTuningTable } from './fine-tuning.js';
 import { loadRuns, type LoadedRun } from './load-runs.js';
 import { buildMatrix, type ComparisonMatrix } from './matrix.js';
 import { readPcaFigures, type PcaFigure } from './pca-images.js';
@@ -10,7 +11,9 @@ export interface Comparison {
   title: string;
   runs: LoadedRun[];
   matrix: ComparisonMatrix;
-  ranks: CrossTaskRank[];
+  /** The cross-task ranking with every family at its default (each backbone's best setting); the page lets the reader choose. */
+  ranking: CrossTaskRanking;
+  fineTuning: FineTuningTable[];
   pca: PcaFigure[];
   /** The differences an `allowMixed` comparison went ahead with, one line each. */
   warnings: string[];
@@ -27,5 +30,5 @@ export async function buildComparison(runDirs: readonly string[], options: { tit
   const warnings = refuseOrWarn([...datasetDifferences(runs), ...differences], options.allowMixed ?? false);
   const pca = (await Promise.all(runs.map(readPcaFigures))).flat();
   const title = options.title ?? `Comparison of ${runs.length} run${runs.length === 1 ? '' : 's'}`;
-  return { title, runs, matrix, ranks: crossTaskRanks(matrix), pca, warnings };
+  return { title, runs, matrix, ranking: crossTaskRanking(matrix), fineTuning: fineTuningTables(matrix), pca, warnings };
 }

@@ -1,37 +1,41 @@
-import type { BackboneRow } from './backbone-rows.js';
 import type { ComparisonMatrix, MatrixColumn } from './matrix.js';
-import { mean, ranksHighestFirst } from './ranks.js';
-
-/** A backbone's mean rank over the segmentation and over the classification columns it has values in. */
-export interface CrossTaskRank {
-  backbone: BackboneRow;
-  /** null where the backbone has no value in any column of that kind. */
-  segmentation: number | null;
-  classification: number | null;
-}
+import { rankAcrossTasks, type RankingChoice, type RankingInput, type RankingOutcome } from './ranking.js';
 
 export function isSegmentation(column: MatrixColumn): boolean {
   return column.task === 'segmentation';
 }
 
-/**
- * Ranks the backbones within each column by the column's value, highest first (every primary metric radprobe
- * reports, AUROC, accuracy, Dice and IoU, is better when higher), ties sharing the mean of their ranks; a backbone
- * without a value in a column is not ranked there. Each backbone's ranks are then averaged over the segmentation
- * columns and over the other (classification) columns.
- */
-export function crossTaskRanks(matrix: ComparisonMatrix): CrossTaskRank[] {
-  const ranks = new Map(matrix.backbones.map((backbone) => [backbone.key, { segmentation: [] as number[], classification: [] as number[] }]));
-  for (const column of matrix.columns) {
-    const ranked = matrix.backbones.flatMap((backbone) => {
-      const entry = matrix.entry(backbone, column);
-      return entry ? [{ backbone, value: entry.metric.value }] : [];
-    });
-    const columnRanks = ranksHighestFirst(ranked.map((item) => item.value));
-    ranked.forEach((item, index) => ranks.get(item.backbone.key)![isSegmentation(column) ? 'segmentation' : 'classification'].push(columnRanks[index]));
-  }
-  return matrix.backbones.map((backbone) => {
-    const { segmentation, classification } = ranks.get(backbone.key)!;
-    return { backbone, segmentation: segmentation.length ? mean(segmentation) : null, classification: classification.length ? mean(classification) : null };
-  });
+/** How the ranking names the one setting of a family that reports a single TEST row (e.g. a linear probe chosen on VAL). */
+export const singleSettingLabel = 'its one reported row';
+
+/** The ranking's families read off the matrix: its columns grouped by dataset × protocol, in column order. */
+export function rankingInput(matrix: ComparisonMatrix): RankingInput {
+  const families = new Map<string, MatrixColumn[]>();
+  for (const column of matrix.columns) families.set(column.family, [...(families.get(column.family) ?? []), column]);
+  return {
+    backbones: matrix.backbones.map((backbone) => backbone.label),
+    families: [...families].map(([id, columns]) => ({
+      id,
+      dataset: columns[0].dataset,
+      protocol: columns[0].protocol,
+      segmentation: isSegmentation(columns[0]),
+      settings: columns.map((column) => ({
+        label: column.settingText || singleSettingLabel,
+        values: matrix.backbones.map((backbone) => matrix.entry(backbone, column)?.metric.value ?? null),
+      })),
+    })),
+  };
+}
+
+/** The ranking the written files show: its families, the choice made of each and the outcome. */
+export interface CrossTaskRanking {
+  input: RankingInput;
+  choice: RankingChoice;
+  outcome: RankingOutcome;
+}
+
+/** Ranks the matrix's backbones with `choice` (every family at its best setting per backbone by default); see `rankAcrossTasks`. */
+export function crossTaskRanking(matrix: ComparisonMatrix, choice: RankingChoice = {}): CrossTaskRanking {
+  const input = rankingInput(matrix);
+  return { input, choice, outcome: rankAcrossTasks(input, choice) };
 }

@@ -1,5 +1,5 @@
 import { formatSetting, type CellResult, type MetricValue, type ProtocolResult, type ResultRow } from '@radprobe/core';
-import { metricText } from '../metric-text.js';
+import { metricText, repetitionOf, type Repetition } from '../metric-text.js';
 import { BackboneRows, type BackboneRow } from './backbone-rows.js';
 import type { Difference } from './differences.js';
 import { distinguishingKeys } from './distinguishing-keys.js';
@@ -8,6 +8,8 @@ import type { LoadedRun } from './load-runs.js';
 /** A column of the matrix: one dataset × protocol, and one distinguishing setting where the protocol reports several. */
 export interface MatrixColumn {
   key: string;
+  /** The dataset × protocol family the column belongs to (its key; the columns of one family differ in setting). */
+  family: string;
   dataset: string;
   protocol: string;
   protocolKind: string;
@@ -15,6 +17,8 @@ export interface MatrixColumn {
   task: string;
   /** The keys and values that tell this column apart from the others of its dataset × protocol (empty for one). */
   setting: ResultRow['setting'];
+  /** e.g. `unet` or `k=20`; empty for a family of one column. */
+  settingText: string;
   /** e.g. `montgomery · seg (unet)` or `cxr · knn (k=20)`. */
   label: string;
   /** The primary metric (several joined by ` / ` where runs disagree and mixing was allowed). */
@@ -26,10 +30,15 @@ export interface MatrixEntry {
   metric: MetricValue;
   metricName: string;
   run: string;
+  /** The TEST row it came from (its whole setting, trainable parameters where the backbone trained). */
+  row: ResultRow;
+  /** What the metric's spread is over: seeds, or the few-shot protocol's tries. */
+  repetition: Repetition;
 }
 
 export interface ComparisonMatrix {
   backbones: BackboneRow[];
+  /** Grouped by dataset (datasets in order of first appearance), then in the order the runs report them. */
   columns: MatrixColumn[];
   entry(backbone: BackboneRow, column: MatrixColumn): MatrixEntry | undefined;
   /** The cells of every run, each with its backbone's row (for figures that read cells, like the few-shot curves). */
@@ -82,23 +91,24 @@ export function buildMatrix(runs: readonly LoadedRun[]): { matrix: ComparisonMat
     for (const { run, result, rows, backbone } of cells) {
       for (const row of rows) {
         const setting = Object.fromEntries(keys.filter((key) => key in row.setting).map((key) => [key, row.setting[key]]));
-        const label = `${dataset} · ${protocol}${keys.length ? ` (${settingLabel(setting)})` : ''}`;
+        const settingText = settingLabel(setting);
+        const label = `${dataset} · ${protocol}${settingText ? ` (${settingText})` : ''}`;
         const key = JSON.stringify([dataset, protocol, keys.map((name) => row.setting[name] ?? null)]);
         let column = groupColumns.get(key);
         if (!column) {
-          column = { key, dataset, protocol, protocolKind, task, setting, label, metric: result.primaryMetric };
+          column = { key, family: JSON.stringify([dataset, protocol]), dataset, protocol, protocolKind, task, setting, settingText, label, metric: result.primaryMetric };
           groupColumns.set(key, column);
           columns.push(column);
         }
         const entryKey = JSON.stringify([backbone.key, column.key]);
         const earlier = entries.get(entryKey);
-        const entry = { metric: row.metrics[result.primaryMetric], metricName: result.primaryMetric, run: run.dir };
+        const entry = { metric: row.metrics[result.primaryMetric], metricName: result.primaryMetric, run: run.dir, row, repetition: repetitionOf(row) };
         if (earlier && earlier.run !== run.dir) {
           differences.push({
             subject: `backbone "${backbone.label}" × "${label}"`,
             field: `TEST ${result.primaryMetric} (reported twice)`,
-            first: { run: earlier.run, value: metricText(earlier.metric) },
-            second: { run: run.dir, value: metricText(entry.metric) },
+            first: { run: earlier.run, value: metricText(earlier.metric, earlier.repetition) },
+            second: { run: run.dir, value: metricText(entry.metric, entry.repetition) },
           });
         }
         if (!earlier || earlier.run !== run.dir) entries.set(entryKey, entry);
@@ -114,9 +124,11 @@ export function buildMatrix(runs: readonly LoadedRun[]): { matrix: ComparisonMat
     }
   }
 
+  const datasets = [...new Set(columns.map((column) => column.dataset))];
   const matrix: ComparisonMatrix = {
     backbones: backbones.rows,
-    columns,
+    // Stable: within a dataset the columns keep the order the runs gave them.
+    columns: datasets.flatMap((dataset) => columns.filter((column) => column.dataset === dataset)),
     entry: (backbone, column) => entries.get(JSON.stringify([backbone.key, column.key])),
     cells: runs.flatMap((run) => run.results.cells.map((cell) => ({ cell, backbone: backbones.of(run, cell.backbone) }))),
   };
