@@ -37,12 +37,16 @@ try {
   tab.on('request', (request) => {
     if (!request.url().startsWith('file:') && !request.url().startsWith('data:')) external.push(request.url());
   });
+  // So is a script error: the page's pickers and ranking run in it.
+  const errors = [];
+  tab.on('pageerror', (error) => errors.push(error.message));
   await tab.goto(pathToFileURL(page).href);
   await tab.waitForLoadState('load');
   // Chart.js draws on the next animation frames; wait until every canvas has pixels.
   await tab.waitForFunction(() => [...document.querySelectorAll('canvas')].every((canvas) => canvas.width > 0 && canvas.height > 0));
   await tab.waitForTimeout(500);
   if (external.length) throw new Error(`the page requested ${external.join(', ')}`);
+  if (errors.length) throw new Error(`the page's scripts failed: ${errors.join('; ')}`);
   await tab.screenshot({ path: out, fullPage: true });
   console.log(`wrote ${out}`);
 } finally {

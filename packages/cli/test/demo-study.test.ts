@@ -94,6 +94,12 @@ describe('radprobe demo --study, at its smallest scale', () => {
     const table = await readFile(join(dir, 'compare', 'compare.md'), 'utf8');
     for (const backbone of BACKBONES) expect(table).toContain(backbone);
     await expect(readFile(join(dir, 'compare', 'compare.csv'), 'utf8')).resolves.toContain('vit-s');
+    // The fine-tuning table from the peft run's rows (a third run exactly when peft is installed, as the next test
+    // checks): the frozen reference and each mode, with trainable parameters.
+    if (runDirs.length === 3) {
+      expect(page).toContain('<section id="fine-tuning">');
+      for (const mode of ['frozen (reference)', 'full', 'LoRA', 'BitFit']) expect(table).toMatch(new RegExp(`\\| vit-s \\| ${mode.replace(/[()]/g, '\\$&')} \\| [^|]+ \\| [0-9.]+ [kM]? ?\\([0-9.]+ %\\) \\| [0-9]+ \\| [01]\\.[0-9]{3} `));
+    }
   });
 
   it('runs fine-tuning exactly when the peft protocol is installed, and says so when it is not', async () => {

@@ -9,10 +9,10 @@ const dataElementId = 'radprobe-report-data';
 
 /**
  * A self-contained page (Chart.js, data and styles inline) around `body`, drawing `charts` on its canvases, then
- * running `script` where the page has one (after the charts are drawn; it must hold no data, which travels in the
+ * running `script` where the page has one (after the charts are drawn; it holds code only, its data travels in the
  * body as JSON). The chart data travels as JSON in a non-executed script element. The Content-Security-Policy lets
- * only the page's own scripts run (by hash) and forbids every fetch, so that the page stays offline and an injected handler
- * could not run even if escaping failed.
+ * only the page's own scripts run (by hash) and forbids every fetch, so that the page stays offline and an injected
+ * handler could not run even if escaping failed.
  */
 export function renderPage(page: { title: string; body: SafeHtml; charts: readonly ChartSpec[]; extraStyle?: string; script?: string }): string {
   const library = chartLibrarySource();

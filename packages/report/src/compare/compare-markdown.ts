@@ -1,6 +1,8 @@
-import { escapeMarkdownInline, formatParameterShare, formatSetting, markdownTable } from '@radprobe/core';
+import { escapeMarkdownInline, formatParameterShare, markdownTable } from '@radprobe/core';
 import { metricText } from '../metric-text.js';
 import type { Comparison } from './comparison.js';
+import { familyUseText } from './cross-task-ranks.js';
+import { learningRateText } from './fine-tuning.js';
 
 /** `compare.md`: the runs, any warnings, the matrix, the fine-tuning tables and the mean ranks, for a paper or a pull request. */
 export function renderCompareMarkdown(comparison: Comparison): string {
@@ -44,7 +46,7 @@ export function renderCompareMarkdown(comparison: Comparison): string {
         table.rows.map((row) => [
           row.backbone.label,
           row.modeName,
-          row.learningRate === null ? '–' : formatSetting({ lr: row.learningRate }).slice('lr='.length),
+          learningRateText(row),
           row.parameters ? formatParameterShare(row.parameters) : '–',
           row.parameters ? String(row.parameters.total) : '–',
           metricText(row.entry.metric, row.entry.repetition),
@@ -60,10 +62,7 @@ export function renderCompareMarkdown(comparison: Comparison): string {
     '',
     ...markdownTable(
       ['dataset', 'protocol', 'task', 'in the ranking'],
-      ranking.input.families.map((family, index) => {
-        const use = ranking.outcome.families[index];
-        return [family.dataset, family.protocol, family.segmentation ? 'segmentation' : 'classification', use.used === null ? `not counted: ${use.skipped}` : `counted with ${use.used}`];
-      }),
+      ranking.input.families.map((family, index) => [family.dataset, family.protocol, family.segmentation ? 'segmentation' : 'classification', familyUseText(ranking.outcome.families[index])]),
     ),
     '',
     ...markdownTable(

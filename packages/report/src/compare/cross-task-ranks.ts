@@ -1,5 +1,5 @@
 import type { ComparisonMatrix, MatrixColumn } from './matrix.js';
-import { rankAcrossTasks, type RankingChoice, type RankingInput, type RankingOutcome } from './ranking.js';
+import { rankAcrossTasks, type RankingChoice, type RankingFamilyUse, type RankingInput, type RankingOutcome } from './ranking.js';
 
 export function isSegmentation(column: MatrixColumn): boolean {
   return column.task === 'segmentation';
@@ -38,4 +38,9 @@ export interface CrossTaskRanking {
 export function crossTaskRanking(matrix: ComparisonMatrix, choice: RankingChoice = {}): CrossTaskRanking {
   const input = rankingInput(matrix);
   return { input, choice, outcome: rankAcrossTasks(input, choice) };
+}
+
+/** How the files say what a family counted with (the page's script words it the same way when the reader changes it). */
+export function familyUseText(use: RankingFamilyUse): string {
+  return use.used === null ? `not counted: ${use.skipped}` : `counted with ${use.used}`;
 }

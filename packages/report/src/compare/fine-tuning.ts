@@ -1,4 +1,4 @@
-import type { ResultRow } from '@radprobe/core';
+import { formatSetting, type ResultRow } from '@radprobe/core';
 import type { BackboneRow } from './backbone-rows.js';
 import type { ComparisonMatrix, MatrixColumn, MatrixEntry } from './matrix.js';
 
@@ -28,6 +28,11 @@ export interface FineTuningTable {
   modes: Array<{ mode: string; name: string }>;
   /** By backbone (row order), then mode. */
   rows: FineTuningRow[];
+}
+
+/** A row's backbone learning rate as the tables show it (`0.01`, four significant digits), `–` for the frozen reference. */
+export function learningRateText(row: FineTuningRow): string {
+  return row.learningRate === null ? '–' : formatSetting({ lr: row.learningRate }).slice('lr='.length);
 }
 
 const modeRank = (mode: string) => (MODE_ORDER.includes(mode) ? MODE_ORDER.indexOf(mode) : MODE_ORDER.length);

@@ -1,4 +1,4 @@
-import { formatParameterShare, formatSetting } from '@radprobe/core';
+import { formatParameterShare } from '@radprobe/core';
 import { metricText } from '../metric-text.js';
 import { ChartCollector } from '../charts/chart-collector.js';
 import { html, rawHtml, scriptJson, type SafeHtml } from '../html.js';
@@ -8,8 +8,8 @@ import type { BackboneRow } from './backbone-rows.js';
 import { compareFewshotCharts, decoderCharts, fineTuningChart, linearProbeCharts, rankScatterChart } from './compare-charts.js';
 import { compareStyle } from './compare-style.js';
 import type { Comparison } from './comparison.js';
-import type { CrossTaskRanking } from './cross-task-ranks.js';
-import type { FineTuningTable } from './fine-tuning.js';
+import { familyUseText, type CrossTaskRanking } from './cross-task-ranks.js';
+import { learningRateText, type FineTuningTable } from './fine-tuning.js';
 import type { ComparisonMatrix, MatrixColumn } from './matrix.js';
 import { compareInteractions, comparePageDataId, type ComparePageData } from './page-script.js';
 import type { PcaFigure } from './pca-images.js';
@@ -25,7 +25,7 @@ const SHOWN_DECIMALS = 3;
  * The backbone whose value is bold in a column: the highest, when it is the only highest at the precision shown
  * (a tie there, or a column of one value, marks none); null otherwise.
  */
-export function boldBackbone(matrix: ComparisonMatrix, column: MatrixColumn): BackboneRow | null {
+function boldBackbone(matrix: ComparisonMatrix, column: MatrixColumn): BackboneRow | null {
   const shown = matrix.backbones.flatMap((backbone) => {
     const entry = matrix.entry(backbone, column);
     return entry ? [{ backbone, value: entry.metric.value.toFixed(SHOWN_DECIMALS) }] : [];
@@ -88,10 +88,6 @@ function rankingSection(ranking: CrossTaskRanking, charts: ChartCollector): { ca
   const { input, outcome } = ranking;
   const canvasId = chart ? charts.add(chart) : null;
   const rankText = (value: number | null) => (value === null ? '–' : value.toFixed(2));
-  const useText = (index: number) => {
-    const use = outcome.families[index];
-    return use.used === null ? `not counted: ${use.skipped}` : `counted with ${use.used}`;
-  };
   return {
     canvasId,
     html: html`<section id="ranking">
@@ -99,7 +95,7 @@ function rankingSection(ranking: CrossTaskRanking, charts: ChartCollector): { ca
 <p>Each dataset × protocol counts once, however many settings (k, shots, decoders, modes) it reports. By default it counts with each backbone's best setting there: the same rule for every backbone, but chosen on TEST, so optimistic where a protocol has several settings; pick one setting for all backbones, or leave the protocol out, below. Within a counted protocol the backbones are ranked (1 = best value, tied values share the mean of their ranks); one where fewer than two backbones have a value is not counted. Each backbone's ranks are averaged over the segmentation and over the classification datasets. <code>compare.md</code> and <code>compare.csv</code> hold the default.</p>
 <table class="ranking-choice"><thead><tr><th>dataset</th><th>protocol</th><th>task</th><th>counts with</th><th>in the ranking</th></tr></thead>
 <tbody>${input.families.map(
-      (family, index) => html`<tr><td>${family.dataset}</td><td>${family.protocol}</td><td>${family.segmentation ? 'segmentation' : 'classification'}</td><td><select data-family="${family.id}"><option value="best" selected>best setting per backbone</option>${family.settings.map((setting, s) => html`<option value="${s}">${setting.label}</option>`)}<option value="off">leave out</option></select></td><td data-family-use="${index}">${useText(index)}</td></tr>`,
+      (family, index) => html`<tr><td>${family.dataset}</td><td>${family.protocol}</td><td>${family.segmentation ? 'segmentation' : 'classification'}</td><td><select data-family="${family.id}"><option value="best" selected>best setting per backbone</option>${family.settings.map((setting, s) => html`<option value="${s}">${setting.label}</option>`)}<option value="off">leave out</option></select></td><td data-family-use="${index}">${familyUseText(outcome.families[index])}</td></tr>`,
     )}</tbody></table>
 ${canvasId ? figure(canvasId, 420, 'Per backbone, its mean rank over the segmentation datasets (x) against its mean rank over the classification datasets (y); best at both sits top right.', 720) : html`<p>The runs have no segmentation or no classification dataset: nothing to set against each other.</p>`}
 <p id="ranking-missing" class="meta"></p>
@@ -118,7 +114,7 @@ ${tables.map(
   (table) => html`<h3>${table.dataset} × ${table.protocol}</h3>
 <table class="fine-tuning"><thead><tr><th>backbone</th><th>mode</th><th>backbone lr</th><th>trainable parameters</th><th>of all</th><th>TEST ${table.metric}</th></tr></thead>
 <tbody>${table.rows.map(
-    (row) => html`<tr><td>${row.backbone.label}</td><td>${row.modeName}</td><td>${row.learningRate === null ? '–' : formatSetting({ lr: row.learningRate }).slice('lr='.length)}</td><td>${row.parameters ? formatParameterShare(row.parameters) : '–'}</td><td>${row.parameters ? row.parameters.total.toLocaleString('en-US') : '–'}</td><td class="value">${metricText(row.entry.metric, row.entry.repetition)}</td></tr>`,
+    (row) => html`<tr><td>${row.backbone.label}</td><td>${row.modeName}</td><td>${learningRateText(row)}</td><td>${row.parameters ? formatParameterShare(row.parameters) : '–'}</td><td>${row.parameters ? row.parameters.total.toLocaleString('en-US') : '–'}</td><td class="value">${metricText(row.entry.metric, row.entry.repetition)}</td></tr>`,
   )}</tbody></table>
 ${figure(charts.add(fineTuningChart(table)), 340, `${table.dataset}: TEST ${table.metric} per backbone and mode; bars at the mean over seeds, whiskers the reported interval.`)}`,
 )}
