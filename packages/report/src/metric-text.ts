@@ -16,13 +16,23 @@ export function repetitionCount(count: number, repetition: Repetition): string {
 }
 
 /**
- * A metric as the report's tables show it: `0.812 [0.790, 0.833]`, or over several seeds (or tries)
+ * A metric in two parts: the value (`0.812`, over several seeds or tries `0.812 ± 0.010`, a single one having no
+ * spread to show) and what qualifies it (`[0.790, 0.833] (3 seeds)`: the interval the protocol reported, then the
+ * repetitions; empty for a bare value), for tables that set the qualification under the value.
+ */
+export function metricParts(metric: MetricValue, repetition: Repetition = 'seed'): { value: string; detail: string } {
+  if (!metric.seeds) return { value: formatMetricValue({ value: metric.value }), detail: formatInterval(metric.ci).trim() };
+  const { mean, std, values } = metric.seeds;
+  const spread = values.length > 1 ? ` ± ${std.toFixed(3)}` : '';
+  return { value: `${mean.toFixed(3)}${spread}`, detail: `${formatInterval(metric.ci)} (${repetitionCount(values.length, repetition)})`.trim() };
+}
+
+/**
+ * A metric as the report's tables show it on one line: `0.812 [0.790, 0.833]`, or over several seeds (or tries)
  * `0.812 ± 0.010 [0.790, 0.833] (3 seeds)` (mean ± sample std, then the interval the protocol reported); a single
  * repetition has no spread to show, so `0.812 [0.790, 0.833] (1 try)`.
  */
 export function metricText(metric: MetricValue, repetition: Repetition = 'seed'): string {
-  if (!metric.seeds) return formatMetricValue(metric);
-  const { mean, std, values } = metric.seeds;
-  const spread = values.length > 1 ? ` ± ${std.toFixed(3)}` : '';
-  return `${mean.toFixed(3)}${spread}${formatInterval(metric.ci)} (${repetitionCount(values.length, repetition)})`;
+  const { value, detail } = metricParts(metric, repetition);
+  return detail ? `${value} ${detail}` : value;
 }

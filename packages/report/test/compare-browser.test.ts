@@ -62,6 +62,8 @@ describe('compare.html in headless Chromium', () => {
     expect(await visible()).toHaveLength(9);
     expect(await page.locator('table.matrix th.dataset:not([hidden])').allTextContents()).toEqual(['cxr']);
     expect(await page.locator('table.matrix th.protocol[data-cols="1 2"]').getAttribute('colspan')).toBe('2');
+    // Nine columns, each value with its interval under it, fit the 1200-pixel window without scrolling sideways.
+    expect(await page.locator('.matrix-scroll').evaluate((box) => [box.scrollWidth <= box.clientWidth, box.getBoundingClientRect().right <= window.innerWidth])).toEqual([true, true]);
     await page.selectOption('#matrix-dataset', 'lungs');
     expect(await visible()).toEqual(['lineardice', 'unetdice']);
     await page.selectOption('#matrix-dataset', '');

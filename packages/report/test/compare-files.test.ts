@@ -115,8 +115,8 @@ describe('compareRuns', () => {
   });
 
   it('bolds the best value of a column only where it is unique at the precision shown', () => {
-    const bold = [...page.matchAll(/<td class="value best" data-col="(\d+)">([^<]*)<\/td>/g)]
-      .map((match) => [Number(match[1]), match[2]])
+    const bold = [...page.matchAll(/<td class="value best" data-col="(\d+)">([^<]*) <small>([^<]*)<\/small><\/td>/g)]
+      .map((match) => [Number(match[1]), `${match[2]} ${match[3]}`])
       .sort(([a], [b]) => Number(a) - Number(b));
     // cxr · linear: B 0.900 alone; knn k=5: S 0.700 over B 0.600; knn k=20: S = B = 0.750, none; few-shot 1 shot:
     // R 0.650 over S 0.600; 4 shots: S = R = 0.700, none; peft: B beats S in every mode; seg: S 0.850, B 0.920.

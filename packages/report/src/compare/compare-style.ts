@@ -12,10 +12,10 @@ table.matrix th:first-child, table.matrix tbody th { position: sticky; left: 0; 
 table.matrix thead th.corner { z-index: 3; vertical-align: bottom; }
 table.matrix thead th.dataset { text-align: center; border-bottom: 1px solid var(--ink); }
 table.matrix thead th.protocol { text-align: center; font-weight: 600; border-bottom: 1px solid var(--rule); }
-table.matrix th, table.matrix td { overflow-wrap: normal; word-break: keep-all; }
+table.matrix th, table.matrix td { padding: 4px 6px; overflow-wrap: normal; word-break: keep-all; }
 table.matrix td.value { font-weight: 400; }
 table.matrix td.best { font-weight: 700; }
-table.matrix th small { display: block; color: var(--muted); font-weight: 400; }
+table.matrix th small, table.matrix td small { display: block; color: var(--muted); font-weight: 400; font-size: 12px; }
 table.ranking-choice select { max-width: 18em; }
 table.fine-tuning td:nth-child(3), table.fine-tuning td:nth-child(4), table.fine-tuning td:nth-child(5) { font-variant-numeric: tabular-nums; white-space: nowrap; }
 [hidden] { display: none !important; }

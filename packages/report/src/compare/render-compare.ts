@@ -1,5 +1,5 @@
 import { formatParameterShare } from '@radprobe/core';
-import { metricText } from '../metric-text.js';
+import { metricParts, metricText } from '../metric-text.js';
 import { ChartCollector } from '../charts/chart-collector.js';
 import { html, rawHtml, scriptJson, type SafeHtml } from '../html.js';
 import { renderPage } from '../page.js';
@@ -73,7 +73,9 @@ ${matrix.backbones.map(
   (backbone) => html`<tr><th>${backbone.label}</th>${columns.map((column, index) => {
     const entry = matrix.entry(backbone, column);
     if (!entry) return html`<td class="value" data-col="${index}">–</td>`;
-    return html`<td class="value${bold.get(column.key) === backbone ? ' best' : ''}" data-col="${index}">${metricText(entry.metric, entry.repetition)}</td>`;
+    // The interval and the repetitions under the value: half the width on one line, so more columns fit the page.
+    const { value, detail } = metricParts(entry.metric, entry.repetition);
+    return html`<td class="value${bold.get(column.key) === backbone ? ' best' : ''}" data-col="${index}">${value}${detail ? html` <small>${detail}</small>` : ''}</td>`;
   })}</tr>\n`,
 )}
 </tbody>
