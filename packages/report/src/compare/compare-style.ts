@@ -17,6 +17,7 @@ table.matrix td.value { font-weight: 400; }
 table.matrix td.best { font-weight: 700; }
 table.matrix th small, table.matrix td small { display: block; color: var(--muted); font-weight: 400; font-size: 12px; }
 table.ranking-choice select { max-width: 18em; }
+table.fine-tuning td.value { font-weight: 400; }
 table.fine-tuning td:nth-child(3), table.fine-tuning td:nth-child(4), table.fine-tuning td:nth-child(5) { font-variant-numeric: tabular-nums; white-space: nowrap; }
 [hidden] { display: none !important; }
 .warnings { border-left: 4px solid var(--mark); padding: 4px 12px; background: #fff4f0; }
