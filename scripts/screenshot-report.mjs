@@ -48,10 +48,10 @@ try {
 
   const top = join(images, 'report-overview.png');
   const overviewBottom = await tab.locator('#results').evaluate((element) => element.getBoundingClientRect().top + window.scrollY);
-  await tab.screenshot({ path: top, clip: { x: 0, y: 0, width: 1280, height: Math.ceil(overviewBottom) } });
+  await tab.screenshot({ path: top, fullPage: true, clip: { x: 0, y: 0, width: 1280, height: Math.ceil(overviewBottom) } });
   console.log(`wrote ${top}`);
 
-  const anchor = process.argv[3] ?? (await tab.evaluate(() => document.querySelector('section.cell:has(canvas[id] + *), section.cell:has(.figure-pair)')?.id));
+  const anchor = process.argv[3] ?? (await tab.evaluate(() => document.querySelector('section.cell:has(.figure-pair)')?.id));
   if (!anchor) throw new Error('no cell with curves in this report');
   const cell = join(images, 'report-cell.png');
   await tab.locator(`#${anchor}`).screenshot({ path: cell });

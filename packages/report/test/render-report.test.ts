@@ -128,7 +128,7 @@ describe('renderReport', () => {
     ]);
     const overview = specs[1];
     expect(overview.kind === 'metric-bars' && overview.categories).toEqual(['dinov2-vits14 × cxr-folder × knn (k=5)', 'dinov2-vits14 × cxr-folder × knn (k=10)', 'dinov2-vits14 × cxr-folder × knn (k=20)']);
-    expect(overview.kind === 'metric-bars' && overview.series[0].bars.map((bar) => bar.unreliable ?? false)).toEqual([false, false, true]);
+    expect(overview.kind === 'metric-bars' && overview.series[0].bars.map((bar) => bar?.unreliable ?? false)).toEqual([false, false, true]);
     expect(specs[4].kind === 'per-class' && specs[4].classes).toEqual(['Atelectasis', hostileLabel, 'Effusion']);
   });
 

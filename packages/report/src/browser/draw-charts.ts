@@ -329,7 +329,16 @@ export function drawCharts(ChartLibrary: typeof Chart, specs: ChartSpec[]): void
         ],
       },
       options: {
-        scales: { x: { offset: true, title: { display: true, text: spec.axis } }, y: { grace: '10%', title: { display: true, text: spec.metric } } },
+        // The y axis spans every point and whisker (a whisker cut by the frame would hide how wide an interval is).
+        scales: {
+          x: { offset: true, title: { display: true, text: spec.axis } },
+          y: {
+            grace: '5%',
+            suggestedMin: Math.min(...spec.points.map((point) => point.low ?? point.value)),
+            suggestedMax: Math.max(...spec.points.map((point) => point.high ?? point.value)),
+            title: { display: true, text: spec.metric },
+          },
+        },
         plugins: {
           legend: { display: false },
           tooltip: {
