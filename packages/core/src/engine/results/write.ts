@@ -10,7 +10,7 @@ const numberArray = /\[\n\s*(-?\d[\d.eE+-]*(?:,\n\s*-?\d[\d.eE+-]*)*)\n\s*\]/g;
 
 /**
  * `results.json`'s text: indented JSON, except that arrays of plain numbers (curve points, confusion rows, seed
- * values) stay on one line, which keeps a row's curves to a few lines and the file about a third smaller. JSON
+ * values) stay on one line, which keeps a row's curves to a few lines and the file about a fifth smaller (the demo: 322 → 260 KB). JSON
  * escapes newlines inside strings, so the pattern only ever meets arrays.
  */
 export function resultsJson(results: RunResults): string {
