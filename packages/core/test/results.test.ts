@@ -11,6 +11,7 @@ import {
   packageVersions,
   renderResultsCsv,
   renderResultsMarkdown,
+  resultsJson,
   resultsSchema,
   writeRunResults,
   type RunConfig,
@@ -122,6 +123,18 @@ describe('writeRunResults', () => {
     expect(() => assertValidRunResults(written)).not.toThrow();
     expect(await readFile(join(dir, 'run', 'results.md'), 'utf8')).toBe(renderResultsMarkdown(results));
     expect(await readFile(join(dir, 'run', 'results.csv'), 'utf8')).toBe(renderResultsCsv(results));
+  });
+
+  it('keeps arrays of numbers on one line and everything else as indented JSON that parses back unchanged', () => {
+    const results = sampleResults();
+    const row = results.cells[0].result!.rows[0];
+    row.classification = { seed: 0, curves: [{ className: 'a\n[1,\n2]', positives: 1, negatives: 2, auroc: 0.5, averagePrecision: 0.5, roc: { x: [0, 0.5, 1], y: [0, -1e-7, 1] }, pr: { x: [], y: [1] } }] };
+    const text = resultsJson(results);
+    expect(JSON.parse(text)).toEqual(results);
+    expect(text).toContain('"x": [0, 0.5, 1]');
+    expect(text).toContain('"y": [0, -1e-7, 1]');
+    expect(text).toContain('"className": "a\\n[1,\\n2]"');
+    expect(text.startsWith('{\n  "schemaVersion": 1,\n')).toBe(true);
   });
 
   it('writes nothing for an invalid object', async () => {

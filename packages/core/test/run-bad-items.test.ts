@@ -93,6 +93,13 @@ describe('runEvaluation: bad items are blamed on the item, in its own words', ()
     ]);
   });
 
+  it('counts each class\'s positives per split in the dataset summary', async () => {
+    const results = await run('skip', []);
+    const { counts, positives } = results.datasets[0];
+    // Labels alternate 0, 1 over the items train, train, val, test, test, train (index % 2).
+    expect({ counts, positives }).toEqual({ counts: { train: 3, val: 1, test: 2 }, positives: { train: [1, 2], val: [1, 0], test: [1, 1] } });
+  });
+
   it('passes the config\'s decodeLimits to every dataset plugin', async () => {
     const contexts: DatasetContext[] = [];
     await run('skip', contexts);

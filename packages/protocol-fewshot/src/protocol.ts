@@ -88,7 +88,7 @@ function describeTry(unit: Unit, attempt: Try): string {
   return `seed ${attempt.seed}: ${size}${short ? ` (fewer ${shortOf} than shots for: ${short})` : ''}${setting ? `, chose ${setting}` : ''}`;
 }
 
-/** One row per reported inner setting: every metric all tries have, as mean ± std over tries. */
+/** One row per reported inner setting: every metric all tries have, as mean ± std over tries; the first try's curves. */
 function mergeTries(shots: Shots, unit: Unit, tries: Try[], keys: readonly string[]): ResultRow[] {
   const perTry = tries.map((attempt) => reportedRows(attempt.result, keys));
   return perTry[0].map(({ key }) => {
@@ -100,7 +100,9 @@ function mergeTries(shots: Shots, unit: Unit, tries: Try[], keys: readonly strin
     const names = Object.keys(rows[0].metrics).filter((name) => rows.every((row) => row.metrics[name]));
     const seeds = tries.map((attempt) => attempt.seed);
     const metrics: Record<string, MetricValue> = Object.fromEntries(names.map((name) => [name, acrossSeeds(seeds, rows.map((row) => row.metrics[name]))]));
-    return { setting: { shots, unit, ...key }, split: 'test' as const, metrics };
+    // The curves and confusion matrix are the first try's (the metrics average the tries).
+    const classification = rows[0].classification;
+    return { setting: { shots, unit, ...key }, split: 'test' as const, metrics, ...(classification ? { classification } : {}) };
   });
 }
 

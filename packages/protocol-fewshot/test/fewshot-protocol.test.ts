@@ -172,5 +172,7 @@ describe('fewshot protocol wrapping the real linear probe and kNN', () => {
     ]);
     expect(result.notes).toContain('k = 5 exceeds the 3 TRAIN features: it used 3 neighbours.');
     expect(result.rows[2].metrics.top1.value).toBeGreaterThan(0.7);
+    // Each row carries its first try's TEST confusion matrix: every one of the 30 TEST images once.
+    for (const row of result.rows) expect(row.classification!.confusion!.counts.flat().reduce((a, b) => a + b, 0)).toBe(30);
   });
 });

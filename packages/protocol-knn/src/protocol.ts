@@ -3,6 +3,7 @@ import {
   argmaxRows,
   aurocMetric,
   balancedAccuracyMetric,
+  classificationDiagnostics,
   computeBackend,
   macroAurocMetric,
   metricValue,
@@ -11,6 +12,7 @@ import {
   topKSimilarities,
   type BootstrapOptions,
   type ClassAveragedMetric,
+  type DiagnosedScores,
   type MetricValue,
   type Protocol,
   type ProtocolContext,
@@ -33,6 +35,7 @@ class RowMetrics {
     private readonly groups: ResamplingGroups,
     private readonly bootstrap: BootstrapOptions,
     private readonly notes: string[],
+    private readonly diagnosed: { dataset: ProtocolContext['dataset']; scores: DiagnosedScores },
   ) {}
 
   add(name: string, metric: WeightedMetric | ClassAveragedMetric): this {
@@ -43,7 +46,8 @@ class RowMetrics {
   }
 
   row(): ResultRow {
-    return { setting: { k: this.k }, split: 'test', metrics: this.metrics };
+    const classification = classificationDiagnostics(this.diagnosed.dataset, this.diagnosed.scores, this.groups, this.bootstrap);
+    return { setting: { k: this.k }, split: 'test', metrics: this.metrics, classification };
   }
 }
 
@@ -88,7 +92,7 @@ async function runWeightedVote(options: ResolvedKnnOptions, context: ProtocolCon
   const bootstrap = { ...context.bootstrap, seed: context.seed };
   const positive = Uint8Array.from(testLabels, (label) => (label === 1 ? 1 : 0));
   const rows = scoresPerK.map((scores, i) => {
-    const row = new RowMetrics(options.k[i], groups, bootstrap, notes)
+    const row = new RowMetrics(options.k[i], groups, bootstrap, notes, { dataset, scores: { outputs: numClasses, logits: scores, truth: { labels: testLabels } } })
       .add('top1', topKAccuracyMetric(scores, numClasses, testLabels, 1))
       .add('balancedAccuracy', balancedAccuracyMetric(argmaxRows(scores, numClasses), testLabels, numClasses));
     if (numClasses >= 5) row.add('top5', topKAccuracyMetric(scores, numClasses, testLabels, 5));
@@ -130,7 +134,7 @@ async function runMlKnn(options: ResolvedKnnOptions, context: ProtocolContext): 
   const rows = ks.map((k, i) => {
     const model = fitMlKnn(fitNeighbours.indices, maxK, k, trainTargets, numLabels, options.smoothing);
     const scores = predictMlKnn(model, testNeighbours.indices, maxK, trainTargets);
-    return new RowMetrics(options.k[i], groups, bootstrap, notes).add('auroc', macroAurocMetric(scores, testTargets, dataset.classes)).row();
+    return new RowMetrics(options.k[i], groups, bootstrap, notes, { dataset, scores: { outputs: numLabels, logits: scores, truth: { targets: testTargets } } }).add('auroc', macroAurocMetric(scores, testTargets, dataset.classes)).row();
   });
   notes.push(
     `ML-kNN (Zhang & Zhou 2007) on cosine neighbours, smoothing s = ${options.smoothing}, fitted on TRAIN ∪ VAL (${train.rows} items).`,

@@ -58,6 +58,10 @@ describe('ML-kNN', () => {
     expect(auroc.value).toBe(0.5);
     expect(auroc.perClass).toEqual({ A: 1, B: 0, C: null });
     expect(auroc.excludedClasses).toEqual([{ name: 'C', reason: 'no positives in split' }]);
+    // A curve per class with positives and negatives, its AUROC the per-class value; no confusion matrix (multi-label).
+    const diagnostics = result.rows[0].classification!;
+    expect(diagnostics.curves!.map((curve) => [curve.className, curve.auroc])).toEqual([['A', 1], ['B', 0]]);
+    expect(diagnostics.confusion).toBeUndefined();
     expect(auroc.ci).toMatchObject({ samples: 200, unit: 'item' });
     expect(result.notes.join(' ')).toContain("the study's code counted each point as its own neighbour");
   });

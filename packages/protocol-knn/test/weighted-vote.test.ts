@@ -62,6 +62,17 @@ describe('knn protocol, weighted vote', () => {
     expect(k3.top5).toBeUndefined();
     expect(k3.top1.ci).toMatchObject({ samples: 200, confidence: 0.95, unit: 'item' });
     expect(progress.at(-1)).toEqual(['similarity blocks', 1, 1]);
+    // The row's TEST diagnostics come from the same scores: k = 3 predicts both right; the positive class's curve
+    // (score[1]: q0 0.316 negative, q1 0.614 positive) rises straight to the top left.
+    const diagnostics = result.rows[1].classification!;
+    expect(diagnostics.confusion).toEqual({ classes: ['neg', 'pos'], counts: [[1, 0], [0, 1]] });
+    expect(diagnostics.curves!.map((curve) => [curve.className, curve.auroc, curve.roc])).toEqual([['pos', 1, { x: [0, 0, 1], y: [0, 1, 1] }]]);
+    // k = 1 calls both class 0: sensitivity of neg 1, of pos 0; PPV of pos undefined (never predicted).
+    const k1Decisions = result.rows[0].classification!.decisions!;
+    expect(k1Decisions.map((entry) => [entry.className, entry.sensitivity?.value, entry.ppv?.value ?? null])).toEqual([
+      ['neg', 1, 0.5],
+      ['pos', 0, null],
+    ]);
   });
 
   it('caps k at the training set and says so; reports top-5 with five classes', async () => {

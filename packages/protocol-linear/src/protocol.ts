@@ -1,11 +1,13 @@
 import {
   RadprobeError,
   carveValidation,
+  classificationDiagnostics,
   classificationPrimaryMetric,
   classificationTestValues,
   computeBackend,
   resamplingGroups,
   testRowAcrossSeeds,
+  type ClassificationDiagnostics,
   type MetricValue,
   type Protocol,
   type ProtocolContext,
@@ -59,6 +61,7 @@ async function runLinear(options: ResolvedLinearOptions, context: ProtocolContex
   const finalWarnings = new Set<string>();
   const choices: Setting[] = [];
   const testRuns: Array<Record<string, MetricValue>> = [];
+  let classification: ClassificationDiagnostics | null = null;
   let volumes = 0;
   for (const seed of seeds) {
     const carved = hasVal ? null : carveValidation(dataset.items, options.valFraction, seed);
@@ -96,7 +99,10 @@ async function runLinear(options: ResolvedLinearOptions, context: ProtocolContex
     const bootstrap = { ...context.bootstrap, seed };
     const testRows = samplesOf(samples, ['test']);
     const groups = resamplingGroups(testRows.map((s) => samples.representatives[s]));
-    testRuns.push(classificationTestValues(dataset, scoresOf(dataset.task, samples, testRows, outcome.testLogits), groups, bootstrap, notes));
+    const testScores = scoresOf(dataset.task, samples, testRows, outcome.testLogits);
+    testRuns.push(classificationTestValues(dataset, testScores, groups, bootstrap, notes));
+    // The first seed's scores stand for the row's curves and confusion matrix (the metrics average the seeds).
+    classification ??= classificationDiagnostics(dataset, testScores, groups, bootstrap);
   }
 
   const merged = testRowAcrossSeeds(seeds, testRuns, choices, Boolean(options.seeds));
@@ -108,7 +114,13 @@ async function runLinear(options: ResolvedLinearOptions, context: ProtocolContex
       : `Logistic regression: L2 (C · Σ loss + ½‖W‖², bias unpenalised), Newton–CG to the minimum (the C path warm-started, as upstream), on the last block's CLS token; C chosen by VAL ${primary} from ${options.logregC.length} values, refitted on ${finalOn} and reported on TEST.${dataset.task === 'multilabel' ? ' Multi-label: one-vs-rest.' : ''}`,
   );
   if (volumes > 0) notes.push(`3D: the linear inputs of a scan's slices are averaged into one sample (${volumes} scans); a scan is positive for a class when any of its slices is.`);
-  const testRow: ResultRow = { setting: merged.setting, split: 'test', metrics: merged.metrics, ...(finalWarnings.size ? { warnings: [...finalWarnings] } : {}) };
+  const testRow: ResultRow = {
+    setting: merged.setting,
+    split: 'test',
+    metrics: merged.metrics,
+    ...(finalWarnings.size ? { warnings: [...finalWarnings] } : {}),
+    ...(classification ? { classification } : {}),
+  };
   return { primaryMetric: primary, rows: [testRow, ...valRows], notes, skipped };
 }
 

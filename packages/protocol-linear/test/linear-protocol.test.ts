@@ -21,6 +21,11 @@ describe('linear protocol, study grid', () => {
     expect(test.metrics.auroc.value).toBeGreaterThan(0.97);
     expect(test.metrics.auroc.ci).toMatchObject({ unit: 'patient', confidence: 0.95 });
     expect(Object.keys(test.metrics.auroc.perClass!)).toEqual(CLASSES);
+    // The TEST diagnostics come from the same scores: each class's curve carries its per-class AUROC exactly.
+    const curves = test.classification!.curves!;
+    expect(curves.map((curve) => [curve.className, curve.auroc])).toEqual(CLASSES.map((name) => [name, test.metrics.auroc.perClass![name]]));
+    expect(curves[0].aurocInterval).toMatchObject({ unit: 'patient', confidence: 0.95 });
+    expect(result.rows.filter((row) => row.classification)).toEqual([test]);
     // The chosen setting is the best VAL row.
     const best = Math.max(...val.map((row) => row.metrics.auroc.value));
     const chosen = val.find((row) => row.setting.blocks === test.setting.blocks && row.setting.avgpool === test.setting.avgpool && row.setting.lr === test.setting.lr)!;
@@ -70,6 +75,8 @@ describe('linear protocol, study grid', () => {
     expect(auroc.seeds!.std).toBeCloseTo(Math.sqrt(auroc.seeds!.values.reduce((s, v) => s + (v - mean) ** 2, 0) / 2), 12);
     expect(auroc.seeds!.intervals.every((ci) => ci !== null && ci.low <= ci.high)).toBe(true);
     expect(result.rows.filter((row) => row.split === 'val').map((row) => row.setting.seed)).toEqual([0, 0, 1, 1, 2, 2]);
+    // The curves are the first seed's scores.
+    expect(testRow(result.rows).classification!.seed).toBe(0);
   });
 
   it('declares the features it reads', () => {
@@ -88,6 +95,11 @@ describe('linear protocol, other tasks', () => {
     const test = testRow(result.rows);
     expect(Object.keys(test.metrics)).toEqual(['top1', 'top5', 'balancedAccuracy']);
     expect(test.metrics.top1.value).toBeGreaterThan(0.8);
+    // The confusion matrix counts every TEST item once; its diagonal is the top-1 hits.
+    const { counts } = test.classification!.confusion!;
+    const total = counts.flat().reduce((a, b) => a + b, 0);
+    expect(counts.reduce((hits, row, t) => hits + row[t], 0) / total).toBe(test.metrics.top1.value);
+    expect(test.classification!.decisions!.map((entry) => entry.className)).toEqual(['a', 'b', 'c', 'd', 'e']);
   });
 
   it('binary: one output, AUROC', async () => {

@@ -1,6 +1,7 @@
 import {
   RadprobeError,
   carveValidation,
+  classificationDiagnostics,
   classificationPrimaryMetric,
   classificationTestValues,
   classificationValidationValue,
@@ -9,6 +10,7 @@ import {
   resamplingGroups,
   testRowAcrossSeeds,
   trainingBackend,
+  type ClassificationDiagnostics,
   type MetricValue,
   type PixelSource,
   type Protocol,
@@ -57,6 +59,8 @@ interface GroupOutcome {
   value: number;
   parameters: Parameters;
   test: Record<string, MetricValue>;
+  /** The TEST scores' curves and confusion matrix; computed for the first seed only (the row shows that seed's). */
+  classification: ClassificationDiagnostics | null;
   artifact: ResultArtifact | null;
 }
 
@@ -95,7 +99,7 @@ interface Leader {
  * the very run scored on VAL (same items, same seed: the same network), so that network is kept and scored as it
  * is; at most two networks are alive then, the group's best so far and the one training.
  */
-async function runSeed(inputs: RunInputs, groups: readonly ReportedGroup[], seed: number, splits: readonly Split[], artifactPrefix: string): Promise<SeedOutcome> {
+async function runSeed(inputs: RunInputs, groups: readonly ReportedGroup[], seed: number, splits: readonly Split[], artifactPrefix: string, firstSeed: boolean): Promise<SeedOutcome> {
   const { context, options } = inputs;
   const { dataset } = context;
   const itemsOf = (wanted: readonly Split[]) => splits.flatMap((split, i) => (wanted.includes(split) ? [i] : []));
@@ -144,16 +148,13 @@ async function runSeed(inputs: RunInputs, groups: readonly ReportedGroup[], seed
       const network = leader.network ?? (await fit(chosen, itemsOf(finalTrainingSplits(options)), 'refit'));
       leader.network = network;
       const testNotes: string[] = [];
-      const test = classificationTestValues(
-        dataset,
-        scoresOf(dataset.task, inputs.targets, testItems, await network.logits(testItems)),
-        resamplingGroups(testItems.map((i) => dataset.items[i])),
-        { ...context.bootstrap, seed },
-        testNotes,
-      );
+      const testScores = scoresOf(dataset.task, inputs.targets, testItems, await network.logits(testItems));
+      const testGroups = resamplingGroups(testItems.map((i) => dataset.items[i]));
+      const test = classificationTestValues(dataset, testScores, testGroups, { ...context.bootstrap, seed }, testNotes);
+      const classification = firstSeed ? classificationDiagnostics(dataset, testScores, testGroups, { ...context.bootstrap, seed }) : null;
       const artifact = chosen.mode === 'frozen' ? null : await savedArtifact(network, chosen, options, inputs.trainable, `${artifactPrefix}${chosen.mode}`);
       notes.push(...testNotes.map((note) => (groups.length > 1 ? `${group.name}: ${note}` : note)));
-      outcomes.set(group.name, { chosen, value: leader.value, parameters: network.parameters, test, artifact });
+      outcomes.set(group.name, { chosen, value: leader.value, parameters: network.parameters, test, classification, artifact });
     } finally {
       leader?.network?.dispose();
     }
@@ -205,7 +206,7 @@ async function runPeft(options: ResolvedPeftOptions, context: ProtocolContext): 
     for (const split of ['train', 'val', 'test'] as const) {
       if (!splits.includes(split)) throw new RadprobeError(`peft: dataset ${dataset.name} has no ${split.toUpperCase()} items${split === 'val' && carved ? ' after carving' : ''}`);
     }
-    const outcome = await runSeed(inputs, groups, seed, splits, seeds.length > 1 ? `seed${seed}-` : '');
+    const outcome = await runSeed(inputs, groups, seed, splits, seeds.length > 1 ? `seed${seed}-` : '', seed === seeds[0]);
     valRows.push(...outcome.valRows);
     notes.push(...outcome.notes);
     for (const setting of outcome.diverged) skipped.push({ setting: { ...settingOf(setting), seed }, reason: 'diverged on TRAIN: non-finite VAL logits' });
@@ -226,7 +227,8 @@ async function runPeft(options: ResolvedPeftOptions, context: ProtocolContext): 
     if (merged.note) notes.push(groups.length > 1 ? `${group.name}: ${merged.note}` : merged.note);
     // The reference is not chosen on VAL: its row carries no `selected`.
     const setting = group.reference ? settingOf(FROZEN_REFERENCE) : merged.setting;
-    return { setting, split: 'test', metrics: merged.metrics, parameters: runs[0].parameters };
+    const classification = runs[0].classification;
+    return { setting, split: 'test', metrics: merged.metrics, parameters: runs[0].parameters, ...(classification ? { classification } : {}) };
   });
   notes.push(...reportNotes(options, inputs, tf.getBackend(), ordered, testRows, outcomes, classificationPrimaryMetric(dataset.task)));
   if (dataset.items.some((item) => item.volume !== undefined)) notes.push('3D: slices train and are scored one by one; bootstrap resamples keep the slices of a scan (or patient) together.');

@@ -36,7 +36,10 @@ describe('the peft protocol', () => {
       expect(row.metrics.auroc.ci).toMatchObject({ confidence: 0.95, samples: 50, unit: 'item' });
       expect(row.metrics.balancedAccuracy).toBeDefined();
       expect(row.parameters).toEqual(expectedParameters[row.setting.mode as keyof typeof expectedParameters]);
+      // Each TEST row carries its scores' curves, its AUROC the row's.
+      expect(row.classification!.curves![0].auroc).toBe(row.metrics.auroc.value);
     }
+    expect(val.every((row) => row.classification === undefined)).toBe(true);
     expect(val.map((row) => [row.split, row.setting.mode, row.setting.lr, row.setting.seed])).toEqual([
       ['val', 'full', 1e-3, 0],
       ['val', 'lora', 1e-3, 0],

@@ -6,7 +6,26 @@ body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica 
 h1 { font-size: 24px; margin: 0 0 12px; }
 h2 { font-size: 19px; margin: 36px 0 8px; border-bottom: 1px solid var(--rule); padding-bottom: 4px; }
 h3 { font-size: 16px; margin: 28px 0 4px; }
+h1, h2, h3, h4, th, td, li, figcaption, p { overflow-wrap: normal; word-break: normal; hyphens: manual; }
+h4 { font-size: 14px; margin: 18px 0 4px; }
 code { font: 12px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; overflow-wrap: anywhere; }
+nav#contents ol { margin: 4px 0; padding-left: 22px; }
+nav#contents > ol > li { margin: 2px 0; }
+.table-scroll { max-width: 100%; overflow-x: auto; }
+th.name, td.name { white-space: nowrap; }
+th.name { font-weight: 600; }
+td.count { white-space: nowrap; text-align: right; }
+.swatch { display: inline-block; width: 10px; height: 10px; margin-right: 6px; border-radius: 2px; vertical-align: baseline; }
+.unreliable { color: var(--muted); font-style: italic; }
+.undefined { color: var(--muted); }
+.mark { color: #b3261e; white-space: nowrap; }
+tr.few-positives th.name { color: #b3261e; }
+.legend { color: var(--muted); font-size: 13px; margin: 0 0 12px; }
+.figure-pair, .confusion-pair { display: flex; flex-wrap: wrap; gap: 24px; align-items: flex-start; }
+.figure-pair figure { flex: 1 1 420px; max-width: 560px; }
+table.confusion td { text-align: center; min-width: 56px; }
+table.confusion td.diagonal { font-weight: 700; }
+table.confusion caption { text-align: left; color: var(--muted); }
 dl.summary, .dataset dl { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px; margin: 8px 0; }
 dt { color: var(--muted); }
 dd { margin: 0; }

@@ -53,18 +53,22 @@ function canvasPixels(canvasId: string, colour: readonly [number, number, number
 describe('report.html in headless Chromium', () => {
   it('draws every chart without an error', async () => {
     const dataset = await page.evaluate(() => ({ ...document.body.dataset }));
-    expect(dataset).toEqual({ chartsExpected: '6', chartsDrawn: '6' });
+    expect(dataset).toEqual({ chartsExpected: '10', chartsDrawn: '10' });
     expect(problems).toEqual([]);
   });
 
   it('paints each canvas, in the colours the charts use', async () => {
-    // The first per-class series in #21918c; the heat map's best head in viridis yellow #fde725; the seed points
-    // in rgb(68, 1, 84); the few-shot curve's second backbone (line, points and error bars) in #440154.
+    // The overview bars in #21918c; the ROC and PR curves of Atelectasis in its class colour #0072b2; the first
+    // per-class series in #21918c; the seed points in rgb(68, 1, 84); kNN's metric against k in #21918c; the
+    // few-shot curve's second backbone (line, points and error bars) in #440154.
     const expectations: Array<[string, [number, number, number]]> = [
       ['chart-1', [0x21, 0x91, 0x8c]],
-      ['chart-2', [0xfd, 0xe7, 0x25]],
-      ['chart-3', [68, 1, 84]],
-      ['chart-6', [0x44, 0x01, 0x54]],
+      ['chart-3', [0x00, 0x72, 0xb2]],
+      ['chart-4', [0x00, 0x72, 0xb2]],
+      ['chart-5', [0x21, 0x91, 0x8c]],
+      ['chart-6', [68, 1, 84]],
+      ['chart-7', [0x21, 0x91, 0x8c]],
+      ['chart-10', [0x44, 0x01, 0x54]],
     ];
     for (const [canvasId, colour] of expectations) {
       const pixels = await canvasPixels(canvasId, colour);
@@ -88,6 +92,35 @@ describe('report.html in headless Chromium', () => {
     expect(images).toHaveLength(2);
     for (const image of images) expect(image).toMatchObject({ complete: true, naturalWidth: 1, scheme: 'data:image/png;' });
     expect(images[0].alt).toBe('mask"<b>.png from dinov2-vits14 × nih-mini × linear (the cell\'s notes say what it shows)');
+  });
+
+  it('keeps long names whole: name cells never wrap, wide tables scroll instead of the page', async () => {
+    const names = await page.locator('td.name, th.name').evaluateAll((cells) => cells.map((cell) => getComputedStyle(cell).whiteSpace));
+    expect(names.length).toBeGreaterThan(10);
+    expect(new Set(names)).toEqual(new Set(['nowrap']));
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+  });
+
+  it('draws an unreliable interval dashed with a dagger, where a reliable one is solid', async () => {
+    // The top-1 overview (chart-2): k = 20's interval is unreliable. Its whisker's column carries the dagger's
+    // pixels above the cap; the reliable k = 5 column has none there.
+    const dagger = await page.evaluate(() => {
+      const canvas = document.getElementById('chart-2') as HTMLCanvasElement;
+      const chart = (window as unknown as { Chart: { getChart(canvas: HTMLCanvasElement): { getDatasetMeta(i: number): { data: Array<{ x: number }> }; scales: { y: { getPixelForValue(v: number): number } } } } }).Chart.getChart(canvas)!;
+      const context = canvas.getContext('2d') as CanvasRenderingContext2D;
+      const ratio = canvas.width / canvas.getBoundingClientRect().width;
+      const darkAbove = (x: number, high: number) => {
+        const top = chart.scales.y.getPixelForValue(high);
+        const { data } = context.getImageData(Math.round((x - 4) * ratio), Math.round((top - 14) * ratio), Math.round(8 * ratio), Math.round(8 * ratio));
+        let dark = 0;
+        for (let offset = 0; offset < data.length; offset += 4) if (data[offset + 3] > 200 && data[offset] < 80 && data[offset + 1] < 80) dark++;
+        return dark;
+      };
+      const bars = chart.getDatasetMeta(0).data;
+      return { reliable: darkAbove(bars[0].x, 0.8625), unreliable: darkAbove(bars[2].x, 0.675) };
+    });
+    expect(dagger.reliable).toBe(0);
+    expect(dagger.unreliable).toBeGreaterThan(5);
   });
 
   it('requests nothing beyond its own file', async () => {

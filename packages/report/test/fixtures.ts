@@ -42,6 +42,23 @@ function linearProbeRows(): ResultRow[] {
         seeds: { seeds, values: [0.79, 0.8, 0.81], mean: 0.8, std: 0.01, intervals: [interval(0.77, 0.81), interval(0.78, 0.82), null] },
       },
     },
+    classification: {
+      seed: 0,
+      // Effusion has no TEST positives: no curve. The hostile class's interval is unreliable.
+      curves: [
+        { className: 'Atelectasis', positives: 12, negatives: 16, auroc: 0.75, aurocInterval: interval(0.6, 0.88), averagePrecision: 0.7, roc: { x: [0, 0, 0.5, 0.5, 1], y: [0, 0.5, 0.5, 1, 1] }, pr: { x: [0, 0.5, 0.5, 1], y: [1, 1, 0.6, 0.6] } },
+        {
+          className: hostileLabel,
+          positives: 3,
+          negatives: 25,
+          auroc: 0.9,
+          aurocInterval: { ...interval(0.7, 1), defined: 612, unreliable: `built from 612 of 1000 resamples; the others had no positives of ${hostileLabel} (388)` },
+          averagePrecision: 0.8,
+          roc: { x: [0, 0, 0.2, 1], y: [0, 0.8, 1, 1] },
+          pr: { x: [0, 0.8, 0.8, 1], y: [1, 1, 0.5, 0.5] },
+        },
+      ],
+    },
   };
   return [...valRows, testRow];
 }
@@ -74,7 +91,25 @@ const knnCell: CellResult = {
       [5, 0.775, 0.675, 0.8625],
       [10, 0.7, 0.6, 0.8],
       [20, 0.5625, 0.4625, 0.675],
-    ].map(([k, value, low, high]) => ({ setting: { k }, split: 'test' as const, metrics: { top1: { value, ci: interval(low, high, 'item') }, balancedAccuracy: { value: 0.7 } } })),
+    ].map(([k, value, low, high]): ResultRow => ({
+      setting: { k },
+      split: 'test' as const,
+      // k = 20's interval is marked unreliable, to show how it is drawn.
+      metrics: { top1: { value, ci: k === 20 ? { ...interval(low, high, 'item'), unreliable: 'built from 700 of 1000 resamples; the others had no items of effusion (300)' } : interval(low, high, 'item') }, balancedAccuracy: { value: 0.7 } },
+      ...(k === 5
+        ? {
+            classification: {
+              seed: 0,
+              decision: 'the highest score (ties to the lower class index)',
+              confusion: { classes: ['normal', 'effusion'], counts: [[30, 10], [8, 32]] },
+              decisions: [
+                { className: 'normal', sensitivity: { value: 0.75, ci: interval(0.6, 0.87, 'item') }, specificity: { value: 0.8, ci: interval(0.67, 0.91, 'item') }, ppv: { value: 30 / 38 } },
+                { className: 'effusion', sensitivity: { value: 0.8, ci: interval(0.67, 0.91, 'item') }, specificity: { value: 0.75, ci: interval(0.6, 0.87, 'item') }, ppv: null },
+              ],
+            },
+          }
+        : {}),
+    })),
     notes: [],
     skipped: [],
   },
@@ -164,10 +199,11 @@ export function fixtureResults(): RunResults {
         classes: ['Atelectasis', hostileLabel, 'Effusion'],
         counts: { train: 113, val: 20, test: 28 },
         patients: 80,
+        positives: { train: [40, 9, 2], val: [7, 2, 0], test: [12, 3, 0] },
         skipped: [{ source: `images/${hostileLabel}.png`, reason: 'unreadable PNG' }],
         notes: ['nih-chestxray14: TRAIN 113 / VAL 20 / TEST 28'],
       },
-      { name: 'cxr-folder', kind: 'image-folder', task: 'multiclass', classes: ['normal', 'effusion'], counts: { train: 160, val: 40, test: 80 }, patients: null, skipped: [], notes: [] },
+      { name: 'cxr-folder', kind: 'image-folder', task: 'multiclass', classes: ['normal', 'effusion'], counts: { train: 160, val: 40, test: 80 }, patients: null, positives: { train: [80, 80], val: [20, 20], test: [40, 40] }, skipped: [], notes: [] },
     ],
     cells: [linearCell, knnCell, failedCell, ...fewshotCells],
     failed: [{ backbone: 'dinov2-vitb14', dataset: 'nih-mini', protocol: 'linear', plugin: '@radprobe/protocol-linear@0.1.0', stage: 'protocol', message: 'out of memory' }],

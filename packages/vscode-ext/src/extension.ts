@@ -10,6 +10,7 @@ import { ResultsCodeLensProvider } from './results/results-codelens.js';
 import { ResultsPanel } from './results/results-panel.js';
 import { ResultsStore } from './results/results-store.js';
 import { RunSession } from './run/run-session.js';
+import type { CellKey } from './testing/cell-items.js';
 import { RadprobeTests } from './testing/radprobe-tests.js';
 
 /** The config a command applies to: the one given, the active editor's, the only one, or the one the user picks. */
@@ -40,12 +41,12 @@ export function activate(context: vscode.ExtensionContext): void {
   const tests = new RadprobeTests(store, (config, only, tracker, token) => session.run(config, only, tracker, token));
   const configSelector: vscode.DocumentSelector = [{ scheme: 'file', pattern: '**/{radprobe.json,*.radprobe.json}' }];
 
-  const showResults = async (config?: vscode.Uri, runDir?: string) => {
+  const showResults = async (config?: vscode.Uri, runDir?: string, cell?: CellKey) => {
     const target = await chooseConfig(config);
     if (!target) return void vscode.window.showWarningMessage('radprobe: no config in this workspace');
     const run = runDir ? (await store.history(target)).find((candidate) => candidate.dir === runDir) : (await store.history(target))[0];
     if (!run) return void vscode.window.showWarningMessage(`radprobe: ${vscode.workspace.asRelativePath(target)} has no finished run yet`);
-    await panel.show(run.dir, run.results.runId);
+    await panel.show(run.dir, run.results.runId, cell);
   };
 
   const runCommand = async (config: vscode.Uri | undefined, protocol?: string) => {

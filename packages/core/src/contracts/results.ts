@@ -65,6 +65,59 @@ export interface ResultRow {
    * (100 Newton steps)`. Outputs show them with the row.
    */
   warnings?: string[];
+  /**
+   * Classification TEST rows: what the row's scores look like beyond the summary metrics (curves per class,
+   * confusion matrix, per-class decision statistics). Absent on VAL rows, segmentation rows and results written
+   * before it existed.
+   */
+  classification?: ClassificationDiagnostics;
+}
+
+/** A curve as two equally long coordinate arrays, drawn point to point in order. */
+export interface CurvePoints {
+  x: number[];
+  y: number[];
+}
+
+/** One class's TEST curves, one class against the rest. */
+export interface ClassCurves {
+  className: string;
+  /** TEST items positive for the class, and the others. */
+  positives: number;
+  negatives: number;
+  /** Exact AUROC from every score (the curve drawn may be downsampled). */
+  auroc: number;
+  /** The AUROC's bootstrap interval (the row's resampling: patients together). */
+  aurocInterval?: ConfidenceInterval;
+  /** Average precision `Σₙ (Rₙ − Rₙ₋₁)·Pₙ` over the score thresholds, exact from every score. */
+  averagePrecision: number;
+  /** x: false-positive rate, y: true-positive rate, from (0, 0) to (1, 1); at most 200 points. */
+  roc: CurvePoints;
+  /** x: recall, y: precision, from recall 0 (precision 1) to recall 1, as the steps that AP sums; at most 200 points. */
+  pr: CurvePoints;
+}
+
+/** One class's statistics of the protocol's decisions (one class against the rest), with bootstrap intervals. */
+export interface ClassDecisionStats {
+  className: string;
+  /** Null where undefined on TEST: no positives (sensitivity), no negatives (specificity), never predicted (PPV). */
+  sensitivity: MetricValue | null;
+  specificity: MetricValue | null;
+  ppv: MetricValue | null;
+}
+
+/** How a classification row's TEST scores fall: what a reader draws as ROC/PR curves and a confusion matrix. */
+export interface ClassificationDiagnostics {
+  /** The seed (few-shot: the try) whose TEST scores these are: the first when several ran. */
+  seed: number;
+  /** How a single-label item's class is decided from its scores, e.g. `highest score`. */
+  decision?: string;
+  /** Multi-label: one per class with positives and negatives on TEST; binary: one, for the positive class. */
+  curves?: ClassCurves[];
+  /** Single-label tasks: `counts[true][predicted]` over TEST, classes in the dataset's order. */
+  confusion?: { classes: string[]; counts: number[][] };
+  /** Single-label tasks: per class, in the dataset's order. */
+  decisions?: ClassDecisionStats[];
 }
 
 /** What a protocol returns for one (backbone, dataset) cell. */
@@ -127,6 +180,11 @@ export interface DatasetSummary {
   classes: string[];
   counts: Record<'train' | 'val' | 'test', number>;
   patients: number | null;
+  /**
+   * Classification datasets: per split, how many items are positive for each class (in `classes` order); the
+   * split's other items are its negatives. Absent for segmentation and in results written before it existed.
+   */
+  positives?: Record<'train' | 'val' | 'test', number[]>;
   /**
    * Fingerprint of the split: sha256 of the sorted `id:split` lines of every item, joined by `\n`. Two runs with
    * equal counts can still split differently; this tells them apart. Absent in results written before it existed.

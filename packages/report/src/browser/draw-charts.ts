@@ -26,8 +26,18 @@ export function drawCharts(ChartLibrary: typeof Chart, specs: ChartSpec[]): void
   const three = (value: number) => value.toFixed(3);
   const seriesColours = ['#21918c', '#440154', '#5ec962', '#3b528b', '#e4572e', '#8a8a8a'];
 
-  // Chart.js has no error bars: plugins draw each one as a vertical whisker with caps.
-  function whisker(context: CanvasRenderingContext2D, x: number, top: number, bottom: number): void {
+  // Chart.js has no error bars: plugins draw each one as a vertical whisker with caps. An unreliable interval
+  // (too few resamples defined the metric) is dashed and marked with a dagger above it, as the captions explain.
+  function whisker(context: CanvasRenderingContext2D, x: number, top: number, bottom: number, unreliable = false): void {
+    context.save();
+    if (unreliable) {
+      context.setLineDash([4, 3]);
+      context.textAlign = 'center';
+      context.textBaseline = 'bottom';
+      context.font = 'bold 13px sans-serif';
+      context.fillStyle = context.strokeStyle;
+      context.fillText('†', x, top - 2);
+    }
     context.beginPath();
     context.moveTo(x, top);
     context.lineTo(x, bottom);
@@ -36,6 +46,7 @@ export function drawCharts(ChartLibrary: typeof Chart, specs: ChartSpec[]): void
     context.moveTo(x - 5, bottom);
     context.lineTo(x + 5, bottom);
     context.stroke();
+    context.restore();
   }
 
   function perClassConfig(spec: Extract<ChartSpec, { kind: 'per-class' }>): ChartConfiguration {
@@ -43,65 +54,6 @@ export function drawCharts(ChartLibrary: typeof Chart, specs: ChartSpec[]): void
       type: 'bar',
       data: { labels: spec.classes, datasets: spec.series.map((series, index) => ({ label: series.label, data: series.values, backgroundColor: seriesColours[index % seriesColours.length] })) },
       options: { scales: { y: { suggestedMin: 0, suggestedMax: 1, title: { display: true, text: spec.metric } } } },
-    };
-  }
-
-  function valGridConfig(spec: Extract<ChartSpec, { kind: 'val-grid' }>): ChartConfiguration<'scatter'> {
-    const squares = spec.squares;
-    const squareSide = (chart: Chart) => {
-      const area = chart.chartArea;
-      return area ? Math.max(4, Math.min(area.width / spec.lrs.length, area.height / spec.combos.length) - 4) : 8;
-    };
-    const valueLabels: Plugin<'scatter'> = {
-      id: 'radprobeGridValues',
-      afterDatasetsDraw(chart) {
-        const context = chart.ctx;
-        context.save();
-        context.textAlign = 'center';
-        context.textBaseline = 'middle';
-        context.font = '12px sans-serif';
-        chart.getDatasetMeta(0).data.forEach((point, index) => {
-          context.fillStyle = squares[index].textColour;
-          context.fillText(three(squares[index].value), point.x, point.y);
-        });
-        context.restore();
-      },
-    };
-    return {
-      type: 'scatter',
-      data: {
-        datasets: [
-          {
-            label: spec.metric,
-            data: squares.map((square) => ({ x: square.lr, y: square.combo })) as unknown as Array<{ x: number; y: number }>,
-            pointStyle: 'rect',
-            pointRadius: (context) => squareSide(context.chart) / 2,
-            pointHoverRadius: (context) => squareSide(context.chart) / 2,
-            backgroundColor: squares.map((square) => square.colour),
-            borderColor: squares.map((square) => (square.selected ? '#e4572e' : square.colour)),
-            borderWidth: squares.map((square) => (square.selected ? 4 : 1)),
-          },
-        ],
-      },
-      options: {
-        scales: {
-          x: { type: 'category', labels: spec.lrs, offset: true, grid: { display: false }, title: { display: true, text: 'lr' } },
-          y: { type: 'category', labels: spec.combos, offset: true, grid: { display: false } },
-        },
-        plugins: {
-          legend: { display: false },
-          tooltip: {
-            callbacks: {
-              label: (item) => {
-                const square = squares[item.dataIndex];
-                const selected = square.selected ? ' (reported on TEST)' : '';
-                return `${square.combo}, lr=${square.lr}: ${spec.metric} ${three(square.value)} over ${square.rows} run(s)${selected}`;
-              },
-            },
-          },
-        },
-      },
-      plugins: [valueLabels],
     };
   }
 
@@ -283,7 +235,7 @@ export function drawCharts(ChartLibrary: typeof Chart, specs: ChartSpec[]): void
           chart.getDatasetMeta(s).data.forEach((element, i) => {
             const bar = series.bars[i];
             if (!bar || bar.low === null || bar.high === null) return;
-            whisker(context, element.x, y.getPixelForValue(bar.high), y.getPixelForValue(bar.low));
+            whisker(context, element.x, y.getPixelForValue(bar.high), y.getPixelForValue(bar.low), bar.unreliable === true);
           });
         });
         context.restore();
@@ -306,8 +258,101 @@ export function drawCharts(ChartLibrary: typeof Chart, specs: ChartSpec[]): void
             callbacks: {
               label: (item) => {
                 const bar = spec.series[item.datasetIndex].bars[item.dataIndex]!;
-                const interval = bar.low === null || bar.high === null ? '' : ` [${three(bar.low)}, ${three(bar.high)}]`;
+                const interval = bar.low === null || bar.high === null ? '' : ` [${three(bar.low)}, ${three(bar.high)}]${bar.unreliable ? ' (unreliable)' : ''}`;
                 return `${spec.series[item.datasetIndex].label}: ${three(bar.mean)} ± ${three(bar.std)}${interval}`;
+              },
+            },
+          },
+        },
+      },
+      plugins: [intervals],
+    };
+  }
+
+  function classCurvesConfig(spec: Extract<ChartSpec, { kind: 'class-curves' }>): ChartConfiguration<'scatter'> {
+    const roc = spec.curve === 'roc';
+    // The chance line: the ROC diagonal (the PR curve's chance level differs per class, so it has none).
+    const chance = roc ? [{ label: 'chance', data: [{ x: 0, y: 0 }, { x: 1, y: 1 }], showLine: true, borderColor: '#9a9a9a', borderDash: [5, 4], borderWidth: 1, pointRadius: 0 }] : [];
+    const unit = (text: string) => ({ type: 'linear' as const, min: 0, max: 1, ticks: { stepSize: 0.2 }, title: { display: true, text } });
+    return {
+      type: 'scatter',
+      data: {
+        datasets: [
+          ...spec.lines.map((line) => ({
+            label: line.label,
+            data: line.x.map((x, i) => ({ x, y: line.y[i] })),
+            showLine: true,
+            borderColor: line.colour,
+            backgroundColor: line.colour,
+            borderWidth: 2,
+            pointRadius: 0,
+          })),
+          ...chance,
+        ],
+      },
+      options: {
+        scales: roc
+          ? { x: unit('false-positive rate (1 − specificity)'), y: unit('true-positive rate (sensitivity)') }
+          : { x: unit('recall (sensitivity)'), y: unit('precision (PPV)') },
+        plugins: { legend: { position: 'bottom', labels: { boxWidth: 14 } }, tooltip: { callbacks: { label: (item) => `${item.dataset.label}: (${three(item.parsed.x ?? 0)}, ${three(item.parsed.y ?? 0)})` } } },
+      },
+    };
+  }
+
+  function settingCurveConfig(spec: Extract<ChartSpec, { kind: 'setting-curve' }>): ChartConfiguration<'line'> {
+    const colour = '#21918c';
+    const chosenColour = '#e4572e';
+    const intervals: Plugin<'line'> = {
+      id: 'radprobeSettingIntervals',
+      afterDatasetsDraw(chart) {
+        const context = chart.ctx;
+        const y = chart.scales.y;
+        context.save();
+        context.lineWidth = 1.5;
+        context.strokeStyle = colour;
+        chart.getDatasetMeta(0).data.forEach((element, i) => {
+          const point = spec.points[i];
+          if (point.low === null || point.high === null) return;
+          whisker(context, element.x, y.getPixelForValue(point.high), y.getPixelForValue(point.low), point.unreliable);
+        });
+        context.restore();
+      },
+    };
+    return {
+      type: 'line',
+      data: {
+        labels: spec.labels,
+        datasets: [
+          {
+            label: spec.metric,
+            data: spec.points.map((point) => point.value),
+            borderColor: colour,
+            backgroundColor: spec.points.map((point) => (point.chosen ? chosenColour : colour)),
+            pointBorderColor: spec.points.map((point) => (point.chosen ? chosenColour : colour)),
+            pointRadius: spec.points.map((point) => (point.chosen ? 8 : 4)),
+            pointStyle: spec.points.map((point) => (point.chosen ? 'rectRot' : 'circle')),
+          },
+        ],
+      },
+      options: {
+        // The y axis spans every point and whisker (a whisker cut by the frame would hide how wide an interval is).
+        scales: {
+          x: { offset: true, title: { display: true, text: spec.axis } },
+          y: {
+            grace: '5%',
+            suggestedMin: Math.min(...spec.points.map((point) => point.low ?? point.value)),
+            suggestedMax: Math.max(...spec.points.map((point) => point.high ?? point.value)),
+            title: { display: true, text: spec.metric },
+          },
+        },
+        plugins: {
+          legend: { display: false },
+          tooltip: {
+            callbacks: {
+              label: (item) => {
+                const point = spec.points[item.dataIndex];
+                const interval = point.low === null || point.high === null ? '' : ` [${three(point.low)}, ${three(point.high)}]${point.unreliable ? ' (unreliable)' : ''}`;
+                return `${spec.metric} ${three(point.value)}${interval}${point.chosen ? ' (chosen)' : ''}`;
               },
             },
           },
@@ -319,11 +364,12 @@ export function drawCharts(ChartLibrary: typeof Chart, specs: ChartSpec[]): void
 
   const configure = {
     'per-class': perClassConfig,
-    'val-grid': valGridConfig,
     'seed-spread': seedSpreadConfig,
     'fewshot-curve': fewshotCurveConfig,
     'rank-scatter': rankScatterConfig,
     'metric-bars': metricBarsConfig,
+    'class-curves': classCurvesConfig,
+    'setting-curve': settingCurveConfig,
   } as const;
   for (const spec of specs) {
     const canvas = document.getElementById(spec.canvasId) as HTMLCanvasElement;

@@ -4,7 +4,7 @@ import type { AxisBounds } from './metric-axis.js';
  * What the page's script needs to draw each chart: plain JSON, computed in Node so that the logic (grouping,
  * averaging, colours) is tested there and the browser side only draws.
  */
-export type ChartSpec = (PerClassChart | ValGridChart | SeedSpreadChart | FewshotCurveChart | RankScatterChart | MetricBarsChart) & { /** Id of the canvas element it draws on. */ canvasId: string };
+export type ChartSpec = (PerClassChart | SeedSpreadChart | FewshotCurveChart | RankScatterChart | MetricBarsChart | ClassCurvesChart | SettingCurveChart) & { /** Id of the canvas element it draws on. */ canvasId: string };
 
 /** Per-class values of one metric in one cell: one bar series per result row that has them. */
 export interface PerClassChart {
@@ -27,7 +27,7 @@ export interface ValGridSquare {
   selected: boolean;
 }
 
-/** The VAL grid of a cell as a heat map: lr on the x axis, the other varying settings on the y axis. */
+/** The VAL grid of a cell as a heat map (drawn as a coloured table): lr across, the other varying settings down. */
 export interface ValGridChart {
   kind: 'val-grid';
   metric: string;
@@ -94,6 +94,8 @@ export interface MetricBar {
   std: number;
   low: number | null;
   high: number | null;
+  /** The interval came from too few resamples (`ConfidenceInterval.unreliable`): drawn dashed and marked. */
+  unreliable?: boolean;
 }
 
 /** Bars of one metric across backbones (categories), one series per column compared (e.g. linear and U-Net decoders). */
@@ -103,4 +105,33 @@ export interface MetricBarsChart {
   categories: string[];
   /** `bars[i]` belongs to `categories[i]`; null where that backbone has no value. */
   series: Array<{ label: string; bars: Array<MetricBar | null> }>;
+}
+
+/** One class's curve of a cell's TEST scores. */
+export interface ClassCurveLine {
+  /** The class with its exact AUROC or AP, e.g. `Effusion (AUROC 0.812)`. */
+  label: string;
+  /** The class's colour, the same in every chart of the page (`classColour`). */
+  colour: string;
+  x: number[];
+  y: number[];
+}
+
+/** ROC (false-positive rate → true-positive rate) or precision–recall curves of a cell's TEST scores, a line per class. */
+export interface ClassCurvesChart {
+  kind: 'class-curves';
+  curve: 'roc' | 'pr';
+  lines: ClassCurveLine[];
+}
+
+/** A metric against one setting (kNN's k, logistic regression's C), with intervals where the rows have them. */
+export interface SettingCurveChart {
+  kind: 'setting-curve';
+  /** x axis title, e.g. `k (neighbours)`. */
+  axis: string;
+  /** y axis title, e.g. `VAL auroc`. */
+  metric: string;
+  /** The setting's values in ascending order (category axis: evenly spaced, as a log axis would space C's grid). */
+  labels: string[];
+  points: Array<{ value: number; low: number | null; high: number | null; unreliable: boolean; chosen: boolean }>;
 }

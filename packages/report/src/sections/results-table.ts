@@ -16,17 +16,17 @@ export function resultsTableSection(results: RunResults): SafeHtml {
   return html`<section id="results">
 <h2>Results</h2>
 <p>Primary metric with its bootstrap interval; over several seeds, mean ± std of the seeds. Every row of every split is in <code>results.csv</code>.</p>
-<table class="results">
+<div class="table-scroll"><table class="results">
 <thead><tr>${columns.map((title) => html`<th>${title}</th>`)}</tr></thead>
 <tbody>
 ${results.cells.map((cell) => cellRows(cell, withParameters))}
 </tbody>
-</table>
+</table></div>
 </section>`;
 }
 
 function cellRows(cell: CellResult, withParameters: boolean): SafeHtml {
-  const where = html`<td>${cell.backbone}</td><td>${cell.dataset}</td><td>${cell.protocol}</td>`;
+  const where = html`<td class="name">${cell.backbone}</td><td class="name">${cell.dataset}</td><td class="name">${cell.protocol}</td>`;
   if (cell.status !== 'completed' || !cell.result) {
     return html`<tr class="status-${cell.status}">${where}<td colspan="${withParameters ? 6 : 5}">${cell.status}: ${cell.reason ?? 'no result'}</td></tr>\n`;
   }

@@ -70,13 +70,18 @@ export function cellSummary(cell: CellResult): string {
   return `${metricText(cell.result.primaryMetric, metric)}${setting ? ` (${setting})` : ''}`;
 }
 
+/** The cells of one protocol entry, in the order of its lens titles. */
+export function protocolLensCells(results: RunResults, protocolName: string): CellResult[] {
+  return results.cells.filter((cell) => cell.protocol === protocolName);
+}
+
 /**
  * CodeLens titles for one protocol entry of a config: "kNN · AUROC 0.71 [0.69, 0.73] · 2 min ago" when the run had
  * one backbone and one dataset, one line per cell prefixed with "backbone × dataset" when it had several. Empty
  * when the run did not evaluate that protocol.
  */
 export function protocolLensTitles(results: RunResults, protocolName: string, protocolKind: string, now: Date): string[] {
-  const cells = results.cells.filter((cell) => cell.protocol === protocolName);
+  const cells = protocolLensCells(results, protocolName);
   if (cells.length === 0) return [];
   const label = protocolName === protocolKind ? (kindLabels[protocolKind] ?? protocolKind) : protocolName;
   const when = relativeTime(new Date(results.finishedAt), now);

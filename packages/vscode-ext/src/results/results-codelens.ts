@@ -1,12 +1,12 @@
 import * as vscode from 'vscode';
 import { configEntryLocations } from '../config/entry-locations.js';
-import { protocolLensTitles } from './lens-text.js';
+import { protocolLensCells, protocolLensTitles } from './lens-text.js';
 import { newestRunWith } from './run-history.js';
 import type { ResultsStore } from './results-store.js';
 
 /**
  * Over each protocol entry of a config: its latest result per cell ("kNN · AUROC 0.71 [0.69, 0.73] · 2 min
- * ago", opening the results panel) and, in a trusted workspace, "Run this protocol".
+ * ago", opening the results panel on that cell's charts) and, in a trusted workspace, "Run this protocol".
  */
 export class ResultsCodeLensProvider implements vscode.CodeLensProvider {
   private readonly changed = new vscode.EventEmitter<void>();
@@ -35,9 +35,11 @@ export class ResultsCodeLensProvider implements vscode.CodeLensProvider {
       }
       const run = newestRunWith(history, entry.name);
       if (!run) continue;
-      for (const title of protocolLensTitles(run.results, entry.name, entry.kind, now)) {
-        lenses.push(new vscode.CodeLens(range, { title, command: 'radprobe.showResults', arguments: [document.uri, run.dir], tooltip: `results of run ${run.results.runId}` }));
-      }
+      const cells = protocolLensCells(run.results, entry.name);
+      protocolLensTitles(run.results, entry.name, entry.kind, now).forEach((title, i) => {
+        const cell = { backbone: cells[i].backbone, dataset: cells[i].dataset, protocol: cells[i].protocol };
+        lenses.push(new vscode.CodeLens(range, { title, command: 'radprobe.showResults', arguments: [document.uri, run.dir, cell], tooltip: `this cell's charts from run ${run.results.runId}` }));
+      });
     }
     return lenses;
   }

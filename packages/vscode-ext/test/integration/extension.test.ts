@@ -30,6 +30,20 @@ async function resultsFrame(): Promise<Frame> {
   throw new Error('the results panel did not render its charts');
 }
 
+/** The results webview's frame once it shows the given cell first (a CodeLens click re-renders the panel). */
+async function selectedCellFrame(label: string): Promise<Frame> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    for (const frame of page.frames()) {
+      const heading = await frame.locator('.selected-cell h2').innerText({ timeout: 200 }).catch(() => '');
+      const drawn = await frame.locator('body').evaluate((body) => body.dataset.chartsDrawn === body.dataset.chartsExpected).catch(() => false);
+      if (heading === `Selected cell: ${label}` && drawn) return frame;
+    }
+    await page.waitForTimeout(500);
+  }
+  throw new Error(`the results panel did not show ${label} first`);
+}
+
 beforeAll(async () => {
   // Fails, rather than skips, when code-server cannot be installed.
   const bin = execFileSync('bash', [join(repoRoot, 'scripts/setup-code-server.sh')], { encoding: 'utf8', timeout: 600_000 }).trim().split('\n').pop()!;
@@ -105,8 +119,30 @@ describe('the packaged extension in code-server', () => {
     // The interval, or (the demo's multi-label set has rare classes) why it is unreliable: never a bare number.
     expect(await lens.first().innerText()).toMatch(/^kNN · \S.* \d\.\d\d (\[\d\.\d\d, \d\.\d\d\]|\(interval unreliable: built from \d+ of \d+ resamples.*\)) .*· (just now|\d+ min ago)$/);
 
-    await frame.locator('canvas').first().scrollIntoViewIfNeeded();
+  }, 180_000);
+
+  it('opens a cell\'s CodeLens on that cell\'s charts: ROC and PR curves drawn, per-class table, confusion matrix', async () => {
+    await page.locator('.codelens-decoration a', { hasText: 'synthetic-nih' }).first().click();
+    const nih = await selectedCellFrame('vit-tiny-hf × synthetic-nih × knn');
+    const section = nih.locator('.selected-cell section.cell');
+    // The report's own charts, drawn by its own script: every one of the page's charts, the cell's two curves included.
+    const counts = await nih.locator('body').evaluate((body) => ({ drawn: Number(body.dataset.chartsDrawn), expected: Number(body.dataset.chartsExpected), errors: body.dataset.chartErrors ?? null }));
+    expect(counts).toMatchObject({ errors: null, drawn: counts.expected });
+    expect(counts.expected).toBeGreaterThan(4);
+    const curves = section.locator('.figure-pair canvas');
+    expect(await curves.count()).toBe(2);
+    for (const canvas of await curves.all()) expect(await canvas.evaluate((element) => (element as unknown as { toDataURL(): string }).toDataURL().length)).toBeGreaterThan(5000);
+    expect(await section.locator('figcaption').first().innerText()).toMatch(/^ROC curves per class, TEST scores of test: k=5/);
+    expect(await section.locator('table.per-class thead').innerText()).toMatch(/TRAIN pos \/ neg\s+VAL pos \/ neg\s+TEST pos \/ neg\s+AUROC \[95 % CI\]\s+AP/);
+
+    await section.locator('.figure-pair').scrollIntoViewIfNeeded();
     mkdirSync(outputDir, { recursive: true });
     await page.screenshot({ path: join(outputDir, 'vscode-results.png') });
-  }, 180_000);
+
+    await page.locator('.codelens-decoration a', { hasText: 'synthetic-cxr' }).first().click();
+    const cxr = await selectedCellFrame('vit-tiny-hf × synthetic-cxr × knn');
+    const matrices = cxr.locator('.selected-cell table.confusion');
+    expect(await matrices.count()).toBe(2);
+    expect(await cxr.locator('.selected-cell table.per-class thead').innerText()).toMatch(/sensitivity\s+specificity\s+PPV/);
+  }, 120_000);
 });

@@ -7,7 +7,7 @@ export const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '.
 
 /**
  * A workspace with the demo's generated models and data (from the built CLI) and a small config, one backbone ×
- * one multi-label dataset × kNN, so that a run takes seconds. The repo's node_modules is linked in, which is how the extension
+ * a multi-label and a multiclass dataset × kNN, so that a run takes seconds. The repo's node_modules is linked in, which is how the extension
  * finds radprobe and its plugins there.
  */
 export async function demoWorkspace(): Promise<string> {
@@ -21,8 +21,12 @@ export async function demoWorkspace(): Promise<string> {
     output: 'results',
     bootstrap: { samples: 200, confidence: 0.95 },
     backbones: [{ kind: 'onnx', name: 'vit-tiny-hf', model: 'models/vit-tiny-hf/onnx/model.onnx' }],
-    // Multi-label: ML-kNN reports AUROC per class, which the report draws as a chart.
-    datasets: [{ kind: 'nih-chestxray14', name: 'synthetic-nih', root: 'data/synthetic-nih', valSize: 20 }],
+    // Multi-label: ML-kNN reports AUROC per class and ROC/PR curves, which the report draws as charts; the
+    // multiclass image folder gets a confusion matrix.
+    datasets: [
+      { kind: 'nih-chestxray14', name: 'synthetic-nih', root: 'data/synthetic-nih', valSize: 20 },
+      { kind: 'image-folder', name: 'synthetic-cxr', root: 'data/synthetic-cxr' },
+    ],
     protocols: [{ kind: 'knn', k: [5, 10] }],
   };
   writeFileSync(join(dir, 'radprobe.json'), `${JSON.stringify(config, null, 2)}\n`);

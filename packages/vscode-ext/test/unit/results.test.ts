@@ -161,6 +161,32 @@ describe('reportForWebview', () => {
     expect(reportForWebview(report, { nonce: 'n', cspSource: 'w', scripts: false })).toContain("script-src 'none';");
   });
 
+  const cells = `<!doctype html><html><head>
+<meta http-equiv="Content-Security-Policy" content="default-src &#39;none&#39;; script-src &#39;sha256-AAA=&#39;">
+</head><body><header><h1>run</h1></header>
+<nav id="contents"></nav>
+<section id="cells">
+<section class="cell" id="cell-1" data-cell="vit|nih|knn"><h3>vit × nih × knn</h3><canvas id="chart-1"></canvas></section>
+<section class="cell" id="cell-2" data-cell="vit|a &amp; &lt;b&gt;|linear"><h3>vit × a &amp; &lt;b&gt; × linear</h3><canvas id="chart-2"></canvas></section>
+</section>
+<script type="application/json" id="radprobe-report-data">[]</script>
+<script>DRAW</script>
+</body></html>`;
+
+  it('brings the selected cell\'s section, charts and all, to the top of the page, names matched as the report escapes them', () => {
+    const html = reportForWebview(cells, { nonce: 'n', cspSource: 'w', scripts: true, cell: { backbone: 'vit', dataset: 'a & <b>', protocol: 'linear' } });
+    expect(html).toContain('</header>\n<div class="selected-cell"><h2>Selected cell: vit × a &amp; &lt;b&gt; × linear</h2>\n<section class="cell" id="cell-2"');
+    // Moved, not copied: one canvas per chart, so the report's script draws each once.
+    expect(html.match(/id="chart-2"/g)).toHaveLength(1);
+    expect(html.indexOf('id="chart-2"')).toBeLessThan(html.indexOf('id="chart-1"'));
+  });
+
+  it('says so when the report has no section for the selected cell (e.g. it failed)', () => {
+    const html = reportForWebview(cells, { nonce: 'n', cspSource: 'w', scripts: true, cell: { backbone: 'vit', dataset: 'nih', protocol: 'seg' } });
+    expect(html).toContain('<p class="selected-cell-missing">The report has no charts for vit × nih × seg.</p>');
+    expect(html.indexOf('id="chart-1"')).toBeLessThan(html.indexOf('id="chart-2"'));
+  });
+
   it('refuses a page without radprobe policy', () => {
     expect(() => reportForWebview('<html></html>', { nonce: 'n', cspSource: 'w', scripts: true })).toThrow(/no Content-Security-Policy/);
   });

@@ -8,3 +8,6 @@ export type { SegmentationCounts } from './segmentation.js';
 export { acrossSeeds, testRowAcrossSeeds } from './seed-spread.js';
 export { classificationPrimaryMetric, classificationValidationValue, classificationTestValues } from './classification-task.js';
 export type { ClassificationTruth, ClassificationScores } from './classification-task.js';
+export { classCurves, downsampleCurve, MAX_CURVE_POINTS } from './curves.js';
+export { classificationDiagnostics } from './classification-diagnostics.js';
+export type { DiagnosedScores } from './classification-diagnostics.js';

@@ -1,5 +1,5 @@
 export { resultsSchema, assertValidRunResults } from './schema.js';
-export { writeRunResults } from './write.js';
+export { writeRunResults, resultsJson } from './write.js';
 export { renderResultsMarkdown, markdownTable, escapeInline as escapeMarkdownInline } from './markdown.js';
 export { renderResultsCsv, csvField } from './csv.js';
 export { formatResultsTable } from './table.js';

@@ -379,6 +379,7 @@ function summariseDataset(entry: ComponentEntry, dataset: Dataset, skipped: Data
   const counts = { train: 0, val: 0, test: 0 };
   for (const item of dataset.items) counts[item.split]++;
   const patients = new Set(dataset.items.flatMap((item) => (item.patient ? [item.patient] : [])));
+  const positives = dataset.task === 'segmentation' ? null : classPositives(dataset);
   return {
     name: dataset.name,
     kind: entry.kind,
@@ -386,8 +387,20 @@ function summariseDataset(entry: ComponentEntry, dataset: Dataset, skipped: Data
     classes: dataset.classes,
     counts,
     patients: patients.size > 0 ? patients.size : null,
+    ...(positives ? { positives } : {}),
     splitHash: splitHash(dataset.items),
     skipped,
     notes: dataset.notes,
   };
+}
+
+/** Per split, the items positive for each class: of that class (single-label), or marked with it (multi-label). */
+function classPositives(dataset: Dataset): NonNullable<DatasetSummary['positives']> {
+  const zeros = () => new Array<number>(dataset.classes.length).fill(0);
+  const positives = { train: zeros(), val: zeros(), test: zeros() };
+  for (const item of dataset.items) {
+    if (item.labels) item.labels.forEach((flag, c) => (positives[item.split][c] += flag ? 1 : 0));
+    else if (item.label !== undefined) positives[item.split][item.label]++;
+  }
+  return positives;
 }
