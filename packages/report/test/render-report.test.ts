@@ -50,6 +50,12 @@ describe('renderReport', () => {
     expect(table).toContain('<td class="value">0.800 ± 0.010 [0.780, 0.820] (3 seeds)</td>');
   });
 
+  it('calls few-shot repetitions tries in the results table', () => {
+    const table = page.slice(page.indexOf('<table class="results">'), page.indexOf('</table>'));
+    expect(table).toContain('<td class="value">0.620 ± 0.020 (3 tries)</td>');
+    expect(table).not.toMatch(/shots[^<]*<\/td><td>test<\/td><td>auroc<\/td><td class="value">[^<]*seeds/);
+  });
+
   it('shows the VAL grid as a coloured table too, with the reported head outlined', () => {
     // blocks=4, avgpool=true, lr=0.01 is the grid maximum (0.781, yellow, dark text); see charts.test.ts for the numbers.
     expect(page).toContain('<td class="selected" style="background:#fde725;color:#111111">0.781</td>');

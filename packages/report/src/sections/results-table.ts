@@ -1,7 +1,7 @@
 import { formatParameterShare, formatSetting } from '@radprobe/core';
 import type { CellResult, RunResults } from '@radprobe/core';
 import { html, type SafeHtml } from '../html.js';
-import { metricText } from '../metric-text.js';
+import { metricText, repetitionOf } from '../metric-text.js';
 
 const leadingColumns = ['backbone', 'dataset', 'protocol', 'setting', 'split', 'metric', 'value [low, high]'];
 
@@ -34,10 +34,11 @@ function cellRows(cell: CellResult, withParameters: boolean): SafeHtml {
   const testRows = rows.filter((row) => row.split === 'test');
   return html`${(testRows.length ? testRows : rows).map((row) => {
     const primary = row.metrics[primaryMetric];
+    const repetition = repetitionOf(row);
     const others = Object.entries(row.metrics)
       .filter(([name]) => name !== primaryMetric)
-      .map(([name, metric]) => `${name} ${metricText(metric)}`)
+      .map(([name, metric]) => `${name} ${metricText(metric, repetition)}`)
       .join('; ');
-    return html`<tr>${where}<td>${formatSetting(row.setting)}</td><td>${row.split}</td><td>${primaryMetric}</td><td class="value">${primary ? metricText(primary) : 'missing'}</td>${withParameters ? html`<td class="parameters">${row.parameters ? formatParameterShare(row.parameters) : ''}</td>` : ''}<td>${others}</td></tr>\n`;
+    return html`<tr>${where}<td>${formatSetting(row.setting)}</td><td>${row.split}</td><td>${primaryMetric}</td><td class="value">${primary ? metricText(primary, repetition) : 'missing'}</td>${withParameters ? html`<td class="parameters">${row.parameters ? formatParameterShare(row.parameters) : ''}</td>` : ''}<td>${others}</td></tr>\n`;
   })}`;
 }
