@@ -119,6 +119,8 @@ export interface DicomwebCohort {
   series: CohortSeries[];
   splitOf(series: CohortSeries): Split;
   retriever: InstanceRetriever;
+  /** How a UID appears in outputs: itself, or its salted hash under `idSalt` (patients always hashed). */
+  publicId(uid: string, kind: 'instance' | 'series' | 'patient'): string;
 }
 
 /**
@@ -135,6 +137,7 @@ export const dicomwebDataset: DatasetFactory<DicomwebDatasetOptions> = {
   },
 };
 
+/** The cohort behind a dicomweb dataset; `environment` holds the auth variables (the process's by default). */
 export async function openDicomwebCohort(options: DicomwebDatasetOptions, context: DatasetContext, environment: NodeJS.ProcessEnv = process.env): Promise<DicomwebCohort> {
   const name = datasetName(options, KIND);
   const fractions = checkedSplitFractions(options.splitFractions);
@@ -214,7 +217,7 @@ export async function openDicomwebCohort(options: DicomwebDatasetOptions, contex
   };
   const splitOfSeries = new Map<CohortSeries, Split>();
   for (const item of items) splitOfSeries.set(seriesOfItem.get(item.id)!, item.split);
-  return { dataset, series, splitOf: (entry) => splitOfSeries.get(entry)!, retriever };
+  return { dataset, series, splitOf: (entry) => splitOfSeries.get(entry)!, retriever, publicId: idOf };
 }
 
 /** Counts a reader needs and no identifier: series and instances per modality, instances per series. */

@@ -127,6 +127,18 @@ describe('the dicomweb kind against a real Orthanc', () => {
     expect(await windowed.dataset.contentKey(windowed.dataset.items[0])).not.toBe(keys[0]);
   });
 
+  it('with idSalt, item ids, sources and series are salted hashes: no UID of the cohort appears', async () => {
+    const rle = files.find((file) => file.path.endsWith('rle.dcm'))!;
+    await writeText(join(folder, 'cohort.csv'), `SeriesInstanceUID,label\n${rle.series},ct\n`);
+    const { dataset } = await openDicomwebCohort(options({ idSalt: 'site-secret-salt' }), context());
+    const [item] = dataset.items;
+    expect(item.id).toMatch(/^[0-9a-f]{24}$/);
+    expect(item.source).toBe(item.id);
+    expect(JSON.stringify({ items: dataset.items, notes: dataset.notes })).not.toMatch(new RegExp(`${rle.sop}|${rle.series}|1CT1`));
+    const other = await openDicomwebCohort(options({ idSalt: 'another-salt-here' }), context());
+    expect(other.dataset.items[0].id).not.toBe(item.id);
+  });
+
   it('finds series by QIDO-RS queries, each with its label', async () => {
     const { dataset } = await openDicomwebCohort(options({ cohort: { queries: [{ label: 'ct', modality: 'CT' }, { label: 'mr', modality: 'MR', studyDate: { from: '19950101', to: '19961231' } }] } }), context());
     const series = new Set(dataset.items.map((item) => `${dataset.classes[item.label!]} ${item.volume}`));

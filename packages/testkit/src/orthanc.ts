@@ -15,13 +15,13 @@ export interface OrthancServer {
   /** `http://127.0.0.1:<port>`. */
   rest: string;
   pid: number;
-  /** Stores a DICOM file (`POST /instances`); returns Orthanc's instance id. */
-  upload(bytes: Uint8Array): Promise<string>;
+  /** Stores a DICOM file (`POST /instances`); returns Orthanc's ids of the instance and of its study. */
+  upload(bytes: Uint8Array): Promise<{ instance: string; study: string }>;
   /**
-   * The file of a stored instance with some tags replaced (Orthanc's `/instances/{id}/modify`, which writes a new
-   * DICOM file with new UIDs and does not store it).
+   * Replaces tags of a stored instance, UIDs kept: Orthanc's DICOM writer writes the new file
+   * (`/instances/{id}/modify`), the original is deleted and the new file stored in its place.
    */
-  modified(id: string, replace: Record<string, string>): Promise<Uint8Array>;
+  replaceTags(instance: string, replace: Record<string, string>): Promise<void>;
   /** SIGTERM, then waits until the process is gone. */
   stop(): Promise<void>;
 }
@@ -45,12 +45,14 @@ export async function startOrthanc(folder: string, credentials?: string): Promis
     rest,
     pid,
     async upload(bytes) {
-      const answer = (await (await request('/instances', { method: 'POST', body: bytes, headers: { 'content-type': 'application/dicom' } })).json()) as { ID: string };
-      return answer.ID;
+      const answer = (await (await request('/instances', { method: 'POST', body: new Uint8Array(bytes), headers: { 'content-type': 'application/dicom' } })).json()) as { ID: string; ParentStudy: string };
+      return { instance: answer.ID, study: answer.ParentStudy };
     },
-    async modified(id, replace) {
-      const body = JSON.stringify({ Replace: replace, Force: true });
-      return new Uint8Array(await (await request(`/instances/${id}/modify`, { method: 'POST', body })).arrayBuffer());
+    async replaceTags(instance, replace) {
+      const body = JSON.stringify({ Replace: replace, Keep: ['StudyInstanceUID', 'SeriesInstanceUID', 'SOPInstanceUID'], Force: true });
+      const modified = new Uint8Array(await (await request(`/instances/${instance}/modify`, { method: 'POST', body })).arrayBuffer());
+      await request(`/instances/${instance}`, { method: 'DELETE' });
+      await this.upload(modified);
     },
     async stop() {
       try {
