@@ -1,3 +1,4 @@
+import { createServer } from 'node:http';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -9,6 +10,7 @@ import { decodeDicom, resolveDicomWindow } from '../src/dicom/image.js';
 import { parseDicomFile } from '../src/dicom/parse.js';
 import { orderSeries } from '../src/dicom/series.js';
 import { openDicomwebCohort, type DicomwebDatasetOptions } from '../src/dicomweb-dataset.js';
+import { DicomwebClient } from '../src/dicomweb/client.js';
 import { parseMultipart } from '../src/dicomweb/multipart.js';
 import { imageElements, pixelData16, writeDicom } from './dicom-writer.js';
 import { temporaryFolder, writeText } from './fixtures.js';
@@ -55,6 +57,42 @@ describe('multipart/related answers', () => {
   it('names the answer when the closing boundary is missing or the type is not multipart', () => {
     expect(() => parseMultipart(Buffer.from('--x\r\n\r\nbody'), 'multipart/related; boundary=x', 'http://pacs/a')).toThrow('http://pacs/a: multipart answer truncated');
     expect(() => parseMultipart(Buffer.from('{}'), 'application/json', 'http://pacs/a')).toThrow('http://pacs/a: expected a multipart/related answer');
+  });
+});
+
+describe('the DICOMweb client', () => {
+  it('retries 429 and 5xx with backoff, then succeeds; never has more than `concurrency` requests in flight', async () => {
+    const answers = new Map<string, number[]>([['/a', [503, 429, 200]], ['/b', [502, 200]]]);
+    let inFlight = 0;
+    let most = 0;
+    const seen: string[] = [];
+    const server = createServer((incoming, outgoing) => {
+      const path = incoming.url!.split('?')[0];
+      seen.push(path);
+      inFlight++;
+      most = Math.max(most, inFlight);
+      const status = answers.get(path)?.shift() ?? 200;
+      setTimeout(() => {
+        inFlight--;
+        outgoing.writeHead(status, { 'content-type': 'application/dicom+json' });
+        outgoing.end(status === 200 ? '[{"0020000D":{"vr":"UI","Value":["1.2"]}}]' : '');
+      }, 30);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const client = new DicomwebClient({
+        baseUrl: `http://127.0.0.1:${(server.address() as { port: number }).port}/`, auth: { type: 'none' }, concurrency: 2, attempts: 3, backoffMs: 5, timeoutMs: 5000, environment: {},
+      });
+      const found = await Promise.all(['/a', '/b', '/c', '/d', '/e'].map((path) => client.json(path)));
+      expect(found.map((objects) => objects[0]['0020000D'].Value)).toEqual(Array(5).fill(['1.2']));
+      expect(seen.filter((path) => path === '/a')).toHaveLength(3);
+      expect(seen.filter((path) => path === '/b')).toHaveLength(2);
+      expect(most).toBe(2);
+      answers.set('/f', [500, 500, 500]);
+      await expect(client.json('/f')).rejects.toThrow(/\/f: HTTP 500 Internal Server Error after 3 tries; the DICOMweb server cannot be reached/);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
 

@@ -40,19 +40,20 @@ export async function startOrthanc(folder: string, credentials?: string): Promis
     if (!response.ok) throw new Error(`Orthanc ${init.method ?? 'GET'} ${path}: HTTP ${response.status} ${await response.text()}`);
     return response;
   };
+  const upload = async (bytes: Uint8Array): Promise<{ instance: string; study: string }> => {
+    const answer = (await (await request('/instances', { method: 'POST', body: new Uint8Array(bytes), headers: { 'content-type': 'application/dicom' } })).json()) as { ID: string; ParentStudy: string };
+    return { instance: answer.ID, study: answer.ParentStudy };
+  };
   return {
     dicomweb: `${rest}/dicom-web`,
     rest,
     pid,
-    async upload(bytes) {
-      const answer = (await (await request('/instances', { method: 'POST', body: new Uint8Array(bytes), headers: { 'content-type': 'application/dicom' } })).json()) as { ID: string; ParentStudy: string };
-      return { instance: answer.ID, study: answer.ParentStudy };
-    },
+    upload,
     async replaceTags(instance, replace) {
       const body = JSON.stringify({ Replace: replace, Keep: ['StudyInstanceUID', 'SeriesInstanceUID', 'SOPInstanceUID'], Force: true });
       const modified = new Uint8Array(await (await request(`/instances/${instance}/modify`, { method: 'POST', body })).arrayBuffer());
       await request(`/instances/${instance}`, { method: 'DELETE' });
-      await this.upload(modified);
+      await upload(modified);
     },
     async stop() {
       try {
