@@ -11,19 +11,27 @@ FOLDER="${1:?usage: setup-orthanc.sh FOLDER [USER:PASSWORD]}"
 CREDENTIALS="${2:-}"
 PLUGIN=/usr/share/orthanc/plugins/libOrthancDicomWeb.so
 
-if ! command -v Orthanc >/dev/null 2>&1 || [ ! -f "$PLUGIN" ]; then
+installed() { command -v Orthanc >/dev/null 2>&1 && [ -f "$PLUGIN" ]; }
+if ! installed; then
   if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
     echo "setup-orthanc: Orthanc with its DICOMweb plugin is missing (install it: sudo apt-get install orthanc orthanc-dicomweb)" >&2
     exit 1
   fi
-  # Two concurrent test files may both find it missing: dpkg's own lock serialises the installs.
-  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-    -o DPkg::Lock::Timeout=300 orthanc orthanc-dicomweb) >"$FOLDER.install.log" 2>&1 || {
-    tail -n 20 "$FOLDER.install.log" >&2
-    echo "setup-orthanc: apt-get install orthanc orthanc-dicomweb failed" >&2
-    exit 1
-  }
-  rm -f "$FOLDER.install.log"
+  # Test files run in parallel and may all find it missing: one installs while the others wait on the lock, then
+  # find it installed (apt-get update would otherwise fail on its own lock).
+  exec 9>"${TMPDIR:-/tmp}/radprobe-setup-orthanc.lock"
+  flock 9
+  if ! installed; then
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends orthanc orthanc-dicomweb) \
+      >"$FOLDER.install.log" 2>&1 || {
+      tail -n 20 "$FOLDER.install.log" >&2
+      echo "setup-orthanc: apt-get install orthanc orthanc-dicomweb failed" >&2
+      exit 1
+    }
+    rm -f "$FOLDER.install.log"
+  fi
+  flock -u 9
+  exec 9>&-
 fi
 
 mkdir -p "$FOLDER/storage" "$FOLDER/index"
