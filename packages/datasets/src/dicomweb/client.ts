@@ -52,7 +52,7 @@ export class DicomwebClient {
       if (!Array.isArray(parsed)) throw new Error('not a JSON array');
       return parsed as DicomJson[];
     } catch (error) {
-      throw new RadprobeError(`${url}: the answer is not DICOM JSON (${errorMessage(error)})`, { file: url });
+      throw new RadprobeError(`${withheld(url)}: the answer is not DICOM JSON (${errorMessage(error)})`, { file: withheld(url) });
     }
   }
 
@@ -81,15 +81,18 @@ export class DicomwebClient {
 
   private async tryGet(url: string, accept: string): Promise<{ bytes: Uint8Array; contentType: string }> {
     const { attempts, backoffMs, timeoutMs } = this.options;
+    const shown = withheld(url);
+    let tries = 0;
     let lastProblem = '';
     for (let attempt = 1; attempt <= attempts; attempt++) {
+      tries = attempt;
       let wait = backoffMs * 2 ** (attempt - 1);
       try {
         const response = await fetch(url, { headers: { ...this.headers, accept }, signal: AbortSignal.timeout(timeoutMs) });
         if (response.ok) return { bytes: new Uint8Array(await response.arrayBuffer()), contentType: response.headers.get('content-type') ?? '' };
         await response.body?.cancel();
-        if (response.status === 401 || response.status === 403) throw new RadprobeError(`${url}: HTTP ${response.status} ${response.statusText}; ${this.authHint()}`, { file: url });
-        if (!RETRIED_STATUS(response.status)) throw new RadprobeError(`${url}: HTTP ${response.status} ${response.statusText}`, { file: url });
+        if (response.status === 401 || response.status === 403) throw new RadprobeError(`${shown}: HTTP ${response.status} ${response.statusText}; ${this.authHint()}`, { file: shown });
+        if (!RETRIED_STATUS(response.status)) throw new RadprobeError(`${shown}: HTTP ${response.status} ${response.statusText}`, { file: shown });
         lastProblem = `HTTP ${response.status} ${response.statusText}`;
         const retryAfter = Number(response.headers.get('retry-after'));
         if (Number.isFinite(retryAfter) && retryAfter > 0) wait = Math.max(wait, retryAfter * 1000);
@@ -101,8 +104,8 @@ export class DicomwebClient {
       if (attempt < attempts) await new Promise((resolve) => setTimeout(resolve, wait));
     }
     throw new SourceUnavailableError(
-      `${url}: ${lastProblem} after ${attempts} tries; the DICOMweb server cannot be reached (instances retrieved so far are kept: a rerun resumes)`,
-      { file: url },
+      `${shown}: ${lastProblem} after ${tries} ${tries === 1 ? 'try' : 'tries'}; the DICOMweb server cannot be reached (instances retrieved so far are kept: a rerun resumes)`,
+      { file: shown },
     );
   }
 
@@ -126,6 +129,18 @@ export class DicomwebClient {
     if (next) next();
     else this.active--;
   }
+}
+
+/** Search keys whose values identify a patient: never shown in a message. */
+const IDENTIFYING_KEYS = ['AccessionNumber', 'PatientID', 'PatientName', 'PatientBirthDate'];
+
+/** A URL as messages show it: the values of identifying search keys withheld. */
+function withheld(url: string): string {
+  const at = url.indexOf('?');
+  if (at < 0) return url;
+  const search = new URLSearchParams(url.slice(at + 1));
+  for (const key of IDENTIFYING_KEYS) if (search.has(key)) search.set(key, 'withheld');
+  return `${url.slice(0, at)}?${search.toString()}`;
 }
 
 /** A DICOM JSON object (PS3.18 F.2): tag `GGGGEEEE` → VR and values. */

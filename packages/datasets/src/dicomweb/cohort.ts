@@ -140,7 +140,7 @@ async function seriesOfRow(client: DicomwebClient, row: { study: string; series:
   if (row.study !== '') studies = [checkedUid(row.study, 'StudyInstanceUID', origin)];
   else if (row.accession !== '') {
     const found = await client.json('/studies', { AccessionNumber: row.accession });
-    studies = found.map((object) => checkedUid(jsonString(object, TAG.studyUid), 'StudyInstanceUID', `${client.url('/studies')} (${origin})`));
+    studies = found.map((object) => checkedUid(jsonString(object, TAG.studyUid), 'StudyInstanceUID', `${client.url('/studies')} (the studies of ${origin})`));
   } else return [];
   const pairs: Array<{ study: string; series: string }> = [];
   for (const study of studies) pairs.push(...uidPairs(await client.json(`/studies/${study}/series`), client.url(`/studies/${study}/series`), study));
