@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { RadprobeError, locateCache, printablePath, resolveModelStore } from '@radprobe/core';
 import { cacheListCommand, cachePruneCommand, cacheVerifyCommand } from './commands/cache.js';
 import { dataInspectCommand } from './commands/data-inspect.js';
+import { dataPullCommand } from './commands/data-pull.js';
 import { demoCommand } from './commands/demo.js';
 import { doctorCommand } from './commands/doctor.js';
 import { listCommand } from './commands/list.js';
@@ -99,7 +100,8 @@ async function runNamedCommand(spec: CommandSpec, rest: string[], values: Record
       return doctorCommand({ json: flag('json') });
     case 'data':
       if (rest[0] === 'inspect' && rest[1]) return dataInspectCommand({ target: rest[1], json: flag('json') });
-      throw misuse("'inspect CONFIG|FOLDER|FILE'");
+      if (rest[0] === 'pull' && text('out')) return dataPullCommand({ config: rest[1] ?? 'radprobe.json', dataset: text('dataset'), out: text('out')! });
+      throw misuse("'inspect CONFIG|FOLDER|FILE' or 'pull [CONFIG] --out DIR'");
     case 'cache': {
       if (!['ls', 'verify', 'prune'].includes(rest[0])) throw misuse(`'ls', 'verify' or 'prune', got '${printablePath(rest[0] ?? '')}'`);
       const location = await locateCache(text('cache'), process.cwd(), process.env);

@@ -74,10 +74,14 @@ export const COMMANDS: readonly CommandSpec[] = [
   { name: 'doctor', synopsis: ['doctor'], summary: 'Node, onnxruntime execution providers (and how to get a GPU one), the compute backend', options: [json] },
   {
     name: 'data',
-    synopsis: ['data inspect CONFIG|FOLDER|FILE'],
+    synopsis: ['data inspect CONFIG|FOLDER|FILE', 'data pull [CONFIG] --out DIR [--dataset NAME]'],
     summary:
-      'a config\'s datasets, or a folder\'s guessed layout: counts per split and class, patients, sizes, skipped files; a single image, NIfTI, DICOM file or series folder, or npz: geometry, intensities and what radprobe would slice',
-    options: [json],
+      'inspect: a config\'s datasets, or a folder\'s guessed layout: counts per split and class, patients, sizes, skipped files; a single image, NIfTI, DICOM file or series folder, or npz: geometry, intensities and what radprobe would slice. pull: download a dicomweb dataset into a folder the "dicom" kind reads',
+    options: [
+      json,
+      { name: 'out', type: 'string', value: 'DIR', description: 'pull: the folder to write (<split>/<class>/…)' },
+      { name: 'dataset', type: 'string', value: 'NAME', description: 'pull: which dicomweb dataset of the config (when it has several)' },
+    ],
   },
   {
     name: 'cache',

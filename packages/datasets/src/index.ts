@@ -5,6 +5,7 @@ import { brainTumorMriDataset } from './brain-tumor-mri.js';
 import { chexpertDataset } from './chexpert.js';
 import { csvManifestDataset } from './csv-manifest.js';
 import { dicomDataset } from './dicom-dataset.js';
+import { dicomwebDataset } from './dicomweb-dataset.js';
 import { imageFolderDataset } from './image-folder.js';
 import { medmnistDataset } from './medmnist.js';
 import { montgomeryDataset } from './montgomery.js';
@@ -18,6 +19,7 @@ export { brainTumorMriDataset, brainTumorMriOptionsSchema, BRAIN_TUMOR_CLASSES, 
 export { chexpertDataset, chexpertOptionsSchema, CHEXPERT_FINDINGS, type ChexpertOptions } from './chexpert.js';
 export { csvManifestDataset, csvManifestOptionsSchema, type CsvManifestOptions } from './csv-manifest.js';
 export { dicomDataset, dicomDatasetOptionsSchema, type DicomDatasetOptions } from './dicom-dataset.js';
+export { dicomwebDataset, dicomwebDatasetOptionsSchema, openDicomwebCohort, type DicomwebCohort, type DicomwebDatasetOptions } from './dicomweb-dataset.js';
 export { openImageFile, readImageBytes } from './image-file.js';
 export { isFileDataset, type FileDataset } from './file-dataset.js';
 export { FolderScan, type FilePath, type FolderEntry, type ListedFile } from './listing.js';
@@ -53,7 +55,7 @@ const plugin: RadprobePlugin = {
   datasets: [
     imageFolderDataset, csvManifestDataset, nihChestXray14Dataset, chexpertDataset, sarsCov2CtDataset, brainTumorMriDataset, montgomeryDataset,
     shenzhenDataset, medmnistDataset, btcvDataset, amosDataset, msdDataset, dicomDataset,
-    segmentationFolderDataset],
+    segmentationFolderDataset, dicomwebDataset],
 };
 
 export default plugin;

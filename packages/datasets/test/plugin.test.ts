@@ -24,6 +24,7 @@ const MINIMAL: Record<string, Record<string, unknown>> = {
   btcv: { root: 'btcv' },
   amos: { root: 'amos' },
   msd: { root: 'Task09_Spleen' },
+  dicomweb: { url: 'http://localhost:8042/dicom-web', cohort: { csv: 'cohort.csv' } },
 };
 
 describe('@radprobe/datasets plugin', () => {

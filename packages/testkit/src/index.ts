@@ -24,3 +24,4 @@ export { memoryProtocolContext, type MemoryContextOptions, type PerItemPerBlock 
 export { fetchMricronData } from './debian-data.js';
 export { pngAround, zeroDeflateStream } from './hostile-files.js';
 export { readTorchFixture, TORCH_FIXTURES_DIR, TORCH_FIXTURE_NAMES, type FixtureTensor, type TorchFixture, type TorchFixtureName } from './torch-fixtures.js';
+export { startOrthanc, type OrthancServer } from './orthanc.js';

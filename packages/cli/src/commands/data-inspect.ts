@@ -76,7 +76,7 @@ export async function inspectData(target: string): Promise<InspectReport> {
     for (const entry of config.datasets) {
       const dataset = await factoryOf(registry, entry.kind).create(
         { ...entryOptions(entry), name: entry.name, onBadItem: 'skip' },
-        { baseDir, log, decodeLimits: config.decodeLimits },
+        { baseDir, log, decodeLimits: config.decodeLimits, cacheDir: resolve(baseDir, config.cache) },
       );
       datasets.push(await summarise(dataset, entry.kind));
     }

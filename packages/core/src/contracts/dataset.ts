@@ -97,6 +97,8 @@ export interface DatasetContext {
   log(message: string): void;
   /** The run's `decodeLimits`, which every decoder checks a file's declared size against; absent means the defaults. */
   decodeLimits?: DecodeLimits;
+  /** The run's feature cache folder, where a dataset may keep what it fetched from a server (absent: none given). */
+  cacheDir?: string;
 }
 
 /** What a dataset plugin contributes: one `kind` of dataset entry in a config. */

@@ -1,6 +1,9 @@
 import { compareStrings } from '../ordering.js';
 import type { DicomHeader } from './parse.js';
 
+/** What ordering reads of a slice's header (a parsed file's, or a DICOMweb server's metadata). */
+export type SlicePlacement = Pick<DicomHeader, 'position' | 'orientation' | 'instanceNumber'>;
+
 /** The slices of one series in anatomical order, and how that order was found. */
 export interface OrderedSeries<T> {
   slices: T[];
@@ -20,7 +23,7 @@ export interface OrderedSeries<T> {
  * any slice lacks a position or an orientation (or the orientation is degenerate) the order falls back to Instance Number. Ties keep a fixed order
  * by Instance Number, then by `key`.
  */
-export function orderSeries<T>(slices: readonly T[], headerOf: (slice: T) => DicomHeader, key: (slice: T) => string): OrderedSeries<T> {
+export function orderSeries<T>(slices: readonly T[], headerOf: (slice: T) => SlicePlacement, key: (slice: T) => string): OrderedSeries<T> {
   const byInstance = (a: T, b: T) => (headerOf(a).instanceNumber ?? Infinity) - (headerOf(b).instanceNumber ?? Infinity) || compareStrings(key(a), key(b));
   const first = slices.length > 0 ? headerOf(slices[0]).orientation : undefined;
   if (!first || slices.some((slice) => !headerOf(slice).position || !headerOf(slice).orientation)) {

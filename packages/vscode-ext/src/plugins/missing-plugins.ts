@@ -18,7 +18,7 @@ const firstPartyPackages: Record<ConfigSection, Record<string, string>> = {
   datasets: Object.fromEntries(
     [
       'image-folder', 'csv', 'nih-chestxray14', 'chexpert', 'sars-cov-2-ct', 'brain-tumor-mri', 'montgomery', 'shenzhen', 'medmnist', 'btcv', 'amos', 'msd',
-      'dicom', 'segmentation-folder',
+      'dicom', 'segmentation-folder', 'dicomweb',
     ].map(
       (kind) => [kind, '@radprobe/datasets'],
     ),

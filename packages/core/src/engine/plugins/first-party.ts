@@ -16,7 +16,7 @@ export const firstPartyPlugins: ReadonlyArray<{ packageName: string; section: Co
     section: 'datasets',
     kinds: [
       'image-folder', 'csv', 'nih-chestxray14', 'chexpert', 'sars-cov-2-ct', 'brain-tumor-mri', 'montgomery', 'shenzhen',
-      'medmnist', 'btcv', 'amos', 'msd', 'dicom', 'segmentation-folder',
+      'medmnist', 'btcv', 'amos', 'msd', 'dicom', 'segmentation-folder', 'dicomweb',
     ],
   },
 ];

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { ComponentEntry, Dataset, RunConfig } from '../../contracts/index.js';
 import type { PluginRegistry } from '../plugins/registry.js';
 import { canonicalJson, sha256 } from '../util/hash.js';
@@ -36,7 +37,7 @@ export async function openDataset(
   const registration = registry.datasets.get(entry.kind)!;
   // The entry's name goes in too, so that the dataset's own messages name it as the config does.
   const dataset = await callPlugin(entryPlugin('dataset', entry, registration), () =>
-    registration.factory.create({ ...entryOptions(entry), name: entry.name, onBadItem: config.onBadItem }, { baseDir, log, decodeLimits: config.decodeLimits }),
+    registration.factory.create({ ...entryOptions(entry), name: entry.name, onBadItem: config.onBadItem }, { baseDir, log, decodeLimits: config.decodeLimits, cacheDir: resolve(baseDir, config.cache) }),
   );
   return { ...dataset, name: entry.name! };
 }

@@ -5,7 +5,7 @@ import type { ShardStore } from '../cache/shard-store.js';
 import { preprocessInto, type ResolvedPreprocessing } from '../image/index.js';
 import { mapConcurrent } from '../util/concurrency.js';
 import { itemReason } from './item-error.js';
-import { RadprobeError, errorMessage } from '../util/errors.js';
+import { RadprobeError, SourceUnavailableError, errorMessage } from '../util/errors.js';
 
 export interface ExtractionRequest {
   dataset: Dataset;
@@ -57,6 +57,7 @@ export async function extractFeatures(request: ExtractionRequest): Promise<Extra
   const { dataset, onBadItem } = request;
   const skipped: SkippedItem[] = [];
   const reject = (item: DatasetItem, reason: string, cause?: unknown): void => {
+    if (cause instanceof SourceUnavailableError) throw cause;
     if (onBadItem === 'fail') {
       throw new RadprobeError(`${item.source}: ${reason} (use --on-bad-item skip to leave such items out)`, { file: item.source, cause });
     }

@@ -16,6 +16,17 @@ export class RadprobeError extends Error {
   }
 }
 
+/**
+ * A dataset's source (a server) cannot be reached: no item is to blame, so the run stops whatever `onBadItem`
+ * says, rather than skipping every item after the outage.
+ */
+export class SourceUnavailableError extends RadprobeError {
+  constructor(message: string, where: { file?: string; pointer?: string; cause?: unknown } = {}) {
+    super(message, where);
+    this.name = 'SourceUnavailableError';
+  }
+}
+
 /** The message of anything thrown. */
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

@@ -1,4 +1,4 @@
-export { RadprobeError, errorMessage } from './errors.js';
+export { RadprobeError, SourceUnavailableError, errorMessage } from './errors.js';
 export { writeFileAtomic, atomicTemporaryTarget } from './atomic.js';
 export { printablePath } from './printable-path.js';
 export { sha256, sha256File, canonicalJson } from './hash.js';
