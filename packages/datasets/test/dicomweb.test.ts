@@ -94,6 +94,33 @@ describe('the DICOMweb client', () => {
       await new Promise((resolve) => server.close(resolve));
     }
   });
+
+  it('pages QIDO-RS searches: a server that caps its answers still gives every match, one that ignores offset ends the loop', async () => {
+    const series = Array.from({ length: 5 }, (_, index) => ({ '0020000E': { vr: 'UI', Value: [`1.2.${index}`] } }));
+    const asked: string[] = [];
+    const server = createServer((incoming, outgoing) => {
+      const url = new URL(incoming.url!, 'http://localhost');
+      asked.push(url.search);
+      const offset = url.pathname === '/capped' ? Number(url.searchParams.get('offset')) : 0;
+      // At most 2 matches per answer whatever limit asks for, as servers with a result cap do.
+      const limit = Math.min(2, Number(url.searchParams.get('limit') ?? Infinity));
+      outgoing.writeHead(200, { 'content-type': 'application/dicom+json' });
+      outgoing.end(JSON.stringify(series.slice(offset, offset + limit)));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const client = new DicomwebClient({
+        baseUrl: `http://127.0.0.1:${(server.address() as { port: number }).port}`, auth: { type: 'none' }, concurrency: 1, attempts: 1, backoffMs: 5, timeoutMs: 5000, environment: {},
+      });
+      expect(await client.json('/capped', { Modality: 'CT' })).toHaveLength(2);
+      asked.length = 0;
+      expect((await client.search('/capped', { Modality: 'CT' })).map((object) => object['0020000E'].Value![0])).toEqual(['1.2.0', '1.2.1', '1.2.2', '1.2.3', '1.2.4']);
+      expect(asked).toEqual(['?Modality=CT&limit=1000&offset=0', '?Modality=CT&limit=1000&offset=2', '?Modality=CT&limit=1000&offset=4', '?Modality=CT&limit=1000&offset=5']);
+      expect((await client.search('/ignores-offset')).map((object) => object['0020000E'].Value![0])).toEqual(['1.2.0', '1.2.1']);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
 });
 
 describe('the dicomweb kind against a real Orthanc', () => {

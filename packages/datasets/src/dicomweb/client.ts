@@ -20,6 +20,8 @@ export interface DicomwebClientOptions {
   environment: NodeJS.ProcessEnv;
 }
 
+/** Matches asked for per QIDO-RS request; a server answering fewer is paged on from where it stopped. */
+const QIDO_PAGE = 1000;
 const DICOM_PARTS = 'multipart/related; type="application/dicom"; transfer-syntax=*';
 const RETRIED_STATUS = (status: number) => status === 429 || status >= 500;
 /** Retry-After beyond this is not waited for: the run fails instead, naming the server's answer. */
@@ -53,6 +55,22 @@ export class DicomwebClient {
       return parsed as DicomJson[];
     } catch (error) {
       throw new RadprobeError(`${withheld(url)}: the answer is not DICOM JSON (${errorMessage(error)})`, { file: withheld(url) });
+    }
+  }
+
+  /**
+   * Every match of a QIDO-RS search, page by page (`limit`/`offset`): servers cap how many matches one answer holds
+   * (often silently, or with only a Warning header), so a single request could drop part of a cohort. Pages are
+   * asked for until one brings nothing new, which also ends the loop on a server that ignores `offset`.
+   */
+  async search(path: string, query: Record<string, string> = {}): Promise<DicomJson[]> {
+    const matches = new Map<string, DicomJson>();
+    for (let offset = 0; ; ) {
+      const page = await this.json(path, { ...query, limit: String(QIDO_PAGE), offset: String(offset) });
+      offset += page.length;
+      const before = matches.size;
+      for (const object of page) matches.set(JSON.stringify(object), object);
+      if (matches.size === before) return [...matches.values()];
     }
   }
 

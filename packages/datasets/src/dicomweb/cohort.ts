@@ -110,7 +110,7 @@ export async function resolveCohort(
       if (query.studyDate) search.StudyDate = `${query.studyDate.from ?? ''}-${query.studyDate.to ?? ''}`;
       if (query.studyDescription) search.StudyDescription = query.studyDescription;
       if (query.seriesDescription) search.SeriesDescription = query.seriesDescription;
-      for (const { study, series } of uidPairs(await client.json('/series', search), client.url('/series', search))) {
+      for (const { study, series } of uidPairs(await client.search('/series', search), client.url('/series', search))) {
         add(study, series, query.label, `query ${index + 1}`);
       }
     }
@@ -134,16 +134,16 @@ async function seriesOfRow(client: DicomwebClient, row: { study: string; series:
   if (row.series !== '') {
     const search: Record<string, string> = { SeriesInstanceUID: checkedUid(row.series, 'SeriesInstanceUID', origin), includefield: TAG.studyUid };
     if (row.study !== '') search.StudyInstanceUID = checkedUid(row.study, 'StudyInstanceUID', origin);
-    return uidPairs(await client.json('/series', search), client.url('/series', search));
+    return uidPairs(await client.search('/series', search), client.url('/series', search));
   }
   let studies: string[];
   if (row.study !== '') studies = [checkedUid(row.study, 'StudyInstanceUID', origin)];
   else if (row.accession !== '') {
-    const found = await client.json('/studies', { AccessionNumber: row.accession });
+    const found = await client.search('/studies', { AccessionNumber: row.accession });
     studies = found.map((object) => checkedUid(jsonString(object, TAG.studyUid), 'StudyInstanceUID', `${client.url('/studies')} (the studies of ${origin})`));
   } else return [];
   const pairs: Array<{ study: string; series: string }> = [];
-  for (const study of studies) pairs.push(...uidPairs(await client.json(`/studies/${study}/series`), client.url(`/studies/${study}/series`), study));
+  for (const study of studies) pairs.push(...uidPairs(await client.search(`/studies/${study}/series`), client.url(`/studies/${study}/series`), study));
   return pairs;
 }
 
