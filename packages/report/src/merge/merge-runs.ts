@@ -111,8 +111,6 @@ function assertSameRun(a: LoadedRun, b: LoadedRun): void {
   ];
   const packages = new Set([...Object.keys(a.results.provenance.packages), ...Object.keys(b.results.provenance.packages)]);
   for (const name of [...packages].sort()) fields.push([`provenance.packages["${name}"]`, a.results.provenance.packages[name] ?? null, b.results.provenance.packages[name] ?? null]);
-  const counts = [a, b].map((run) => run.results.partition?.cells.count ?? null);
-  fields.push(['partition.cells.count', counts[0], counts[1]]);
   for (const [field, left, right] of fields) {
     if (canonicalJson(left) === canonicalJson(right)) continue;
     throw new RadprobeError(
