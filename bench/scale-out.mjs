@@ -63,7 +63,12 @@ const single = await cli(['extract', 'single.json']);
 const wallStart = performance.now();
 const workers = await Promise.all(Array.from({ length: WORKERS }, (_, index) => cli(['extract', 'sharded.json', '--shard', `${index}/${WORKERS}`])));
 const shardedWall = seconds(wallStart);
-const workerSum = workers.reduce((sum, worker) => sum + worker.seconds, 0);
+// Each shard alone, into a third empty cache: what the workers cost in all without competing for the cores.
+await writeFile(join(work, 'sequential.json'), JSON.stringify(config('cache-sequential')));
+const sequential = [];
+for (let index = 0; index < WORKERS; index++) sequential.push(await cli(['extract', 'sequential.json', '--shard', `${index}/${WORKERS}`]));
+const workerSum = sequential.reduce((sum, worker) => sum + worker.seconds, 0);
+const complete = await cli(['extract', 'sequential.json', '--shard', `0/${WORKERS}`]);
 
 // Inside one process: the per-item sharding work and the claim/record files of every part.
 const dataset = await datasetsPlugin.datasets.find((factory) => factory.kind === 'image-folder').create({ root: 'data', name: 'cxr' }, { baseDir: work, log: () => {} });
@@ -87,8 +92,9 @@ const partDirs = (await readdir(join(work, 'results'))).filter((name) => !name.s
 const merge = await cli(['report', 'merge', ...partDirs, '--out', 'merged']);
 
 console.log(`extraction of ${list.items.length} images (224 px, ViT 48-d 2 blocks) on ${(await import('node:os')).availableParallelism()} cores`);
-console.log(`  one process: ${fmt(single.seconds)}; ${WORKERS} concurrent workers: ${fmt(shardedWall)} wall (speed-up ${(single.seconds / shardedWall).toFixed(2)}×), Σ worker time ${fmt(workerSum)}`);
-console.log(`  extra process time of the workers (Σ worker − single): ${fmt(workerSum - single.seconds)} = ${pct((workerSum - single.seconds) / single.seconds)} of the single extraction`);
+console.log(`  one process: ${fmt(single.seconds)}; ${WORKERS} concurrent workers on one cache: ${fmt(shardedWall)} wall (speed-up ${(single.seconds / shardedWall).toFixed(2)}×)`);
+console.log(`  the ${WORKERS} shards one after the other: ${sequential.map((worker) => fmt(worker.seconds)).join(' + ')} = ${fmt(workerSum)}; extra over one process: ${fmt(workerSum - single.seconds)} = ${pct((workerSum - single.seconds) / single.seconds)} of the single extraction`);
+console.log(`  a worker whose shard is already complete: ${fmt(complete.seconds)} (start, config, listing, backbone load; no image read)`);
 console.log(`  sharding (stat per item + partition, all ${WORKERS} parts): ${fmt(shardingSeconds)} = ${pct(shardingSeconds / single.seconds)}`);
 console.log(`  claims and records (${WORKERS} parts, ${workFiles} files in work/): ${fmt(claimSeconds)} = ${pct(claimSeconds / single.seconds)}`);
 console.log(`protocols: one run ${fmt(wholeRun.seconds)}; 3 cells parts ${cellParts.map((part) => fmt(part.seconds)).join(' + ')}; merge ${fmt(merge.seconds)} = ${pct(merge.seconds / wholeRun.seconds)} of the one run`);
