@@ -21,7 +21,7 @@ import { link, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import datasetsPlugin from '@radprobe/datasets';
-import { ShardStore, claimPart, itemsOfPart, partitionItems, readItemList, sha256File, writeFileAtomic } from '@radprobe/core';
+import { ShardStore, claimPart, itemIdHash, itemsOfPart, partitionItems, readItemList, sha256File, writeFileAtomic } from '@radprobe/core';
 import { writeDinov2Fixture, writeImageFolderDataset } from '@radprobe/testkit';
 
 const { values } = parseArgs({ options: { items: { type: 'string', default: '240' }, workers: { type: 'string', default: '2' }, 'status-items': { type: 'string', default: '100000' } } });
@@ -81,7 +81,7 @@ const workFiles = (await readdir(join(work, 'cache-sharded', entry, 'work'))).le
 start = performance.now();
 for (let index = 0; index < WORKERS; index++) {
   const claim = await claimPart(join(work, 'claims'), 'cxr', list.hash, { index, count: WORKERS });
-  await claim.finish({ groups: ['global-b1-d48-pm'], items: itemsOfPart(list, { index, count: WORKERS }).map((item) => [item.id, 'k'.repeat(64)]) });
+  await claim.finish({ groups: ['global-b1-d48-pm'], items: itemsOfPart(list, { index, count: WORKERS }).map((item) => [itemIdHash(item.id), 'k'.repeat(64)]) });
 }
 const claimSeconds = seconds(start);
 
@@ -101,12 +101,15 @@ console.log(`protocols: one run ${fmt(wholeRun.seconds)}; 3 cells parts ${cellPa
 
 // ---- 2. cache status on a large dataset ----
 const big = join(work, 'big');
-const png = join(work, 'data', 'train', (await readdir(join(work, 'data', 'train')))[0]);
-const sample = join(png, (await readdir(png))[0]);
+// A file takes at most 65,000 links on ext4: the links go round the images of part 1.
+const samples = [];
+for (const className of await readdir(join(work, 'data', 'train'))) {
+  for (const name of await readdir(join(work, 'data', 'train', className))) samples.push(join(work, 'data', 'train', className, name));
+}
 start = performance.now();
 const folders = ['train/a', 'train/b', 'test/a', 'test/b'];
 for (const folder of folders) await mkdir(join(big, folder), { recursive: true });
-for (let i = 0; i < STATUS_ITEMS; i++) await link(sample, join(big, folders[i % 4], `${String(i).padStart(6, '0')}.png`));
+for (let i = 0; i < STATUS_ITEMS; i++) await link(samples[i % samples.length], join(big, folders[i % 4], `${String(i).padStart(6, '0')}.png`));
 console.log(`\n${STATUS_ITEMS} hard links written in ${fmt(seconds(start))}`);
 await writeFile(join(work, 'big.json'), JSON.stringify({ ...config('cache-big'), datasets: [{ kind: 'image-folder', name: 'big', root: 'big' }] }));
 const empty = JSON.parse((await cli(['cache', 'status', 'big.json', '--json'])).stdout);
@@ -122,7 +125,7 @@ for (let part = 0; part < 3; part++) {
     const chunk = indexes.slice(at, at + 1024);
     await store.writeShard(chunk.map(keyOf), new Float32Array(chunk.length * 96));
   }
-  const record = { format: 1, dataset: 'big', list: bigList.hash, part: { index: part, count: 4 }, groups: ['global-b1-d48-pm'], items: indexes.map((index) => [bigList.items[index].id, keyOf(index)]), finishedAt: new Date().toISOString(), host: 'bench', pid: 1 };
+  const record = { format: 1, dataset: 'big', list: bigList.hash, part: { index: part, count: 4 }, groups: ['global-b1-d48-pm'], items: indexes.map((index) => [itemIdHash(bigList.items[index].id), keyOf(index)]), finishedAt: new Date().toISOString(), host: 'bench', pid: 1 };
   await writeFileAtomic(join(bigEntry, 'work', `${bigList.hash}-${part}of4.done.json`), JSON.stringify(record));
 }
 const status = await cli(['cache', 'status', 'big.json']);

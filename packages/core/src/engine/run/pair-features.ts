@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import type { BackboneInfo, Dataset, DatasetItem, FeatureNeeds, RunConfig, RunReporter } from '../../contracts/index.js';
 import { FeatureCache, cacheEntryIdentity } from '../cache/feature-cache.js';
 import { groupDirectoryName, groupsFor, mergeNeeds, type FeatureGroup } from '../cache/layout.js';
-import { claimPart, readDoneRecord, releaseClaim } from '../cache/work-records.js';
+import { claimPart, itemIdHash, readDoneRecord, releaseClaim } from '../cache/work-records.js';
 import { resolvePreprocessing, type ResolvedPreprocessing } from '../image/index.js';
 import { itemsOfPart, type ItemList } from '../scale/item-list.js';
 import { formatPart, type PartRef } from '../scale/partition.js';
@@ -95,6 +95,6 @@ export async function embedPart(args: {
     await releaseClaim(claim.file);
     throw error;
   }
-  await claim.finish({ groups: pair.groups.map(groupDirectoryName), items: items.map((item, index) => [item.id, extraction.keys[index]]) });
+  await claim.finish({ groups: pair.groups.map(groupDirectoryName), items: items.map((item, index) => [itemIdHash(item.id), extraction.keys[index]]) });
   return { ...extraction, items };
 }
