@@ -41,9 +41,17 @@ if [ -n "$MISSING" ]; then
   fi
 fi
 
-# munged runs as the munge user and insists that its key, socket folder and files belong to it and are not open
-# to others; its folder sits in DIR (which may be a private temporary folder), so DIR must be traversable.
+# munged runs as the munge user, wants its key and folder to be its own, and requires every folder above its socket
+# to be open to all (execute): say so rather than let it fail later with a message about its log file.
 chmod 0755 "$DIR"
+ancestor="$DIR"
+while [ "$ancestor" != / ]; do
+  ancestor="$(dirname "$ancestor")"
+  if [ "$(( $(stat -c '0%a' "$ancestor") & 1 ))" = 0 ]; then
+    echo "setup-slurm: munged needs every folder above $DIR open to all, and $ancestor is not (chmod o+x $ancestor, or use another folder)" >&2
+    exit 1
+  fi
+done
 MUNGE="$DIR/munge"
 install -d -o munge -g munge -m 0755 "$MUNGE"
 dd if=/dev/urandom of="$MUNGE/munge.key" bs=1024 count=1 status=none

@@ -81,7 +81,7 @@ async function runNamedCommand(spec: CommandSpec, rest: string[], values: Record
   const flag = (name: string) => Boolean(values[name]);
   const misuse = (expected: string) => new RadprobeError(`radprobe ${spec.name}: expected ${expected}\n\n${commandUsage(spec)}`);
   const missing = (option: string): never => {
-    throw new RadprobeError(`radprobe ${spec.name} needs ${option}\n\n${commandUsage(spec)}`);
+    throw new RadprobeError(`radprobe ${spec.name} needs ${option}`);
   };
   const reporter = oneOf('reporter', text('reporter'), ['pretty', 'jsonl'] as const) ?? 'pretty';
   const config = rest[0] ?? 'radprobe.json';

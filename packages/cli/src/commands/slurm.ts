@@ -44,6 +44,8 @@ export async function slurmCommand(options: SlurmCommandOptions): Promise<number
 
 /** The scripts by file name. */
 export function slurmScripts(plan: ScaleOutPlan, options: Omit<SlurmCommandOptions, 'config' | 'array' | 'cellJobs'>): Record<string, string> {
+  const spaced = [plan.workDir, options.out].find((path) => /\s/.test(path));
+  if (spaced) throw new RadprobeError(`${spaced}: #SBATCH lines cannot hold a path with white space; move the project, or choose another --out`);
   if (options.gres !== undefined && !/^[A-Za-z0-9_:,.-]+$/.test(options.gres)) throw new RadprobeError(`--gres must look like gpu:1 or gpu:a100:2, not '${options.gres}'`);
   const command = (args: string[]) => [options.radprobe, ...args.map((arg) => shellWord(arg, 'SLURM_ARRAY_TASK_ID'))].join(' ');
   const worker = [
