@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
-import { readFile, readdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile, readdir, realpath } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Job } from 'kubernetes-models/batch/v1/Job';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunResults } from '@radprobe/core';
@@ -140,4 +141,28 @@ describe('radprobe k8s', () => {
     );
     expectOneClearLine(await runCli(['k8s', 'radprobe.json', '--image', 'radprobe:0.1.0', '--pvc', 'radiology', '--cell-jobs', '3'], { cwd: dir }), '--cell-jobs 3 is more than the 2 cells of');
   }, 60_000);
+});
+
+describe('the Dockerfile', () => {
+  const repository = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+  // No Docker daemon here: the test checks that the image is built as the README installs and that the command
+  // the manifests run, `radprobe`, is on its PATH as the CLI's entry.
+  it("installs as the README does and puts the CLI's bin on the PATH under the name the manifests run", async () => {
+    const dockerfile = await readFile(join(repository, 'Dockerfile'), 'utf8');
+    const instructions = dockerfile.split('\n').filter((line) => /^[A-Z]+ /.test(line));
+    const run = instructions.filter((line) => line.startsWith('RUN ')).join('\n');
+    const readme = await readFile(join(repository, 'README.md'), 'utf8');
+    expect(readme).toContain('npm ci && npm start');
+    expect(run).toContain('npm ci --no-audit --no-fund && npm run build');
+    expect(JSON.parse(await readFile(join(repository, 'package.json'), 'utf8')).scripts.build).toBe('nx run-many -t build');
+    const workdir = /^WORKDIR (\S+)$/m.exec(dockerfile)![1];
+    expect(instructions).toContain('COPY . .');
+    expect(instructions).toContain(`ENV PATH=${workdir}/node_modules/.bin:$PATH`);
+    const cli = JSON.parse(await readFile(join(repository, 'packages', 'cli', 'package.json'), 'utf8')) as { bin: Record<string, string> };
+    expect(Object.keys(cli.bin)).toEqual(['radprobe']);
+    // npm ci links each workspace bin into node_modules/.bin, as it did in this checkout.
+    expect(await realpath(join(repository, 'node_modules', '.bin', 'radprobe'))).toBe(join(repository, 'packages', 'cli', cli.bin.radprobe));
+    const dockerignore = (await readFile(join(repository, '.dockerignore'), 'utf8')).split('\n');
+    expect(dockerignore).toEqual(expect.arrayContaining(['**/node_modules', '**/dist']));
+  });
 });
