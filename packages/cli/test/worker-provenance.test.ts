@@ -12,8 +12,9 @@ describe('a run started by a cluster engine', () => {
     const model = await writeDinov2Fixture(join(dir, 'model'), { embedDim: 48, depth: 2, heads: 2, patchSize: 14, posGrid: 4, seed: 5, style: 'hf' });
     await writeImageFolderDataset(join(dir, 'data'), { classes: ['normal', 'effusion'], perClass: { train: 6, val: 2, test: 4 }, size: 56, seed: 9 });
     await writeConfig(join(dir, 'radprobe.json'), smallConfig(model, { kind: 'image-folder', name: 'cxr', root: 'data' }));
-    // What a SLURM array task with --gres=gpu:1 sees: its task and job variables, and its GPU as CUDA_VISIBLE_DEVICES.
-    const env = { SLURM_JOB_ID: '41', SLURM_ARRAY_JOB_ID: '40', SLURM_ARRAY_TASK_ID: '1', SLURM_ARRAY_TASK_COUNT: '2', SLURM_JOB_GPUS: '2', CUDA_VISIBLE_DEVICES: '2' };
+    // What a SLURM job with --gres=gpu:1 sees: its job variables, and its GPU as CUDA_VISIBLE_DEVICES. (Not an array
+    // task: there, `run` without --cells embeds the task's shard.)
+    const env = { SLURM_JOB_ID: '41', SLURM_JOB_NODELIST: 'gpu07', SLURM_JOB_GPUS: '2', CUDA_VISIBLE_DEVICES: '2' };
     const run = await runCli(['run', 'radprobe.json', '--reporter', 'jsonl', '--device', 'cpu', '--output', 'elsewhere/part-1'], { cwd: dir, env });
     expect(run.code, run.stderr).toBe(0);
     const results = await resultsOf(run);
@@ -22,14 +23,14 @@ describe('a run started by a cluster engine', () => {
     expect(results.provenance.worker).toEqual({
       host: hostname(),
       engine: 'slurm',
-      scheduler: { SLURM_JOB_ID: '41', SLURM_ARRAY_JOB_ID: '40', SLURM_ARRAY_TASK_ID: '1', SLURM_ARRAY_TASK_COUNT: '2', SLURM_JOB_GPUS: '2' },
+      scheduler: { SLURM_JOB_ID: '41', SLURM_JOB_NODELIST: 'gpu07', SLURM_JOB_GPUS: '2' },
       cudaVisibleDevices: '2',
       nvidiaVisibleDevices: null,
     });
     expect(results.provenance.backbones.map((backbone) => backbone.executionProvider)).toEqual(['onnxruntime CPUExecutionProvider']);
     const markdown = await readFile(join(dir, 'elsewhere', 'part-1', results.runId, 'results.md'), 'utf8');
     expect(markdown).toContain(
-      `- worker: host ${hostname()} (slurm SLURM_JOB_ID=41 SLURM_ARRAY_JOB_ID=40 SLURM_ARRAY_TASK_ID=1 SLURM_ARRAY_TASK_COUNT=2 SLURM_JOB_GPUS=2), CUDA_VISIBLE_DEVICES=2`,
+      `- worker: host ${hostname()} (slurm SLURM_JOB_ID=41 SLURM_JOB_NODELIST=gpu07 SLURM_JOB_GPUS=2), CUDA_VISIBLE_DEVICES=2`,
     );
     // The output override is not part of the config: the run's config hash is that of a run without it.
     const plain = await runCli(['run', 'radprobe.json', '--reporter', 'jsonl', '--device', 'cpu'], { cwd: dir });
