@@ -1,14 +1,15 @@
 import { realpathSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { RadprobeError, locateCache, printablePath, resolveModelStore } from '@radprobe/core';
-import { cacheListCommand, cachePruneCommand, cacheVerifyCommand } from './commands/cache.js';
+import { RadprobeError, locateCache, parsePart, printablePath, resolveModelStore, shardFromEnvironment, type PartSource } from '@radprobe/core';
+import { cacheListCommand, cachePruneCommand, cacheStatusCommand, cacheVerifyCommand } from './commands/cache.js';
 import { dataInspectCommand } from './commands/data-inspect.js';
 import { demoCommand } from './commands/demo.js';
 import { doctorCommand } from './commands/doctor.js';
+import { extractCommand } from './commands/extract.js';
 import { listCommand } from './commands/list.js';
 import { modelListCommand, modelPullCommand } from './commands/model.js';
 import { pcaCommand } from './commands/pca.js';
-import { reportCompareCommand } from './commands/report.js';
+import { reportCompareCommand, reportMergeCommand } from './commands/report.js';
 import { k8sCommand } from './commands/k8s.js';
 import { runCommand } from './commands/run.js';
 import { slurmCommand } from './commands/slurm.js';
@@ -37,6 +38,12 @@ function shareBelowOne(flag: string, value: string | undefined): number | undefi
   const number = Number(value);
   if (value === undefined || (value.trim() !== '' && number >= 0 && number < 1)) return value === undefined ? undefined : number;
   throw new RadprobeError(`--${flag} must be a number in [0, 1), not '${value}'`);
+}
+
+/** The shard of `--shard I/N`, else the one a job array's environment gives, else null (every item). */
+function shardOf(flag: string | undefined): PartSource | null {
+  if (flag !== undefined) return { part: parsePart('shard', flag), source: `--shard ${flag}` };
+  return shardFromEnvironment(process.env);
 }
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
@@ -88,7 +95,30 @@ async function runNamedCommand(spec: CommandSpec, rest: string[], values: Record
   switch (spec.name) {
     case 'demo':
       return demoCommand({ dir: text('dir'), reporter, study: flag('study'), scale: oneOf('scale', text('scale'), ['full', 'smallest'] as const) ?? 'full' });
-    case 'run':
+    case 'extract':
+      return extractCommand({
+        config,
+        reporter,
+        onBadItem: oneOf('on-bad-item', text('on-bad-item'), ['fail', 'skip'] as const),
+        device: oneOf('device', text('device'), ['auto', 'cpu', 'cuda'] as const),
+        shard: shardOf(text('shard')),
+        as: 'extract',
+      });
+    case 'run': {
+      const cells = text('cells') === undefined ? undefined : parsePart('cells', text('cells')!);
+      if (cells && text('shard') !== undefined) throw new RadprobeError('radprobe run: --shard embeds a shard into the cache, --cells runs part of the cells: give one of them');
+      // Inside a job array, `run` without --cells does what the array is for: its shard of the extraction.
+      const shard = cells ? null : shardOf(text('shard'));
+      if (shard) {
+        return extractCommand({
+          config,
+          reporter,
+          onBadItem: oneOf('on-bad-item', text('on-bad-item'), ['fail', 'skip'] as const),
+          device: oneOf('device', text('device'), ['auto', 'cpu', 'cuda'] as const),
+          shard,
+          as: 'run',
+        });
+      }
       return runCommand({
         config,
         outputRoot: text('output'),
@@ -96,7 +126,9 @@ async function runNamedCommand(spec: CommandSpec, rest: string[], values: Record
         onBadItem: oneOf('on-bad-item', text('on-bad-item'), ['fail', 'skip'] as const),
         device: oneOf('device', text('device'), ['auto', 'cpu', 'cuda'] as const),
         only: text('backbone') || text('dataset') || text('protocol') ? { backbone: text('backbone'), dataset: text('dataset'), protocol: text('protocol') } : undefined,
+        cells,
       });
+    }
     case 'validate':
       return validateCommand(config);
     case 'schema':
@@ -109,7 +141,8 @@ async function runNamedCommand(spec: CommandSpec, rest: string[], values: Record
       if (rest[0] === 'inspect' && rest[1]) return dataInspectCommand({ target: rest[1], json: flag('json') });
       throw misuse("'inspect CONFIG|FOLDER|FILE'");
     case 'cache': {
-      if (!['ls', 'verify', 'prune'].includes(rest[0])) throw misuse(`'ls', 'verify' or 'prune', got '${printablePath(rest[0] ?? '')}'`);
+      if (!['ls', 'verify', 'prune', 'status'].includes(rest[0])) throw misuse(`'ls', 'verify', 'prune' or 'status', got '${printablePath(rest[0] ?? '')}'`);
+      if (rest[0] === 'status') return cacheStatusCommand({ config: rest[1] ?? 'radprobe.json', shards: positiveInteger('shards', text('shards')), json: flag('json') });
       const location = await locateCache(text('cache'), process.cwd(), process.env);
       if (rest[0] === 'ls') return cacheListCommand({ location, json: flag('json') });
       if (rest[0] === 'verify') return cacheVerifyCommand({ location, json: flag('json') });
@@ -129,7 +162,8 @@ async function runNamedCommand(spec: CommandSpec, rest: string[], values: Record
       if (rest[0] === 'compare' && rest.length > 1) {
         return reportCompareCommand({ dirs: rest.slice(1), out: text('out') ?? 'compare', title: text('title'), allowMixed: flag('allow-mixed') });
       }
-      throw misuse("'compare DIR…' (one or more results folders)");
+      if (rest[0] === 'merge' && rest.length > 1) return reportMergeCommand({ dirs: rest.slice(1), out: text('out') });
+      throw misuse("'compare DIR…' or 'merge RUN_DIR…' (one or more results folders)");
     case 'pca':
       return pcaCommand({
         config: text('run') ? null : config,

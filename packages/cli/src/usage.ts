@@ -28,6 +28,15 @@ const json: OptionSpec = { name: 'json', type: 'boolean', description: 'print JS
 const backbone = (what: string): OptionSpec => ({ name: 'backbone', type: 'string', value: 'NAME', description: `only the backbone entry of that name${what}` });
 const dataset = (what: string): OptionSpec => ({ name: 'dataset', type: 'string', value: 'NAME', description: `only the dataset entry of that name${what}` });
 const cellJobs: OptionSpec = { name: 'cell-jobs', type: 'string', value: 'N', description: 'cells jobs after the extraction, each running its part of the cells (default: as many as shards, at most one per cell)' };
+const shard: OptionSpec = {
+  name: 'shard',
+  type: 'string',
+  value: 'I/N',
+  description:
+    'embed only shard I of N (0-based) of every backbone × dataset item list into the cache; without it, the shard of a SLURM array task ' +
+    '(SLURM_ARRAY_TASK_ID with SLURM_ARRAY_TASK_COUNT, or _MIN/_MAX) or of a Kubernetes Indexed Job (JOB_COMPLETION_INDEX with RADPROBE_SHARD_COUNT); ' +
+    'RADPROBE_SHARD_FROM_ENV=0 ignores the environment',
+};
 const store: OptionSpec = { name: 'store', type: 'string', value: 'DIR', description: 'the model store (default $RADPROBE_MODEL_STORE, else ~/.cache/radprobe/models)' };
 
 /**
@@ -48,16 +57,34 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'run',
-    synopsis: ['run [CONFIG]'],
-    summary: 'evaluate every backbone × dataset × protocol of a config',
+    synopsis: ['run [CONFIG]', 'run [CONFIG] --shard I/N', 'run [CONFIG] --cells I/N'],
+    summary:
+      'evaluate every backbone × dataset × protocol of a config. With --shard (or inside a SLURM array task or a Kubernetes Indexed Job, which ' +
+      'set the shard; RADPROBE_SHARD_FROM_ENV=0 turns that off) it only embeds that shard into the cache, as radprobe extract does; ' +
+      'with --cells I/N it runs cell j of the grid when j mod N = I, into its own results folder (radprobe report merge joins them)',
     options: [
       { name: 'output', type: 'string', value: 'DIR', description: "overrides the config's output: the folder the run's results folder goes into" },
+      shard,
+      { name: 'cells', type: 'string', value: 'I/N', description: 'run only part I of N (0-based) of the cells; features not in the cache yet are embedded first, as a plain run does' },
       reporter,
       { name: 'on-bad-item', type: 'string', value: 'fail|skip', description: "overrides the config's onBadItem: stop at an unreadable item, or leave it out and list it" },
       { name: 'device', type: 'string', value: 'auto|cpu|cuda', description: "overrides the config's device" },
       backbone(': runs only its cells'),
       dataset(': runs only its cells'),
       { name: 'protocol', type: 'string', value: 'NAME', description: 'only the protocol entry of that name: runs only its cells' },
+    ],
+  },
+  {
+    name: 'extract',
+    synopsis: ['extract [CONFIG] [--shard I/N]'],
+    summary:
+      "fill the feature cache without running a protocol: every backbone × dataset the config's protocols need, or one shard of each item list " +
+      '(balanced by item count and bytes). Workers on several machines may share one cache folder; a shard already complete exits 0 at once',
+    options: [
+      shard,
+      reporter,
+      { name: 'on-bad-item', type: 'string', value: 'fail|skip', description: "overrides the config's onBadItem" },
+      { name: 'device', type: 'string', value: 'auto|cpu|cuda', description: "overrides the config's device" },
     ],
   },
   {
@@ -83,10 +110,12 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'cache',
-    synopsis: ['cache ls', 'cache verify', 'cache prune [--all] [--older-than DAYS]'],
+    synopsis: ['cache ls', 'cache verify', 'cache prune [--all] [--older-than DAYS]', 'cache status [CONFIG] [--shards N]'],
     summary:
-      'feature-cache entries and their sizes (and the other caches radprobe knows of); verify reads every record against its checksum; prune removes leftovers of killed runs, bad shards, and old or all entries, never anything it did not write',
+      'feature-cache entries and their sizes (and the other caches radprobe knows of), with workers that were killed; verify reads every record against its checksum; prune removes leftovers of killed runs, bad shards, and old or all entries, never anything it did not write; ' +
+      "status: a config's coverage per backbone × dataset (items cached of all, shards complete and missing, workers running or killed)",
     options: [
+      { name: 'shards', type: 'string', value: 'N', description: 'status: which shards of an N-way split are missing (default: the N the cache was filled with)' },
       { name: 'cache', type: 'string', value: 'DIR', description: 'the cache folder (default: the "cache" of ./radprobe.json, else .radprobe/cache)' },
       { name: 'all', type: 'boolean', description: 'prune: every entry' },
       { name: 'older-than', type: 'string', value: 'DAYS', description: 'prune: entries last used more than DAYS days ago' },
@@ -123,10 +152,13 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'report',
-    synopsis: ['report compare DIR…'],
-    summary: 'one page, Markdown and CSV comparing results folders; refuses runs with different splits, sizes or preprocessing',
+    synopsis: ['report compare DIR…', 'report merge RUN_DIR… [--out DIR]'],
+    summary:
+      'compare: one page, Markdown and CSV comparing results folders; refuses runs with different splits, sizes or preprocessing. ' +
+      'merge: join the results folders of radprobe run --cells parts into one (results.json, .md, .csv, report.html), as one run of the config writes it; ' +
+      'refuses parts of different configs or code, and names cells that are missing or in two parts',
     options: [
-      { name: 'out', type: 'string', value: 'DIR', description: 'output folder (default compare)' },
+      { name: 'out', type: 'string', value: 'DIR', description: 'output folder (compare: default compare; merge: default <run-id>-merged beside the first part)' },
       { name: 'title', type: 'string', value: 'TITLE', description: 'title of the page' },
       { name: 'allow-mixed', type: 'boolean', description: 'compare runs that differ in splits, sizes or preprocessing, with warnings' },
     ],

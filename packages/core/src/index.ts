@@ -15,3 +15,4 @@ export * from './engine/run/index.js';
 export * from './engine/train/index.js';
 export * from './engine/splits/index.js';
 export * from './engine/pca/index.js';
+export * from './engine/scale/index.js';

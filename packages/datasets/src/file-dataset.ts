@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import type { Dataset, DatasetItem, DecodeLimits } from '@radprobe/core';
 import { hashImageFile, openImageFile } from './image-file.js';
 import type { FilePath } from './listing.js';
@@ -31,6 +32,10 @@ export function fileDataset(parts: Omit<Dataset, 'open' | 'contentKey' | 'items'
     },
     async contentKey(item: DatasetItem) {
       return hashImageFile(fileOf(item));
+    },
+    async itemSize(item: DatasetItem) {
+      const { size, mtimeMs } = await stat(fileOf(item));
+      return { bytes: size, modifiedMs: mtimeMs };
     },
   };
 }

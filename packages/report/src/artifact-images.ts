@@ -24,7 +24,7 @@ export function embeddedArtifacts<T extends { mediaType: string }>(artifacts: re
  * The path of `file` (relative, `/`-separated) inside `dir`, refusing one that would lead outside it; `where` names
  * the file and pointer that held it, `folder` what `dir` is, for the message.
  */
-function pathInside(dir: string, file: string, where: { name: string; pointer: string; folder: string }): string {
+export function pathInside(dir: string, file: string, where: { name: string; pointer: string; folder: string }): string {
   const path = join(dir, ...file.split('/'));
   const inside = relative(dir, path);
   if (isAbsolute(file) || file.includes('\\') || inside === '' || inside.startsWith(`..${sep}`) || inside === '..' || isAbsolute(inside)) {

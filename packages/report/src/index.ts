@@ -6,3 +6,4 @@ export { compareRuns } from './compare/compare-runs.js';
 export type { CompareOptions, CompareOutput } from './compare/compare-runs.js';
 export { buildComparison } from './compare/comparison.js';
 export type { Comparison } from './compare/comparison.js';
+export { mergeRuns, PER_RUN_FIELDS, type MergeOutput } from './merge/merge-runs.js';

@@ -3,6 +3,8 @@ import { join, resolve } from 'node:path';
 import {
   CACHE_MARKER,
   cacheOfConfig,
+  cacheStatus,
+  formatIndexRanges,
   defaultCacheFolder,
   listCache,
   printablePath,
@@ -10,6 +12,7 @@ import {
   type CacheLocation,
   type CacheSummary,
 } from '@radprobe/core';
+import { builtinPlugins, cliSearchDirs } from '../builtins.js';
 import { DEMO_DIR, STUDY_DEMO_DIR } from './demo.js';
 
 function formatBytes(bytes: number): string {
@@ -97,6 +100,14 @@ export async function cacheListCommand(options: { location: CacheLocation; json:
       ].filter(Boolean);
       write(`  ${group.name}: ${group.records} records, ${formatBytes(group.bytes)}${toPrune.length ? `, to prune: ${toPrune.join(', ')}` : ''}`);
     }
+    if (entry.finishedParts > 0) write(`  ${counted(entry.finishedParts, 'finished shard record')} (radprobe cache status CONFIG shows coverage)`);
+    for (const worker of entry.workers) {
+      const state =
+        worker.alive === 'no' ? 'killed: its process is gone; its shard is incomplete (rerun it), radprobe cache prune deletes the claim'
+        : worker.alive === 'yes' ? 'running'
+        : 'running, or killed (on another machine)';
+      write(`  worker ${printablePath(worker.host)} pid ${worker.pid} on shard ${worker.part.index}/${worker.part.count} of ${printablePath(worker.dataset)} since ${worker.startedAt}: ${state}`);
+    }
   }
   if (others.length > 0) {
     write('other caches:');
@@ -154,5 +165,38 @@ export async function cachePruneCommand(options: { location: CacheLocation; all:
   if (report.adopted) write(`  had no ${CACHE_MARKER} marker but holds only cache entries (a cache from before markers): marker written`);
   write(`removed ${counted(report.removedEntries.length, 'entry', 'entries')} and ${report.removedFiles.length} file(s), freed ${formatBytes(report.freedBytes)}`);
   if (report.kept.length > 0) write(`kept ${report.kept.length} item(s) radprobe did not write: ${pathList(report.kept)}`);
+  return 0;
+}
+
+/**
+ * `radprobe cache status CONFIG`: per backbone × dataset of the config, the items cached of all, the shards of an
+ * N-way split complete and missing, and the claims workers left (running, or killed). Reads listings, records and
+ * shard manifests only; writes nothing.
+ */
+export async function cacheStatusCommand(options: { config: string; shards?: number; json: boolean }): Promise<number> {
+  const status = await cacheStatus({
+    configPath: options.config,
+    builtins: builtinPlugins,
+    searchDirs: cliSearchDirs,
+    shards: options.shards,
+    reporter: (event) => {
+      if (event.type === 'log' && event.level !== 'info') process.stderr.write(`${event.level}: ${event.message}\n`);
+    },
+  });
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify(status, null, 2)}\n`);
+    return 0;
+  }
+  write(`cache ${printablePath(status.cache)} (the "cache" of ${printablePath(options.config)})`);
+  for (const pair of status.pairs) {
+    const { count, complete, missing } = pair.shards;
+    const shards = missing.length === 0 ? `all ${count} shards complete` : `shards of ${count}: ${complete.length} complete, missing ${formatIndexRanges(missing)}`;
+    write(`${printablePath(pair.backbone)} × ${printablePath(pair.dataset)}: ${pair.cached} / ${pair.items} items cached; ${shards}`);
+    if (pair.staleRecords > 0) write(`  ${counted(pair.staleRecords, 'record')} of shards of an earlier version of the item list (items added, removed or changed): their items are checked again by the next worker`);
+    for (const worker of pair.workers) {
+      const state = worker.alive === 'no' ? 'killed (its process is gone): rerun its shard' : worker.alive === 'yes' ? 'running' : 'running, or killed (on another machine)';
+      write(`  shard ${worker.part.index}/${worker.part.count}: worker ${printablePath(worker.host)} pid ${worker.pid} since ${worker.startedAt}, ${state}`);
+    }
+  }
   return 0;
 }

@@ -1,9 +1,10 @@
 import { join } from 'node:path';
-import { formatResultsTable, runEvaluation, type RunReporter } from '@radprobe/core';
+import { formatResultsTable, runEvaluation, type PartRef, type RunReporter } from '@radprobe/core';
 import { reportFileName, writeReport } from '@radprobe/report';
 import { builtinPlugins, cliSearchDirs } from '../builtins.js';
 import { jsonlReporter } from '../reporters/jsonl.js';
 import { prettyReporter } from '../reporters/pretty.js';
+import { withCancellation } from './cancellation.js';
 
 export interface RunCommandOptions {
   config: string;
@@ -13,6 +14,12 @@ export interface RunCommandOptions {
   onBadItem?: 'fail' | 'skip';
   device?: 'auto' | 'cpu' | 'cuda';
   only?: { backbone?: string; dataset?: string; protocol?: string };
+  /** `--cells I/N`: part I of N of the grid's cells. */
+  cells?: PartRef;
+}
+
+export function runReporter(kind: 'pretty' | 'jsonl'): RunReporter {
+  return kind === 'jsonl' ? jsonlReporter() : prettyReporter();
 }
 
 /**
@@ -22,38 +29,24 @@ export interface RunCommandOptions {
  * run (nothing is written; also when no cell completed), 130 when cancelled.
  */
 export async function runCommand(options: RunCommandOptions): Promise<number> {
-  const reporter: RunReporter = options.reporter === 'jsonl' ? jsonlReporter() : prettyReporter();
-  const controller = new AbortController();
-  const stop = () => {
-    if (controller.signal.aborted) process.exit(130);
-    controller.abort();
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
-  try {
+  const reporter = runReporter(options.reporter);
+  return withCancellation(async (signal) => {
     const { results, outputDir } = await runEvaluation({
       configPath: options.config,
       outputRoot: options.outputRoot,
       builtins: builtinPlugins,
       searchDirs: cliSearchDirs,
       reporter,
-      signal: controller.signal,
+      signal,
       onBadItem: options.onBadItem,
       device: options.device,
       only: options.only,
+      cells: options.cells,
       addFiles: writeReport,
     });
     const report = join(outputDir, reportFileName);
     if (options.reporter === 'pretty') process.stdout.write(`\n${formatResultsTable(results)}\n\nreport: ${report}\n`);
     else reporter({ type: 'log', level: 'info', message: `report written to ${report}` });
     return results.cells.some((cell) => cell.status === 'failed') ? 1 : 0;
-  } catch (error) {
-    if (!controller.signal.aborted) throw error;
-    process.stderr.write('radprobe: cancelled; the feature cache keeps every finished shard, so running again resumes\n');
-    // 128 + SIGINT, as a shell reports a command stopped by Ctrl-C.
-    return 130;
-  } finally {
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
-  }
+  });
 }

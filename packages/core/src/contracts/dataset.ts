@@ -89,6 +89,13 @@ export interface Dataset {
    * feature cache, so a changed file or setting is never served stale features.
    */
   contentKey(item: DatasetItem): Promise<string>;
+  /**
+   * What the item's file weighs and when it last changed, from the file system alone (a `stat`, no read): sharded
+   * extraction balances its parts by bytes, and a worker trusts a finished part's record only while every item's
+   * size and time are unchanged. Datasets whose items are not files of their own leave it out (their items then
+   * weigh the same, and a part is checked by content keys).
+   */
+  itemSize?(item: DatasetItem): Promise<{ bytes: number; modifiedMs: number }>;
 }
 
 /** Context the engine hands to a dataset factory. */

@@ -224,4 +224,9 @@ export interface RunResults {
   cells: CellResult[];
   /** The cells that failed, with the plugin and stage that failed them. Absent in results written before it existed. */
   failed?: FailedCell[];
+  /**
+   * Present when the run ran one part of the grid (`radprobe run --cells I/N`): which part, of how many cells in
+   * all. `radprobe report merge` joins the parts into one results folder without it.
+   */
+  partition?: { cells: { index: number; count: number }; of: number };
 }

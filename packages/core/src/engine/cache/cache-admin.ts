@@ -5,6 +5,7 @@ import { markCacheRoot } from './cache-marker.js';
 import { ENTRY_FILE, type CacheEntryFile } from './feature-cache.js';
 import { recordFloats } from './layout.js';
 import { ShardStore, type ShardProblem } from './shard-store.js';
+import { claimAlive, readWork, type WorkerClaim } from './work-records.js';
 
 export interface CacheGroupSummary {
   name: string;
@@ -25,6 +26,13 @@ export interface CacheEntrySummary {
   dir: string;
   entry: CacheEntryFile | null;
   groups: CacheGroupSummary[];
+  /**
+   * Workers' claims that no finished record replaced: `alive` `no` is a killed worker's leftover (ignored; rerun
+   * its shard), `yes` a worker running on this machine, `unknown` one on another machine, running or killed.
+   */
+  workers: Array<WorkerClaim & { alive: 'yes' | 'no' | 'unknown' }>;
+  /** Shards of item lists recorded as finished. */
+  finishedParts: number;
   bytes: number;
 }
 
@@ -46,7 +54,17 @@ export async function listCache(root: string, options: { verify?: boolean } = {}
   const entries: CacheEntrySummary[] = [];
   for (const entry of contents.entries) {
     const groups = await Promise.all(entry.groups.map((group) => summariseGroup(group, Boolean(options.verify))));
-    entries.push({ key: entry.key, dir: entry.dir, entry: entry.entry, groups, bytes: entry.entryBytes + groups.reduce((sum, group) => sum + group.bytes, 0) });
+    const work = entry.work ? await readWork(entry.dir) : { done: [], claims: [] };
+    const workBytes = entry.work?.files.reduce((sum, file) => sum + file.bytes, 0) ?? 0;
+    entries.push({
+      key: entry.key,
+      dir: entry.dir,
+      entry: entry.entry,
+      groups,
+      workers: work.claims.map((claim) => ({ ...claim, alive: claimAlive(claim) })),
+      finishedParts: work.done.length,
+      bytes: entry.entryBytes + workBytes + groups.reduce((sum, group) => sum + group.bytes, 0),
+    });
   }
   const bytes = entries.reduce((sum, entry) => sum + entry.bytes, 0);
   return { root, exists: contents.exists, marker: contents.marker, entries, foreign: foreignPaths(contents), bytes };
@@ -113,6 +131,12 @@ export async function pruneCache(root: string, options: PruneOptions = {}): Prom
       continue;
     }
     for (const path of entry.leftovers) await remove(path);
+    // Claims of workers known to be gone (on this machine), and temporaries of records, are what killed workers left.
+    const gone = new Set((await readWork(entry.dir)).claims.filter((claim) => claimAlive(claim) === 'no').map((claim) => claim.file));
+    for (const file of entry.work?.files ?? []) {
+      const path = join(entry.work!.dir, file.name);
+      if (file.kind === 'temporary' || gone.has(path)) await remove(path);
+    }
     for (const group of entry.groups) {
       const summary = await summariseGroup(group, true);
       const bad = new Set([...summary.problems.map((problem) => problem.shard), ...summary.setAside]);
@@ -137,6 +161,10 @@ async function removeEntry(entry: EntryContents): Promise<number> {
   for (const group of entry.groups) {
     for (const file of group.files) freed += await removeFile(join(group.dir, file.name));
     await removeIfEmpty(group.dir);
+  }
+  if (entry.work) {
+    for (const file of entry.work.files) freed += await removeFile(join(entry.work.dir, file.name));
+    await removeIfEmpty(entry.work.dir);
   }
   for (const path of entry.leftovers) freed += await removeFile(path);
   if (entry.entry) freed += await removeFile(join(entry.dir, ENTRY_FILE));

@@ -8,6 +8,7 @@ import { CACHE_MARKER, isKnownMarker } from './cache-marker.js';
 import { ENTRY_FILE, type CacheEntryFile } from './feature-cache.js';
 import { parseGroupDirectoryName, type FeatureGroup } from './layout.js';
 import { shardFileOf, type ShardFile } from './shard-store.js';
+import { WORK_FOLDER, workFileOf, type WorkFile } from './work-records.js';
 
 export interface GroupContents {
   name: string;
@@ -25,6 +26,8 @@ export interface EntryContents {
   entry: CacheEntryFile | null;
   entryBytes: number;
   groups: GroupContents[];
+  /** The `work/` folder of workers' claims and finished-part records (see work-records.ts), when there is one. */
+  work: { dir: string; files: Array<WorkFile & { name: string; bytes: number }>; foreign: string[] } | null;
   /** Temporaries of `entry.json`, by path. */
   leftovers: string[];
   foreign: string[];
@@ -72,7 +75,7 @@ export async function readCacheContents(root: string): Promise<CacheContents> {
 
 /** Every path under a cache folder that radprobe did not write, from the root down. */
 export function foreignPaths(contents: CacheContents): string[] {
-  return [...contents.foreign, ...contents.entries.flatMap((entry) => [...entry.foreign, ...entry.groups.flatMap((group) => group.foreign)])];
+  return [...contents.foreign, ...contents.entries.flatMap((entry) => [...entry.foreign, ...(entry.work?.foreign ?? []), ...entry.groups.flatMap((group) => group.foreign)])];
 }
 
 /**
@@ -103,11 +106,15 @@ async function readEntry(dir: string, key: string): Promise<EntryContents | null
   const entry = entryItem ? await readFile(join(dir, ENTRY_FILE), 'utf8').then((text) => JSON.parse(text) as CacheEntryFile, () => null) : null;
   const leftovers = items.filter((item) => item.isFile() && atomicTemporaryTarget(item.name) === ENTRY_FILE).map((item) => join(dir, item.name));
   if (entry?.key !== key) {
-    return items.length > 0 && leftovers.length === items.length ? { key, dir, entry: null, entryBytes: 0, groups: [], leftovers, foreign: [] } : null;
+    return items.length > 0 && leftovers.length === items.length ? { key, dir, entry: null, entryBytes: 0, groups: [], work: null, leftovers, foreign: [] } : null;
   }
-  const contents: EntryContents = { key, dir, entry, entryBytes: (await lstat(join(dir, ENTRY_FILE))).size, groups: [], leftovers, foreign: [] };
+  const contents: EntryContents = { key, dir, entry, entryBytes: (await lstat(join(dir, ENTRY_FILE))).size, groups: [], work: null, leftovers, foreign: [] };
   for (const item of items) {
     if (item === entryItem || leftovers.includes(join(dir, item.name))) continue;
+    if (item.name === WORK_FOLDER && item.isDirectory()) {
+      contents.work = await readWorkFolder(join(dir, item.name));
+      continue;
+    }
     const group = item.isDirectory() ? parseGroupDirectoryName(item.name) : null;
     if (group) contents.groups.push(await readGroup(join(dir, item.name), item.name, group));
     else contents.foreign.push(join(dir, item.name));
@@ -123,6 +130,16 @@ async function readGroup(dir: string, name: string, group: FeatureGroup): Promis
     else contents.foreign.push(join(dir, item.name));
   }
   return contents;
+}
+
+async function readWorkFolder(dir: string): Promise<NonNullable<EntryContents['work']>> {
+  const work: NonNullable<EntryContents['work']> = { dir, files: [], foreign: [] };
+  for (const item of await sortedItems(dir)) {
+    const file = item.isFile() ? workFileOf(item.name) : null;
+    if (file) work.files.push({ ...file, name: item.name, bytes: (await lstat(join(dir, item.name))).size });
+    else work.foreign.push(join(dir, item.name));
+  }
+  return work;
 }
 
 async function isMarker(path: string, item: Dirent): Promise<boolean> {

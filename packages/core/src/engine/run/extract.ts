@@ -9,6 +9,8 @@ import { RadprobeError, errorMessage } from '../util/errors.js';
 
 export interface ExtractionRequest {
   dataset: Dataset;
+  /** The items to embed (one part of a sharded extraction); every item of the dataset when absent. */
+  items?: readonly DatasetItem[];
   backbone: Backbone;
   preprocessing: ResolvedPreprocessing;
   cache: FeatureCache;
@@ -27,7 +29,7 @@ export interface ExtractionRequest {
 }
 
 export interface ExtractionResult {
-  /** Content key of each dataset item (same order), or null for an item that was skipped. */
+  /** Content key of each item (of `items`, else of the dataset; same order), or null for an item that was skipped. */
   keys: Array<string | null>;
   skipped: SkippedItem[];
   /** Items embedded by this run, and items whose features were already cached. */
@@ -55,6 +57,7 @@ const FLUSH_INTERVAL_MS = 60_000;
  */
 export async function extractFeatures(request: ExtractionRequest): Promise<ExtractionResult> {
   const { dataset, onBadItem } = request;
+  const items = request.items ?? dataset.items;
   const skipped: SkippedItem[] = [];
   const reject = (item: DatasetItem, reason: string, cause?: unknown): void => {
     if (onBadItem === 'fail') {
@@ -63,7 +66,7 @@ export async function extractFeatures(request: ExtractionRequest): Promise<Extra
     skipped.push({ source: item.source, reason });
   };
 
-  const keys = await mapConcurrent(dataset.items, 16, async (item) => {
+  const keys = await mapConcurrent(items, 16, async (item) => {
     try {
       return await dataset.contentKey(item);
     } catch (error) {
@@ -78,7 +81,7 @@ export async function extractFeatures(request: ExtractionRequest): Promise<Extra
   for (const store of stores) for (const warning of await store.setAsideBadShards(cachedKeys)) request.warn(warning);
   const pending = new Map<string, DatasetItem>();
   keys.forEach((key, index) => {
-    if (key !== null && !pending.has(key) && stores.some((store) => !store.has(key))) pending.set(key, dataset.items[index]);
+    if (key !== null && !pending.has(key) && stores.some((store) => !store.has(key))) pending.set(key, items[index]);
   });
   const reused = keys.filter((key) => key !== null).length - pending.size;
   request.log(pending.size > 0 ? `embedding ${pending.size} items (${reused} cached)` : `all ${reused} items from the cache`);
@@ -103,7 +106,7 @@ export async function extractFeatures(request: ExtractionRequest): Promise<Extra
   if (request.openEveryItem) {
     const unchecked = new Map<string, DatasetItem>();
     keys.forEach((key, index) => {
-      if (key !== null && !pending.has(key)) unchecked.set(key, dataset.items[index]);
+      if (key !== null && !pending.has(key)) unchecked.set(key, items[index]);
     });
     await mapConcurrent([...unchecked], 4, ([key, item]) => openInto(key, item, new Float32Array(pixelsPerImage), 0));
   }

@@ -5,4 +5,6 @@ export { extractFeatures, type ExtractionRequest, type ExtractionResult } from '
 export { cachedFeatureSource } from './feature-source.js';
 export { loadRegistry, loadRegistryForConfig, type BuiltinPlugin, type RegistryOptions } from './registry.js';
 export { protocolContext, type CellResources } from './protocol-context.js';
-export { assertFinishedRunFolder } from './run-folder.js';
+export { RunFolder, assertFinishedRunFolder } from './run-folder.js';
+export { runExtraction, type ExtractionRunOptions, type PairExtraction } from './run-extraction.js';
+export { cacheStatus, type PairCoverage } from './cache-status.js';

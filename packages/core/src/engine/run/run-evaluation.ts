@@ -11,10 +11,8 @@ import type {
   RunResults,
   TrainableBackbone,
 } from '../../contracts/index.js';
-import { FeatureCache, cacheEntryIdentity } from '../cache/feature-cache.js';
-import { groupsFor, mergeNeeds } from '../cache/layout.js';
+import { mergeNeeds } from '../cache/layout.js';
 import { configHash, loadConfig } from '../config/index.js';
-import { resolvePreprocessing } from '../image/index.js';
 import type { PluginRegistry } from '../plugins/registry.js';
 import { cellSummary, collectProvenance, writeRunResults } from '../results/index.js';
 import { RadprobeError } from '../util/errors.js';
@@ -24,7 +22,9 @@ import { checkArtifactFolders, checkArtifactNames, writeArtifacts } from './arti
 import type { OpenedBackbone } from './checked-backbone.js';
 import { entryOptions, openBackbone, openDataset } from './components.js';
 import { PluginError, callPlugin, entryPlugin, type EntryPlugin } from './entry-plugin.js';
-import { extractFeatures } from './extract.js';
+import { embedPart, openPairCache } from './pair-features.js';
+import { readItemList } from '../scale/item-list.js';
+import { formatPart, type PartRef } from '../scale/partition.js';
 import { protocolContext, type CellResources } from './protocol-context.js';
 import { loadRegistryForConfig, type BuiltinPlugin } from './registry.js';
 import { RunCells, type CellNames } from './run-cells.js';
@@ -50,6 +50,11 @@ export interface RunOptions {
   device?: RunConfig['device'];
   /** Runs only the cells whose names match. */
   only?: { backbone?: string; dataset?: string; protocol?: string };
+  /**
+   * Runs only part `index` of `count` of the selected cells: cell `j` of the grid (backbone, then dataset, then
+   * protocol, in config order) belongs to part `j mod count`. `radprobe report merge` joins the parts' results.
+   */
+  cells?: PartRef;
   /**
    * Writes more files into the run's folder before it appears (the CLI's report.html): `dir` already holds
    * results.json and the artifacts.
@@ -84,13 +89,12 @@ export async function runEvaluation(options: RunOptions): Promise<RunOutcome> {
   const requestedRunId = `${startedAt.toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-')}-${hash.slice(0, 8)}`;
 
   const selected = <T extends ComponentEntry>(entries: T[], wanted?: string) => entries.filter((entry) => !wanted || entry.name === wanted);
-  const grid: Grid = {
-    backbones: selected(config.backbones, options.only?.backbone),
-    datasets: selected(config.datasets, options.only?.dataset),
-    protocols: selected(config.protocols, options.only?.protocol),
-  };
-  if (grid.backbones.length * grid.datasets.length * grid.protocols.length === 0) {
+  const grid = cellGrid(selected(config.backbones, options.only?.backbone), selected(config.datasets, options.only?.dataset), selected(config.protocols, options.only?.protocol), options.cells);
+  if (grid.size === 0) {
     throw new RadprobeError(`nothing to run: no cell matches ${JSON.stringify(options.only)}`, { file: options.configPath });
+  }
+  if (grid.selected === 0) {
+    throw new RadprobeError(`nothing to run: --cells ${formatPart(options.cells!)} holds no cell of ${grid.size} (use at most ${grid.size} parts)`, { file: options.configPath });
   }
   const names = (entries: ComponentEntry[]) => entries.map((entry) => entry.name!);
   checkArtifactFolders({ backbones: names(grid.backbones), datasets: names(grid.datasets), protocols: names(grid.protocols) });
@@ -103,7 +107,8 @@ export async function runEvaluation(options: RunOptions): Promise<RunOutcome> {
   for (const unfinished of await folder.unfinishedNeighbours()) {
     warn(`${unfinished} holds what a run wrote before it stopped (killed, or still running): no complete results; delete it once no run is using it`);
   }
-  reporter({ type: 'run-start', runId, outputDir: folder.dir, cells: grid.backbones.length * grid.datasets.length * grid.protocols.length });
+  if (options.cells) reporter({ type: 'log', level: 'info', message: `cells ${formatPart(options.cells)}: ${grid.selected} of the ${grid.size} cells` });
+  reporter({ type: 'run-start', runId, outputDir: folder.dir, cells: grid.selected });
 
   let results: RunResults;
   try {
@@ -127,8 +132,9 @@ export async function runEvaluation(options: RunOptions): Promise<RunOutcome> {
         plugins: run.plugins.provenance(),
       }),
       datasets: run.datasets,
-      cells: run.cells.cells,
-      failed: run.cells.failed,
+      cells: grid.inOrder(run.cells.cells),
+      failed: grid.inOrder(run.cells.failed),
+      ...(options.cells ? { partition: { cells: options.cells, of: grid.size } } : {}),
     };
     await folder.publish(async (dir) => {
       await writeRunResults(dir, results);
@@ -142,11 +148,37 @@ export async function runEvaluation(options: RunOptions): Promise<RunOutcome> {
   return { results, outputDir: folder.dir };
 }
 
-/** The selected entries: every backbone × dataset × protocol is a cell. */
+/** The selected entries: every backbone × dataset × protocol is a cell; `includes` says which cells this run runs. */
 interface Grid {
   backbones: ComponentEntry[];
   datasets: ComponentEntry[];
   protocols: ComponentEntry[];
+  /** Cells in the grid, and cells this run runs. */
+  size: number;
+  selected: number;
+  includes(backbone: ComponentEntry, dataset: ComponentEntry, protocol: ComponentEntry): boolean;
+  /** Cells (or failures) sorted in grid order: backbone, then dataset, then protocol, in config order. */
+  inOrder<T extends { backbone: string; dataset: string; protocol: string }>(cells: T[]): T[];
+}
+
+function cellGrid(backbones: ComponentEntry[], datasets: ComponentEntry[], protocols: ComponentEntry[], part?: PartRef): Grid {
+  const position = (b: number, d: number, p: number) => (b * datasets.length + d) * protocols.length + p;
+  const size = backbones.length * datasets.length * protocols.length;
+  const inPart = (j: number) => !part || j % part.count === part.index;
+  let selected = 0;
+  for (let j = 0; j < size; j++) if (inPart(j)) selected++;
+  const index = (entries: ComponentEntry[]) => new Map(entries.map((entry, at) => [entry.name!, at]));
+  const [b, d, p] = [index(backbones), index(datasets), index(protocols)];
+  const positionOf = (cell: { backbone: string; dataset: string; protocol: string }) => position(b.get(cell.backbone)!, d.get(cell.dataset)!, p.get(cell.protocol)!);
+  return {
+    backbones,
+    datasets,
+    protocols,
+    size,
+    selected,
+    includes: (backbone, dataset, protocol) => inPart(position(b.get(backbone.name!)!, d.get(dataset.name!)!, p.get(protocol.name!)!)),
+    inOrder: (cells) => [...cells].sort((x, y) => positionOf(x) - positionOf(y)),
+  };
 }
 
 interface GridRun {
@@ -180,8 +212,11 @@ async function evaluateGrid(args: {
   };
 
   const datasets: LoadedDataset[] = [];
+  const hasCells = (backbones: ComponentEntry[], datasetEntries: ComponentEntry[]) =>
+    backbones.some((backbone) => datasetEntries.some((dataset) => grid.protocols.some((protocol) => grid.includes(backbone, dataset, protocol))));
   for (const entry of grid.datasets) {
     plugins.use('datasets', entry.kind);
+    if (!hasCells(grid.backbones, [entry])) continue;
     reporter({ type: 'stage', stage: 'dataset', dataset: entry.name, message: `loading dataset ${entry.name} (${entry.kind})` });
     try {
       datasets.push({ entry, dataset: await openDataset(registry, config, entry, baseDir, log) });
@@ -207,6 +242,7 @@ async function evaluateGrid(args: {
 
   for (const backboneEntry of grid.backbones) {
     plugins.use('backbones', backboneEntry.kind);
+    if (!hasCells([backboneEntry], grid.datasets)) continue;
     reporter({ type: 'stage', stage: 'backbone', backbone: backboneEntry.name, message: `loading backbone ${backboneEntry.name}` });
     let backbone: OpenedBackbone;
     try {
@@ -215,6 +251,7 @@ async function evaluateGrid(args: {
       const failure = pluginFailure(error);
       for (const { entry, failure: datasetFailure } of datasets) {
         for (const protocol of grid.protocols) {
+          if (!grid.includes(backboneEntry, entry, protocol)) continue;
           cells.fail(cellNames(backboneEntry, entry, protocol), datasetFailure ?? failure, datasetFailure ? 'dataset' : 'backbone');
         }
       }
@@ -229,12 +266,14 @@ async function evaluateGrid(args: {
       log(`${backboneEntry.name}: ${backbone.info.description} on ${backbone.info.executionProvider}`);
       for (const { entry: datasetEntry, dataset, failure: datasetFailure } of datasets) {
         const names = (protocol: ComponentEntry) => cellNames(backboneEntry, datasetEntry, protocol);
+        const cellProtocols = protocols.filter(({ entry }) => grid.includes(backboneEntry, datasetEntry, entry));
+        if (cellProtocols.length === 0) continue;
         if (datasetFailure) {
-          for (const { entry } of protocols) cells.fail(names(entry), datasetFailure, 'dataset');
+          for (const { entry } of cellProtocols) cells.fail(names(entry), datasetFailure, 'dataset');
           continue;
         }
         const runnable: Array<(typeof protocols)[number] & { needs: FeatureNeeds }> = [];
-        for (const candidate of protocols) {
+        for (const candidate of cellProtocols) {
           if (!candidate.protocol.tasks.includes(dataset.task)) {
             cells.skipped(names(candidate.entry), `${candidate.protocol.title} does not evaluate ${dataset.task} tasks`);
             continue;
@@ -292,29 +331,24 @@ async function embedDataset(args: {
   log(message: string): void;
 }): Promise<{ resources: CellBaseResources; skipped: DatasetSummary['skipped'] }> {
   const { config, backbone, dataset, reporter, log } = args;
-  const pair = { backbone: args.backboneEntry.name!, dataset: dataset.name };
-  const preprocessing = resolvePreprocessing(config.preprocessing, backbone.info);
-  for (const note of preprocessing.notes) log(note);
   const needs = mergeNeeds(args.needs);
-  const grid = { rows: preprocessing.outputSize.height / patchSide(backbone.info), cols: preprocessing.outputSize.width / patchSide(backbone.info) };
-  const groups = groupsFor(needs, backbone.info, grid.rows * grid.cols);
-  const identity = cacheEntryIdentity(backbone.info, backbone.optionsHash, preprocessing.description);
-  const cache = await FeatureCache.open(resolve(args.baseDir, config.cache), identity);
-  reporter({ type: 'stage', stage: 'extract', ...pair, message: `features of ${dataset.name} × ${pair.backbone}` });
-  const extraction = await extractFeatures({
+  const pair = await openPairCache({ config, baseDir: args.baseDir, backbone, needs: args.needs, log });
+  reporter({ type: 'stage', stage: 'extract', backbone: args.backboneEntry.name!, dataset: dataset.name, message: `features of ${dataset.name} × ${args.backboneEntry.name!}` });
+  const extraction = await embedPart({
+    pair,
     dataset,
+    list: await readItemList(dataset),
+    part: { index: 0, count: 1 },
     backbone,
-    preprocessing,
-    cache,
-    groups,
+    backboneName: args.backboneEntry.name!,
     batchSize: Number(args.backboneEntry.batchSize ?? config.batchSize),
     onBadItem: config.onBadItem,
     openEveryItem: Boolean(needs.pixels),
     signal: args.signal,
+    reporter,
     log,
-    warn: (message) => reporter({ type: 'log', level: 'warn', message }),
-    progress: (done, total) => reporter({ type: 'progress', task: `extract:${pair.backbone}:${pair.dataset}`, label: 'images embedded', done, total }),
   });
+  const { cache, groups, grid, preprocessing } = pair;
   const kept = dataset.items.flatMap((item, index) => (extraction.keys[index] === null ? [] : [{ item, key: extraction.keys[index]! }]));
   const resources: CellBaseResources = {
     dataset,
@@ -376,10 +410,6 @@ async function runCell(args: {
   const folder = args.folder;
   const files = artifacts?.length ? await folder.writing(() => writeArtifacts(folder.staging, names, artifacts)) : null;
   args.cells.completed({ ...names, status: 'completed', result, ...(files ? { artifacts: files } : {}), durationMs: Date.now() - started }, cellSummary(result));
-}
-
-function patchSide(info: BackboneInfo): number {
-  return info.patchSize > 0 ? info.patchSize : 1;
 }
 
 function summariseDataset(entry: ComponentEntry, dataset: Dataset, skipped: DatasetSummary['skipped']): DatasetSummary {
