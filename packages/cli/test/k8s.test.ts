@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunResults } from '@radprobe/core';
 import { expectOneClearLine } from './fixtures.js';
 import { runCli, temporaryDir } from './helpers.js';
-import { expectEqualToSingleProcessRun, radprobeOnPath, writeScaleOutProject } from './scale-out-fixture.js';
+import { doneRecords, expectEqualToSingleProcessRun, radprobeOnPath, writeScaleOutProject } from './scale-out-fixture.js';
 
 interface Container {
   command: string[];
@@ -117,6 +117,13 @@ describe('radprobe k8s', () => {
         const pod = await runContainer(manifest, index, dir, path);
         expect(pod.code, `${part} pod ${index}: ${pod.output}`).toBe(0);
       }
+    }
+    // Each shard records the pod that embedded it: Kubernetes, its completion index, the shard count of its env.
+    // (A cells run records the whole list as one part it found complete: not a shard of the extraction.)
+    const shards = (await doneRecords(join(dir, 'cache'))).filter((record) => record.part.count === 3);
+    expect(shards).toHaveLength(2 * 3);
+    for (const shard of shards) {
+      expect(shard.worker).toMatchObject({ engine: 'kubernetes', scheduler: { JOB_COMPLETION_INDEX: String(shard.part.index), RADPROBE_SHARD_COUNT: '3' } });
     }
     const merged = await expectEqualToSingleProcessRun(dir, join(dir, 'scale-out', 'merged'));
     expect(merged.partition).toBeUndefined();

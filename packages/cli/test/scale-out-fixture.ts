@@ -1,9 +1,9 @@
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import type { RunResults } from '@radprobe/core';
+import type { DoneRecord, RunResults } from '@radprobe/core';
 import { writeDinov2Fixture, writeImageFolderDataset } from '@radprobe/testkit';
-import { writeConfig } from './fixtures.js';
+import { filesUnder, writeConfig } from './fixtures.js';
 import { BIN, runCli } from './helpers.js';
 
 /**
@@ -57,4 +57,10 @@ export async function expectEqualToSingleProcessRun(dir: string, merged: string)
   expect(mergedResults.datasets).toEqual(singleResults.datasets);
   expect(await readFile(join(merged, 'results.csv'), 'utf8')).toBe(await readFile(join(end.outputDir, 'results.csv'), 'utf8'));
   return mergedResults;
+}
+
+/** The finished-shard records in a feature cache: which worker embedded which part of which item list, on what. */
+export async function doneRecords(cache: string): Promise<DoneRecord[]> {
+  const files = (await filesUnder(cache)).filter((file) => file.endsWith('.done.json'));
+  return Promise.all(files.map(async (file) => JSON.parse(await readFile(file, 'utf8')) as DoneRecord));
 }

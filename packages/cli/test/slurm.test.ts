@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunResults } from '@radprobe/core';
 import { expectOneClearLine } from './fixtures.js';
 import { runCli, temporaryDir } from './helpers.js';
-import { expectEqualToSingleProcessRun, writeScaleOutProject } from './scale-out-fixture.js';
+import { doneRecords, expectEqualToSingleProcessRun, writeScaleOutProject } from './scale-out-fixture.js';
 
 const run = promisify(execFile);
 const REPOSITORY = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -87,6 +87,14 @@ describe('radprobe slurm on a real one-node SLURM cluster', () => {
     expect(mergeStates).toEqual(['COMPLETED']);
     expect((await readdir(logs)).filter((file) => file.startsWith('extract-')).sort()).toEqual([0, 1, 2, 3].map((task) => `extract-${ids.extract}_${task}.log`));
 
+    // Each shard of each backbone's item list records the array task that embedded it, its host and devices.
+    // (A cells run records the whole list as one part it found complete: not a shard of the extraction.)
+    const shards = (await doneRecords(join(dir, 'cache'))).filter((record) => record.part.count === 4);
+    expect(shards).toHaveLength(2 * 4);
+    for (const shard of shards) {
+      expect(shard.executionProvider).toBe('onnxruntime CPUExecutionProvider');
+      expect(shard.worker).toMatchObject({ engine: 'slurm', scheduler: { SLURM_ARRAY_JOB_ID: ids.extract, SLURM_ARRAY_TASK_ID: String(shard.part.index), SLURM_ARRAY_TASK_COUNT: '4' } });
+    }
     await expectEqualToSingleProcessRun(dir, join(dir, 'scale-out', 'merged'));
     // Each cells task recorded where it ran: which task of which array, on which host and devices.
     for (const task of [0, 1]) {
