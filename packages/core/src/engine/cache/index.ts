@@ -5,4 +5,4 @@ export { groupsFor, mergeNeeds, recordFloats, groupDirectoryName, type FeatureGr
 export { CACHE_MARKER } from './cache-marker.js';
 export { listCache, pruneCache, type CacheEntrySummary, type CacheGroupSummary, type CacheSummary, type PruneOptions, type PruneReport } from './cache-admin.js';
 export { cacheOfConfig, locateCache, type CacheLocation } from './cache-location.js';
-export { claimAlive, readWork, type DoneRecord, type WorkerClaim } from './work-records.js';
+export { claimAlive, claimPart, itemIdHash, readWork, type DoneRecord, type WorkerClaim } from './work-records.js';

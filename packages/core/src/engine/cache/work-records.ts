@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { atomicTemporaryTarget, writeFileAtomic } from '../util/atomic.js';
 import type { WorkerPlacement } from '../../contracts/results.js';
 import { workerPlacement } from '../results/worker.js';
+import { sha256 } from '../util/hash.js';
 import type { PartRef } from '../scale/partition.js';
 
 /**
@@ -19,7 +20,7 @@ export const WORK_FOLDER = 'work';
 const DONE = /^([0-9a-f]{16})-(\d+)of(\d+)\.done\.json$/;
 const CLAIM = /^([0-9a-f]{16})-(\d+)of(\d+)\.([A-Za-z0-9._-]+)-(\d+)-([0-9a-f]{8})\.worker$/;
 
-/** A finished part: the content key of each of its items (null for an item left out as bad). */
+/** A finished part of an item list. */
 export interface DoneRecord {
   format: 1;
   dataset: string;
@@ -28,7 +29,11 @@ export interface DoneRecord {
   part: PartRef;
   /** Feature groups (folder names) the part's items were embedded into. */
   groups: string[];
-  items: Array<[id: string, key: string | null]>;
+  /**
+   * Each item of the part: the hash of its id (`itemIdHash`: ids are file names, which may carry patient numbers,
+   * and the cache keeps no names), and its content key (null for an item left out as bad).
+   */
+  items: Array<[idHash: string, key: string | null]>;
   finishedAt: string;
   host: string;
   pid: number;
@@ -36,6 +41,11 @@ export interface DoneRecord {
   executionProvider?: string;
   /** Where the part was embedded: host, job variables, the GPUs the engine gave it. Absent in older records. */
   worker?: WorkerPlacement;
+}
+
+/** What a finished-part record keeps of an item id: 32 hex digits of its sha256. */
+export function itemIdHash(id: string): string {
+  return sha256(id).slice(0, 32);
 }
 
 /** A worker's claim on a part, as its file says. */

@@ -4,7 +4,7 @@ import type { RunConfig, RunReporter } from '../../contracts/index.js';
 import { FeatureCache, cacheEntryIdentity } from '../cache/feature-cache.js';
 import { groupDirectoryName, groupsFor, mergeNeeds, recordFloats } from '../cache/layout.js';
 import { ShardStore } from '../cache/shard-store.js';
-import { claimAlive, readWork, type WorkerClaim } from '../cache/work-records.js';
+import { claimAlive, itemIdHash, readWork, type WorkerClaim } from '../cache/work-records.js';
 import { loadConfig } from '../config/index.js';
 import { resolvePreprocessing } from '../image/index.js';
 import { readItemList, type ItemList } from '../scale/item-list.js';
@@ -83,8 +83,9 @@ export async function cacheStatus(options: { configPath: string; builtins: Built
         const count = options.shards ?? (counts.length > 0 ? Math.max(...counts) : 1);
         const parts = partitionItems(list.weights, count);
         const incomplete = new Set<number>();
-        list.items.forEach((item, index) => {
-          if (!covered.has(item.id)) incomplete.add(parts[index]);
+        const hashes = list.items.map((item) => itemIdHash(item.id));
+        hashes.forEach((hash, index) => {
+          if (!covered.has(hash)) incomplete.add(parts[index]);
         });
         const all = Array.from({ length: count }, (_, index) => index);
         pairs.push({
@@ -92,7 +93,7 @@ export async function cacheStatus(options: { configPath: string; builtins: Built
           dataset: name,
           entry: entryDir,
           items: list.items.length,
-          cached: list.items.filter((item) => covered.has(item.id)).length,
+          cached: hashes.filter((hash) => covered.has(hash)).length,
           shards: { count, complete: all.filter((index) => !incomplete.has(index)), missing: all.filter((index) => incomplete.has(index)) },
           staleRecords: stale,
           workers: work.claims

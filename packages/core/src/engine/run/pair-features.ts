@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import type { BackboneInfo, Dataset, DatasetItem, FeatureNeeds, RunConfig, RunReporter } from '../../contracts/index.js';
 import { FeatureCache, cacheEntryIdentity } from '../cache/feature-cache.js';
 import { groupDirectoryName, groupsFor, mergeNeeds, type FeatureGroup } from '../cache/layout.js';
-import { claimPart, readDoneRecord, releaseClaim } from '../cache/work-records.js';
+import { claimPart, itemIdHash, readDoneRecord, releaseClaim } from '../cache/work-records.js';
 import { resolvePreprocessing, type ResolvedPreprocessing } from '../image/index.js';
 import { itemsOfPart, type ItemList } from '../scale/item-list.js';
 import { formatPart, type PartRef } from '../scale/partition.js';
@@ -97,7 +97,7 @@ export async function embedPart(args: {
   }
   await claim.finish({
     groups: pair.groups.map(groupDirectoryName),
-    items: items.map((item, index) => [item.id, extraction.keys[index]]),
+    items: items.map((item, index) => [itemIdHash(item.id), extraction.keys[index]]),
     executionProvider: args.backbone.info.executionProvider,
   });
   return { ...extraction, items };
