@@ -47,7 +47,8 @@ async function groupDir(cache: string): Promise<string> {
   const entries = (await readdir(cache, { withFileTypes: true })).filter((entry) => entry.isDirectory());
   expect(entries).toHaveLength(1);
   const entry = join(cache, entries[0].name);
-  const groups = (await readdir(entry, { withFileTypes: true })).filter((group) => group.isDirectory());
+  // Besides its groups, an entry holds `work/`: the workers' claims and finished-part records.
+  const groups = (await readdir(entry, { withFileTypes: true })).filter((group) => group.isDirectory() && group.name !== 'work');
   expect(groups).toHaveLength(1);
   return join(entry, groups[0].name);
 }

@@ -100,6 +100,22 @@ describe('sharded extraction into one cache by concurrent workers', () => {
     expect((await resultsOf(fromShards)).cells.map((cell) => cell.result)).toEqual((await resultsOf(single)).cells.map((cell) => cell.result));
   }, 400_000);
 
+  it('takes the shard from a SLURM array task or a Kubernetes Indexed Job, says which, and run in an array embeds its shard only', async () => {
+    const slurm = await runCli(['run', 'shared.json'], { cwd: dir, env: { SLURM_ARRAY_TASK_ID: '1', SLURM_ARRAY_TASK_COUNT: '3' } });
+    expect(slurm.code, slurm.stderr).toBe(0);
+    expect(slurm.stderr).toContain('radprobe run: shard 1/3 (from SLURM_ARRAY_TASK_ID=1 of SLURM_ARRAY_TASK_COUNT=3); only the feature cache is filled, no protocol runs');
+    expect(slurm.stdout).toBe('shard 1/3: already complete in the cache (1 backbone × dataset pairs); nothing to do\n');
+    const indexed = await runCli(['extract', 'shared.json'], { cwd: dir, env: { JOB_COMPLETION_INDEX: '2', RADPROBE_SHARD_COUNT: '3' } });
+    expect(indexed.code, indexed.stderr).toBe(0);
+    expect(indexed.stderr).toContain('radprobe extract: shard 2/3 (from JOB_COMPLETION_INDEX=2 of RADPROBE_SHARD_COUNT=3)');
+    const countless = await runCli(['extract', 'shared.json'], { cwd: dir, env: { JOB_COMPLETION_INDEX: '2' } });
+    expect(countless.code).toBe(2);
+    expect(countless.stderr).toContain('JOB_COMPLETION_INDEX is set but RADPROBE_SHARD_COUNT is not');
+    const both = await runCli(['run', 'shared.json', '--shard', '0/3', '--cells', '0/3'], { cwd: dir });
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('give one of them');
+  }, 200_000);
+
   it('run --cells 0/3, 1/3, 2/3 and report merge give the results.json of one run, apart from per-run fields', async () => {
     const whole = await runCli(['run', 'shared.json', '--reporter', 'jsonl'], { cwd: dir });
     expect(whole.code, whole.stderr).toBe(0);
