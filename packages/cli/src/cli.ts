@@ -1,3 +1,4 @@
+import { realpathSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { RadprobeError, locateCache, parsePart, printablePath, resolveModelStore, shardFromEnvironment, type PartSource } from '@radprobe/core';
 import { cacheListCommand, cachePruneCommand, cacheStatusCommand, cacheVerifyCommand } from './commands/cache.js';
@@ -10,8 +11,11 @@ import { listCommand } from './commands/list.js';
 import { modelListCommand, modelPullCommand } from './commands/model.js';
 import { pcaCommand } from './commands/pca.js';
 import { reportCompareCommand, reportMergeCommand } from './commands/report.js';
+import { k8sCommand } from './commands/k8s.js';
 import { runCommand } from './commands/run.js';
+import { slurmCommand } from './commands/slurm.js';
 import { schemaCommand, validateCommand } from './commands/validate.js';
+import { shellWord } from './scale-out/plan.js';
 import { versionCommand } from './commands/version.js';
 import { COMMANDS, GLOBAL_OPTIONS, commandNamed, commandUsage, overallUsage, type CommandSpec } from './usage.js';
 
@@ -84,6 +88,9 @@ async function runNamedCommand(spec: CommandSpec, rest: string[], values: Record
   const text = (name: string) => values[name] as string | undefined;
   const flag = (name: string) => Boolean(values[name]);
   const misuse = (expected: string) => new RadprobeError(`radprobe ${spec.name}: expected ${expected}\n\n${commandUsage(spec)}`);
+  const missing = (option: string): never => {
+    throw new RadprobeError(`radprobe ${spec.name} needs ${option}`);
+  };
   const reporter = oneOf('reporter', text('reporter'), ['pretty', 'jsonl'] as const) ?? 'pretty';
   const config = rest[0] ?? 'radprobe.json';
   switch (spec.name) {
@@ -115,6 +122,7 @@ async function runNamedCommand(spec: CommandSpec, rest: string[], values: Record
       }
       return runCommand({
         config,
+        outputRoot: text('output'),
         reporter,
         onBadItem: oneOf('on-bad-item', text('on-bad-item'), ['fail', 'skip'] as const),
         device: oneOf('device', text('device'), ['auto', 'cpu', 'cuda'] as const),
@@ -173,6 +181,32 @@ async function runNamedCommand(spec: CommandSpec, rest: string[], values: Record
           foreground: oneOf('foreground', text('foreground'), ['auto', 'positive', 'negative'] as const),
           withInput: flag('no-input') ? false : undefined,
         },
+      });
+    case 'slurm':
+      return slurmCommand({
+        config,
+        array: positiveInteger('array', text('array')) ?? 4,
+        cellJobs: positiveInteger('cell-jobs', text('cell-jobs')),
+        out: text('out') ?? 'slurm',
+        radprobe: text('radprobe') ?? [process.execPath, realpathSync(process.argv[1])].map((word) => shellWord(word)).join(' '),
+        partition: text('partition'),
+        gres: text('gres'),
+        time: text('time'),
+        cpusPerTask: positiveInteger('cpus-per-task', text('cpus-per-task')),
+        mem: text('mem'),
+      });
+    case 'k8s':
+      return k8sCommand({
+        config,
+        completions: positiveInteger('completions', text('completions')) ?? 4,
+        parallelism: positiveInteger('parallelism', text('parallelism')),
+        cellJobs: positiveInteger('cell-jobs', text('cell-jobs')),
+        image: text('image') ?? missing('--image IMAGE (the image built from the Dockerfile, where the cluster pulls from)'),
+        pvc: text('pvc') ?? missing("--pvc CLAIM (a ReadWriteMany volume claim holding the config's folder)"),
+        namespace: text('namespace'),
+        gpus: positiveInteger('gpus', text('gpus')),
+        name: text('name') ?? 'radprobe',
+        out: text('out') ?? 'k8s',
       });
     default:
       throw new RadprobeError(`radprobe ${spec.name} has no handler`);

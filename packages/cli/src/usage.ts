@@ -27,6 +27,7 @@ const reporter: OptionSpec = {
 const json: OptionSpec = { name: 'json', type: 'boolean', description: 'print JSON instead of text' };
 const backbone = (what: string): OptionSpec => ({ name: 'backbone', type: 'string', value: 'NAME', description: `only the backbone entry of that name${what}` });
 const dataset = (what: string): OptionSpec => ({ name: 'dataset', type: 'string', value: 'NAME', description: `only the dataset entry of that name${what}` });
+const cellJobs: OptionSpec = { name: 'cell-jobs', type: 'string', value: 'N', description: 'cells jobs after the extraction, each running its part of the cells (default: as many as shards, at most one per cell)' };
 const shard: OptionSpec = {
   name: 'shard',
   type: 'string',
@@ -62,6 +63,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       'set the shard; RADPROBE_SHARD_FROM_ENV=0 turns that off) it only embeds that shard into the cache, as radprobe extract does; ' +
       'with --cells I/N it runs cell j of the grid when j mod N = I, into its own results folder (radprobe report merge joins them)',
     options: [
+      { name: 'output', type: 'string', value: 'DIR', description: "overrides the config's output: the folder the run's results folder goes into" },
       shard,
       { name: 'cells', type: 'string', value: 'I/N', description: 'run only part I of N (0-based) of the cells; features not in the cache yet are embedded first, as a plain run does' },
       reporter,
@@ -163,6 +165,40 @@ export const COMMANDS: readonly CommandSpec[] = [
       { name: 'out', type: 'string', value: 'DIR', description: 'output folder (compare: default compare; merge: default <run-id>-merged beside the first part)' },
       { name: 'title', type: 'string', value: 'TITLE', description: 'title of the page' },
       { name: 'allow-mixed', type: 'boolean', description: 'compare runs that differ in splits, sizes or preprocessing, with warnings' },
+    ],
+  },
+  {
+    name: 'slurm',
+    synopsis: ['slurm [CONFIG] [--array N] [--cell-jobs N] [--out slurm]'],
+    summary:
+      'write sbatch scripts for a SLURM cluster: an extraction job array filling the shared feature cache, a cells job array after it, a merge after that, and submit.sh that submits them with their dependencies',
+    options: [
+      { name: 'array', type: 'string', value: 'N', description: 'extraction tasks in the job array, one shard each (default 4)' },
+      cellJobs,
+      { name: 'out', type: 'string', value: 'DIR', description: 'where the scripts and the job logs go (default slurm)' },
+      { name: 'partition', type: 'string', value: 'P', description: 'sbatch --partition of every job' },
+      { name: 'gres', type: 'string', value: 'GRES', description: 'sbatch --gres of the extraction and cells tasks, e.g. gpu:1' },
+      { name: 'time', type: 'string', value: 'LIMIT', description: 'sbatch --time of every job, e.g. 04:00:00' },
+      { name: 'cpus-per-task', type: 'string', value: 'N', description: 'sbatch --cpus-per-task of the extraction and cells tasks' },
+      { name: 'mem', type: 'string', value: 'SIZE', description: 'sbatch --mem of the extraction and cells tasks, e.g. 32G' },
+      { name: 'radprobe', type: 'string', value: 'COMMAND', description: 'how the jobs start radprobe (default: this node and this radprobe, by absolute path)' },
+    ],
+  },
+  {
+    name: 'k8s',
+    synopsis: ['k8s [CONFIG] --image IMAGE --pvc CLAIM [--completions N] [--out k8s]'],
+    summary:
+      'write Kubernetes Jobs: an Indexed Job filling the feature cache on a shared volume, one pod per shard, an Indexed Job for the cells, a merge Job, and apply.sh that applies each once the one before completed',
+    options: [
+      { name: 'image', type: 'string', value: 'IMAGE', description: "the container image, built from radprobe's Dockerfile and pushed where the cluster pulls from" },
+      { name: 'pvc', type: 'string', value: 'CLAIM', description: "a ReadWriteMany persistent volume claim holding the config's folder (config, data, cache)" },
+      { name: 'completions', type: 'string', value: 'N', description: 'extraction shards, one pod each (default 4)' },
+      { name: 'parallelism', type: 'string', value: 'P', description: 'extraction pods at a time (default: all)' },
+      cellJobs,
+      { name: 'namespace', type: 'string', value: 'NS', description: 'the namespace of the Jobs' },
+      { name: 'gpus', type: 'string', value: 'N', description: 'nvidia.com/gpu per extraction and cells pod' },
+      { name: 'name', type: 'string', value: 'NAME', description: "prefix of the Jobs' names (default radprobe)" },
+      { name: 'out', type: 'string', value: 'DIR', description: 'where the manifests go (default k8s)' },
     ],
   },
 ];

@@ -91,6 +91,14 @@ describe('results schema', () => {
     expect(resultsSchema).toEqual(file);
   });
 
+  it("takes a worker's placement in the provenance, and names a wrong one's pointer", () => {
+    const results = sampleResults();
+    results.provenance.worker = { host: 'node7', engine: 'slurm', scheduler: { SLURM_JOB_ID: '1' }, cudaVisibleDevices: '0', nvidiaVisibleDevices: null };
+    expect(() => assertValidRunResults(results)).not.toThrow();
+    (results.provenance.worker as { engine: string }).engine = 'pbs';
+    expect(() => assertValidRunResults(results)).toThrow('/provenance/worker/engine: must be equal to one of the allowed values');
+  });
+
   it('rejects an invalid results object, naming the pointer', () => {
     const results = sampleResults();
     (results.cells[0].result!.rows[0].metrics.auroc as { value: unknown }).value = '0.8';

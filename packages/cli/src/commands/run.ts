@@ -8,6 +8,8 @@ import { withCancellation } from './cancellation.js';
 
 export interface RunCommandOptions {
   config: string;
+  /** Overrides the config's `output`. */
+  outputRoot?: string;
   reporter: 'pretty' | 'jsonl';
   onBadItem?: 'fail' | 'skip';
   device?: 'auto' | 'cpu' | 'cuda';
@@ -31,6 +33,7 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
   return withCancellation(async (signal) => {
     const { results, outputDir } = await runEvaluation({
       configPath: options.config,
+      outputRoot: options.outputRoot,
       builtins: builtinPlugins,
       searchDirs: cliSearchDirs,
       reporter,

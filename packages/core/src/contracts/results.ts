@@ -211,6 +211,24 @@ export interface Provenance {
   backbones: Array<{ name: string; description: string; weightsHash: string; executionProvider: string }>;
   /** Every plugin package whose kinds the run used. Absent in results written before it existed. */
   plugins?: PluginProvenance[];
+  /** Which worker of which job ran it, on which device. Absent in results written before it existed. */
+  worker?: WorkerPlacement;
+}
+
+/**
+ * Where a process ran in a cluster and which accelerator the engine gave it: enough to tell which shard or cells
+ * job used which node and GPU.
+ */
+export interface WorkerPlacement {
+  host: string;
+  /** The engine that started the process: `slurm` (SLURM_JOB_ID set), `kubernetes` (in a pod), or `none`. */
+  engine: 'slurm' | 'kubernetes' | 'none';
+  /** The job's scheduler variables that were set (SLURM_JOB_ID, SLURM_ARRAY_TASK_ID, JOB_COMPLETION_INDEX…). */
+  scheduler: Record<string, string>;
+  /** The GPUs the engine made visible (CUDA device 0 is the first listed); null when unset. */
+  cudaVisibleDevices: string | null;
+  /** The GPUs the NVIDIA container runtime (Kubernetes' device plugin) gave the container; null when unset. */
+  nvidiaVisibleDevices: string | null;
 }
 
 /** A plugin package that contributed kinds to a run. */

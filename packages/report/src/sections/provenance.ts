@@ -1,4 +1,4 @@
-import type { Provenance, RunResults } from '@radprobe/core';
+import { describeWorkerPlacement, type Provenance, type RunResults } from '@radprobe/core';
 import { html, type SafeHtml } from '../html.js';
 
 /** Under the title: when the run ran and what identifies its code, config and machine. */
@@ -19,6 +19,7 @@ export function provenanceSection(provenance: Provenance): SafeHtml {
   return html`<section id="provenance">
 <h2>Provenance</h2>
 <p>${machine(provenance)}; host ${provenance.hostname}.</p>
+${provenance.worker ? html`<p>worker: ${describeWorkerPlacement(provenance.worker)}.</p>` : ''}
 ${
   packages.length
     ? html`<table><thead><tr><th>package</th><th>version</th></tr></thead><tbody>${packages.map(([name, version]) => html`<tr><td>${name}</td><td>${version}</td></tr>`)}</tbody></table>`

@@ -3,6 +3,8 @@ import { hostname } from 'node:os';
 import { mkdir, open, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { atomicTemporaryTarget, writeFileAtomic } from '../util/atomic.js';
+import type { WorkerPlacement } from '../../contracts/results.js';
+import { workerPlacement } from '../results/worker.js';
 import { sha256 } from '../util/hash.js';
 import type { PartRef } from '../scale/partition.js';
 
@@ -35,6 +37,10 @@ export interface DoneRecord {
   finishedAt: string;
   host: string;
   pid: number;
+  /** The backbone's execution provider that embedded the part. Absent in records written before it existed. */
+  executionProvider?: string;
+  /** Where the part was embedded: host, job variables, the GPUs the engine gave it. Absent in older records. */
+  worker?: WorkerPlacement;
 }
 
 /** What a finished-part record keeps of an item id: 32 hex digits of its sha256. */
@@ -94,7 +100,7 @@ function parseDone(text: string | null): DoneRecord | null {
  * Claims `part` of `list` for this process: a new file no other worker can have created (O_EXCL, on NFS too), which
  * says who works on it since when. Two workers given the same part each hold their own claim.
  */
-export async function claimPart(entryDir: string, dataset: string, list: string, part: PartRef): Promise<{ file: string; finish(record: Omit<DoneRecord, 'format' | 'finishedAt' | 'host' | 'pid' | 'list' | 'part' | 'dataset'>): Promise<void> }> {
+export async function claimPart(entryDir: string, dataset: string, list: string, part: PartRef): Promise<{ file: string; finish(record: Omit<DoneRecord, 'format' | 'finishedAt' | 'host' | 'pid' | 'list' | 'part' | 'dataset' | 'worker'>): Promise<void> }> {
   const host = hostTag();
   const file = join(entryDir, WORK_FOLDER, `${partName(list, part)}.${host}-${process.pid}-${randomBytes(4).toString('hex')}.worker`);
   await mkdir(join(entryDir, WORK_FOLDER), { recursive: true });
@@ -104,7 +110,7 @@ export async function claimPart(entryDir: string, dataset: string, list: string,
   return {
     file,
     async finish(done) {
-      const record: DoneRecord = { format: 1, dataset, list, part, ...done, finishedAt: new Date().toISOString(), host, pid: process.pid };
+      const record: DoneRecord = { format: 1, dataset, list, part, ...done, finishedAt: new Date().toISOString(), host, pid: process.pid, worker: workerPlacement() };
       await writeFileAtomic(join(entryDir, WORK_FOLDER, `${partName(list, part)}.done.json`), JSON.stringify(record));
       await rm(file, { force: true });
     },

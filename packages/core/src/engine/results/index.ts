@@ -6,3 +6,4 @@ export { formatResultsTable } from './table.js';
 export { formatInterval, formatMetricValue, formatParameterShare, formatSetting } from './format.js';
 export { cellSummary, headlineRow } from './cell-summary.js';
 export { collectProvenance, packageVersions, gitHead, type ProvenanceInput } from './provenance.js';
+export { describeWorkerPlacement, workerPlacement } from './worker.js';

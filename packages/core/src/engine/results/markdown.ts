@@ -1,5 +1,6 @@
 import type { CellResult, DatasetSummary, FailedCell, FailureStage, Provenance, RunResults } from '../../contracts/results.js';
 import { formatSetting } from './format.js';
+import { describeWorkerPlacement } from './worker.js';
 import { summaryRows, visibleSummaryColumns } from './summary-rows.js';
 
 /** Skipped items listed per dataset in results.md; the full list is in results.json. */
@@ -91,6 +92,7 @@ function provenanceSection(provenance: Provenance): string[] {
     `- git commit: ${provenance.gitCommit ? `\`${provenance.gitCommit}\`` : 'none (the config is not in a git repository)'}`,
     `- node ${escapeInline(provenance.node)} on ${escapeInline(provenance.platform)}, host ${escapeInline(provenance.hostname)}`,
     `- cpu: ${escapeInline(provenance.cpu)} × ${provenance.cpus}; memory: ${gibibytes} GiB`,
+    ...(provenance.worker ? [`- worker: ${escapeInline(describeWorkerPlacement(provenance.worker))}`] : []),
   ];
   const packages = Object.entries(provenance.packages).sort(([a], [b]) => (a < b ? -1 : 1));
   if (packages.length) lines.push('', ...markdownTable(['package', 'version'], packages));

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { RunConfig } from '../../contracts/config.js';
 import type { Provenance } from '../../contracts/results.js';
 import { findPackageDir } from '../plugins/discover.js';
+import { workerPlacement } from './worker.js';
 import { firstPartyPlugins } from '../plugins/first-party.js';
 import { isModulePath } from '../plugins/registry.js';
 
@@ -75,6 +76,7 @@ export async function collectProvenance(input: ProvenanceInput): Promise<Provena
     hostname: hostname(),
     backbones: input.backbones,
     plugins: input.plugins,
+    worker: workerPlacement(),
   };
 }
 

@@ -95,6 +95,10 @@ export async function embedPart(args: {
     await releaseClaim(claim.file);
     throw error;
   }
-  await claim.finish({ groups: pair.groups.map(groupDirectoryName), items: items.map((item, index) => [itemIdHash(item.id), extraction.keys[index]]) });
+  await claim.finish({
+    groups: pair.groups.map(groupDirectoryName),
+    items: items.map((item, index) => [itemIdHash(item.id), extraction.keys[index]]),
+    executionProvider: args.backbone.info.executionProvider,
+  });
   return { ...extraction, items };
 }

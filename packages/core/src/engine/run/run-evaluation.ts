@@ -39,6 +39,11 @@ export interface RunOptions {
   searchDirs?: string[];
   reporter: RunReporter;
   signal?: AbortSignal;
+  /**
+   * The folder the run's results folder goes into instead of the config's `output` (the CLI's `--output`: each
+   * cells job of a cluster run writes where its merge step finds it). It does not change the config or its hash.
+   */
+  outputRoot?: string;
   /** Overrides the config's `onBadItem`. */
   onBadItem?: 'fail' | 'skip';
   /** Overrides the config's `device` (the editor's `radprobe.device` setting). */
@@ -95,7 +100,9 @@ export async function runEvaluation(options: RunOptions): Promise<RunOutcome> {
   checkArtifactFolders({ backbones: names(grid.backbones), datasets: names(grid.datasets), protocols: names(grid.protocols) });
   const configFile = resolve(options.configPath);
   await assertWritableFolder(resolve(baseDir, config.cache), { key: 'cache', file: configFile });
-  const folder = await RunFolder.create(resolve(baseDir, config.output), requestedRunId, { key: 'output', file: configFile });
+  const folder = options.outputRoot
+    ? await RunFolder.create(resolve(options.outputRoot), requestedRunId, { key: '--output' })
+    : await RunFolder.create(resolve(baseDir, config.output), requestedRunId, { key: 'output', file: configFile });
   const { runId } = folder;
   for (const unfinished of await folder.unfinishedNeighbours()) {
     warn(`${unfinished} holds what a run wrote before it stopped (killed, or still running): no complete results; delete it once no run is using it`);
