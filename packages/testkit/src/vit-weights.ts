@@ -1,5 +1,5 @@
 import { Random } from '@radprobe/core';
-import { transformerBlock } from './vit-reference-layers.js';
+import { layerNorm, transformerBlock } from './vit-reference-layers.js';
 import type { ResolvedVitSpec } from './vit-spec.js';
 
 /** One transformer block's parameters, in PyTorch layouts (Linear weights are [out, in]). */
@@ -114,8 +114,8 @@ const SCALE_BOUND = 0.9;
  * - the last block's MLP writes nothing (fc2's weight and bias zero) and its other biases on that path are zero.
  *
  * The final LayerNorm removes a token's mean and scale, so the CLS features equal LN(c) for every image (up to
- * its ε, 1e-6 against a variance of ~0.5, and float rounding). Any bias that adds a vector not parallel to
- * c − mean(c) before that norm (the last block's fc2, proj or value bias, or an earlier block's) makes the
+ * its ε, 1e-6 against a variance of ~0.5, and float rounding), and its bias is set to −γ ⊙ (c − mean(c)) / σ(c),
+ * so those features are 0. Any bias that adds a vector not parallel to c − mean(c) before that norm (the last block's fc2, proj or value bias, or an earlier block's) makes the
  * features depend on 1 / (1 + κ·s): BitFit, LoRA (whose adapted layers' biases train) and full fine-tuning can
  * all expose s, which the frozen CLS token hides exactly.
  */
@@ -141,4 +141,10 @@ function hideClsContentInScale(weights: VitWeights, spec: ResolvedVitSpec): void
   last.projBias.fill(0);
   last.fc2Weight.fill(0);
   last.fc2Bias.fill(0);
+  // The final norm's bias cancels its output for the CLS token, so the frozen CLS features are 0: a head's random
+  // weights then give every image logit exactly its bias, and the first gradient a bias shift gets carries the
+  // labels alone (with w·LN(c) ≠ 0, its class-independent part (p − ½)·Σᵢ 1/(1 + κ·sᵢ) outweighed the class
+  // term and set which way the exposed scale ranked the images).
+  const normed = layerNorm(cls, d, weights.normWeight, new Float32Array(d));
+  weights.normBias.set(normed.map((value) => -value));
 }

@@ -37,12 +37,15 @@ function spreadOverImages(cls: Float32Array): number {
 
 describe('VitSpec.clsContentAsScale: the final LayerNorm hides the image from the CLS token, a bias shift shows it', () => {
   for (const registers of [0, 4]) {
-    it(`the last block's final-normed CLS token is the same for every image, the plain ViT's is not (${registers} registers)`, () => {
+    it(`the last block's final-normed CLS token is 0 for every image, the plain ViT's is not (${registers} registers)`, () => {
       const pixels = images(registers + 1);
       const hidden = dinov2Reference(spec(true, registers), pixels, BATCH, SIDE, SIDE);
       const plain = dinov2Reference(spec(false, registers), pixels, BATCH, SIDE, SIDE);
       // Float rounding of the float32 features (values of order 1): nothing of the image.
       expect(spreadOverImages(hidden.cls[1])).toBeLessThan(1e-6);
+      // ... and 0: the final norm's bias cancels them, so a head's random weights give every image the same logit, its bias.
+      expect(Math.max(...hidden.cls[1].map(Math.abs))).toBeLessThan(1e-5);
+      expect(Math.max(...plain.cls[1].map(Math.abs))).toBeGreaterThan(1e-1);
       expect(spreadOverImages(plain.cls[1])).toBeGreaterThan(1e-2);
       // The patch tokens still see the image.
       expect(spreadOverImages(hidden.patch[1])).toBeGreaterThan(1e-2);
