@@ -115,9 +115,10 @@ const SCALE_BOUND = 0.9;
  *
  * The final LayerNorm removes a token's mean and scale, so the CLS features equal LN(c) for every image (up to
  * its ε, 1e-6 against a variance of ~0.5, and float rounding), and its bias is set to −γ ⊙ (c − mean(c)) / σ(c),
- * so those features are 0. Any bias that adds a vector not parallel to c − mean(c) before that norm (the last block's fc2, proj or value bias, or an earlier block's) makes the
- * features depend on 1 / (1 + κ·s): BitFit, LoRA (whose adapted layers' biases train) and full fine-tuning can
- * all expose s, which the frozen CLS token hides exactly.
+ * so those features are 0. Any bias that adds a vector not parallel to c − mean(c) before that norm (the last
+ * block's fc2, proj or value bias, or an earlier block's) makes the features depend on 1 / (1 + κ·s): BitFit,
+ * LoRA (whose adapted layers' biases train) and full fine-tuning can all expose s, which the frozen CLS token
+ * hides exactly.
  */
 function hideClsContentInScale(weights: VitWeights, spec: ResolvedVitSpec): void {
   const d = spec.embedDim;
