@@ -119,11 +119,11 @@ describe('radprobe demo --study, at its smallest scale', () => {
     expect(chanceOfAuroc(2, 2, 0)).toBe(1);
   });
 
-  it('fine-tunes for real: every mode beats chance beyond accident, in ranking and in its predictions, next to the frozen reference', async () => {
+  it('fine-tunes for real: every mode beats chance and the frozen reference beyond accident', async () => {
     // Without the peft protocol there is no fine-tuning run: the test above checks that case.
     if (runDirs.length < 3) return;
     const peft = await resultsOf(runDirs[2]);
-    expect(cellNames(peft)).toEqual(['vit-s/synthetic-effusion/peft:completed']);
+    expect(cellNames(peft)).toEqual(['vit-s-blind-cls/synthetic-effusion/peft:completed']);
     expect(peft.datasets[0]).toMatchObject({ task: 'binary', classes: ['normal', 'effusion'], counts: { train: 24, val: 24, test: 48 } });
     const result = peft.cells[0].result!;
     expect(result.primaryMetric).toBe('auroc');
@@ -131,18 +131,21 @@ describe('radprobe demo --study, at its smallest scale', () => {
     expect(tested.map((row) => row.setting.mode).sort()).toEqual(['bitfit', 'frozen', 'full', 'lora']);
     const frozen = tested[3];
     expect(frozen.setting).toEqual({ mode: 'frozen' });
-    // vit-s: D 48, and the head reads CLS and mean patch token: 96 weights and a bias; the frozen reference trains only it.
-    expect(frozen.parameters!.trainable).toBe(97);
+    // vit-s: D 48, and the head reads the CLS token: 48 weights and a bias; the frozen reference trains only it.
+    expect(frozen.parameters!.trainable).toBe(49);
+    // The frozen CLS token of this ViT is the same for every image up to float rounding (testkit's
+    // cls-content-as-scale test): its reference ranks TEST by rounding noise, an AUROC that chance reaches often.
+    expect(chanceOfAuroc(24, 24, frozen.metrics.auroc.value), `frozen AUROC ${frozen.metrics.auroc.value}`).toBeGreaterThan(0.01);
     for (const row of tested.slice(0, 3)) {
-      const { auroc, balancedAccuracy } = row.metrics;
+      const { auroc } = row.metrics;
       // 24 effusions and 24 normals on TEST. Scores that say nothing of the label reach this AUROC with probability
-      // < 1e-4 (the exact Mann–Whitney tail; AUROC 0.85: 5.5e-6) ...
-      expect(chanceOfAuroc(24, 24, auroc.value), `${row.setting.mode} AUROC ${auroc.value}`).toBeLessThan(1e-4);
-      // ... and labels predicted independently of the truth reach a balanced accuracy of 0.75 with probability ≤ 3.6e-4
-      // (TPR + TNR ≥ 1.5 means X − Y ≥ 12 for X, Y ~ Bin(24, q); most likely at q = 1/2: P(Bin(48, 1/2) ≥ 36)). One
-      // class predicted for everything scores 0.5.
-      expect(balancedAccuracy.value, `${row.setting.mode} balanced accuracy`).toBeGreaterThanOrEqual(0.75);
-      expect(row.parameters!.trainable).toBeGreaterThan(97);
+      // < 1e-3 (the exact Mann–Whitney tail; AUROC 0.75: 1.3e-3, 0.76: 8.1e-4, 0.8: 1.1e-4; three modes: < 3e-3) ...
+      expect(chanceOfAuroc(24, 24, auroc.value), `${row.setting.mode} AUROC ${auroc.value}`).toBeLessThan(1e-3);
+      // ... and the frozen reference's value lies below the mode's whole bootstrap interval, by at least 0.2: the
+      // mode learned what the frozen features cannot hold, which no resampling of TEST undoes.
+      expect(auroc.ci!.low, `${row.setting.mode} interval [${auroc.ci!.low}, ${auroc.ci!.high}] against frozen ${frozen.metrics.auroc.value}`).toBeGreaterThan(frozen.metrics.auroc.value);
+      expect(auroc.value - frozen.metrics.auroc.value).toBeGreaterThanOrEqual(0.2);
+      expect(row.parameters!.trainable).toBeGreaterThan(49);
       expect(row.parameters!.total).toBeGreaterThanOrEqual(frozen.parameters!.total);
     }
     // The table: one line per mode and the reference, with the trainable-parameter column.

@@ -39,6 +39,12 @@ export interface VitSpec {
   positionAntialias?: boolean;
   /** Scale of the layer-scale vectors (default 0.1: nonzero, so every residual branch shows in the output). */
   layerScaleInit?: number;
+  /**
+   * A demo construction, not a property of DINOv2 (default false): the CLS token sees the patches only as a
+   * rescaling of itself, which the final LayerNorm removes, so its final-normed features are the same for every
+   * image while a shift of a bias before that norm exposes the scale (see `hideClsContentInScale`).
+   */
+  clsContentAsScale?: boolean;
 }
 
 /** A spec with defaults filled in and the derived sizes. */
@@ -60,6 +66,7 @@ export interface ResolvedVitSpec {
   positionScaleOffset: number | null;
   positionAntialias: boolean;
   layerScaleInit: number;
+  clsContentAsScale: boolean;
 }
 
 export function resolveVitSpec(spec: VitSpec): ResolvedVitSpec {
@@ -108,6 +115,7 @@ export function resolveVitSpec(spec: VitSpec): ResolvedVitSpec {
     positionScaleOffset: spec.positionScaleOffset === undefined ? null : finite(spec.positionScaleOffset, 'positionScaleOffset'),
     positionAntialias,
     layerScaleInit: finite(spec.layerScaleInit ?? 0.1, 'layerScaleInit'),
+    clsContentAsScale: spec.clsContentAsScale ?? false,
   };
 }
 

@@ -1,4 +1,5 @@
 import { Random } from '@radprobe/core';
+import { layerNorm, transformerBlock } from './vit-reference-layers.js';
 import type { ResolvedVitSpec } from './vit-spec.js';
 
 /** One transformer block's parameters, in PyTorch layouts (Linear weights are [out, in]). */
@@ -92,5 +93,59 @@ export function generateVitWeights(spec: ResolvedVitSpec): VitWeights {
   }
   const normWeight = normal(d, 0.1, 1);
   const normBias = normal(d, 0.1);
-  return { patchWeight, patchBias, clsToken, registerTokens, posEmbed, blocks, normWeight, normBias };
+  const weights = { patchWeight, patchBias, clsToken, registerTokens, posEmbed, blocks, normWeight, normBias };
+  if (spec.clsContentAsScale) hideClsContentInScale(weights, spec);
+  return weights;
+}
+
+/** Bound on |κ·s| below (s: the last block's value read, see below), so that 1 + κ·s stays positive. */
+const SCALE_BOUND = 0.9;
+
+/**
+ * Rewrites the weights so that the CLS token's final-normed features are the same for every image, while the
+ * image still shapes the CLS token before the final LayerNorm, as a rescaling of it:
+ *
+ * - every block but the last reads no value (the value rows of qkv are zero; its value bias stays): attention
+ *   hands every token the same constant, so the CLS token's stream c is one vector for all images;
+ * - the last block reads one value, channel 0 of head 0, `s = Σⱼ aⱼ · (r · LN₁(xⱼ))` (r: qkv's row, normalised),
+ *   the attention-weighted patch content along one direction, and its projection writes s as
+ *   `κ · s · (c − mean(c))`: the CLS token leaves the block as `(1 + κ·s)·(c − mean(c)) + mean(c)`, with κ small
+ *   enough that 1 + κ·s > 0 for any input (|r · LN₁(x)| ≤ |LN₁(x)| ≤ √D·max|γ₁| + |β₁|);
+ * - the last block's MLP writes nothing (fc2's weight and bias zero) and its other biases on that path are zero.
+ *
+ * The final LayerNorm removes a token's mean and scale, so the CLS features equal LN(c) for every image (up to
+ * its ε, 1e-6 against a variance of ~0.5, and float rounding), and its bias is set to −γ ⊙ (c − mean(c)) / σ(c),
+ * so those features are 0. Any bias that adds a vector not parallel to c − mean(c) before that norm (the last
+ * block's fc2, proj or value bias, or an earlier block's) makes the features depend on 1 / (1 + κ·s): BitFit,
+ * LoRA (whose adapted layers' biases train) and full fine-tuning can all expose s, which the frozen CLS token
+ * hides exactly.
+ */
+function hideClsContentInScale(weights: VitWeights, spec: ResolvedVitSpec): void {
+  const d = spec.embedDim;
+  const blocks = weights.blocks;
+  const last = blocks[blocks.length - 1];
+  const read = Float32Array.from(last.qkvWeight.subarray(2 * d * d, 2 * d * d + d));
+  for (const block of blocks) block.qkvWeight.fill(0, 2 * d * d, 3 * d * d);
+  // The CLS stream before the last block: with no value read, attention gives it W_proj·b_v + b_proj whatever the
+  // other tokens are, so the CLS token alone runs the blocks as it does among the patches.
+  let cls: Float64Array = Float64Array.from(weights.clsToken, (value, c) => value + weights.posEmbed[c]);
+  for (const block of blocks.slice(0, -1)) cls = transformerBlock(spec, block, cls);
+  const mean = cls.reduce((sum, value) => sum + value, 0) / d;
+  // The last block's value: row 0 reads r (the generated row, normalised); the other rows and the value bias are 0.
+  const length = Math.hypot(...read);
+  last.qkvWeight.set(read.map((value) => value / length), 2 * d * d);
+  last.qkvBias.fill(0, 2 * d, 3 * d);
+  const readBound = Math.sqrt(d) * Math.max(...last.norm1Weight.map(Math.abs)) + Math.hypot(...last.norm1Bias);
+  const kappa = SCALE_BOUND / readBound;
+  // Projection column 0 (head 0's channel 0) writes κ·(c − mean(c)) through the layer scale; its bias is 0.
+  for (let row = 0; row < d; row++) last.projWeight[row * d] = (kappa * (cls[row] - mean)) / last.layerScale1[row];
+  last.projBias.fill(0);
+  last.fc2Weight.fill(0);
+  last.fc2Bias.fill(0);
+  // The final norm's bias cancels its output for the CLS token, so the frozen CLS features are 0: a head's random
+  // weights then give every image logit exactly its bias, and the first gradient a bias shift gets carries the
+  // labels alone (with w·LN(c) ≠ 0, its class-independent part (p − ½)·Σᵢ 1/(1 + κ·sᵢ) outweighed the class
+  // term and set which way the exposed scale ranked the images).
+  const normed = layerNorm(cls, d, weights.normWeight, new Float32Array(d));
+  weights.normBias.set(normed.map((value) => -value));
 }

@@ -18,6 +18,15 @@ const STUDY_MODELS: Array<{ name: string; spec: VitSpec }> = [
   { name: 'vit-l', spec: { embedDim: 96, depth: 6, heads: 4, patchSize: 14, posGrid: 16, seed: 23, style: 'meta', exposeBlocks: 5 } },
 ];
 
+/**
+ * The backbones the fine-tuning run trains: each study ViT with `clsContentAsScale`, a construction for the demo
+ * (not a property of DINOv2, nor a finding about it): the image reaches the CLS token only as a rescaling of it,
+ * which the final LayerNorm removes, so the frozen CLS features are the same for every image, while a shift of
+ * any bias before that norm (which full fine-tuning, LoRA and BitFit all train) exposes the scale. On the plain
+ * random ViTs the frozen features already separate the lesion, and the frozen reference learns as well as any mode.
+ */
+const PEFT_MODELS = STUDY_MODELS.map(({ name, spec }) => ({ name: `${name}-blind-cls`, base: name, spec: { ...spec, clsContentAsScale: true } }));
+
 /** How big the generated study is: `full` for `radprobe demo --study`, `smallest` for its test. */
 export type StudyDemoScale = 'full' | 'smallest';
 
@@ -30,7 +39,7 @@ interface StudyScale {
   imageFolder: { perClass: PerClass; size: number; seed: number };
   nih: { patients: number; imagesPerPatient: [number, number]; seed: number; size: number; valSize: number };
   lungs: { images: number; side: number; seed: number };
-  /** The fine-tuning set (normal against effusion) and the backbones that fine-tune on it. */
+  /** The fine-tuning set (normal against effusion) and the study ViTs whose blind-CLS versions fine-tune on it. */
   effusion: { perClass: PerClass; size: number; seed: number };
   peftBackbones: string[];
   shots: Array<number | 'all'>;
@@ -120,12 +129,12 @@ export function studyDemoConfigs(modelPaths: Record<string, string>, scale: Stud
     },
   ];
   if (withPeft) {
-    const base = common('peft', 'fine-tuning, LoRA and BitFit against the frozen reference on a normal/effusion set');
+    const base = common('peft', 'fine-tuning, LoRA and BitFit against the frozen reference on a normal/effusion set, on ViTs whose frozen CLS token is blind');
     runs.push({
       label: 'peft',
       config: {
         ...base,
-        backbones: base.backbones.filter(({ name }) => settings.peftBackbones.includes(name)),
+        backbones: PEFT_MODELS.filter(({ base: study }) => settings.peftBackbones.includes(study)).map(({ name }) => ({ kind: 'onnx', name, model: modelPaths[name] })),
         datasets: [{ kind: 'image-folder', name: 'synthetic-effusion', root: 'data/synthetic-effusion', task: 'binary', positive: 'effusion' }],
         protocols: [
           {
@@ -135,10 +144,8 @@ export function studyDemoConfigs(modelPaths: Record<string, string>, scale: Stud
             learningRates: [0.01, 0.03],
             loraLearningRates: [0.3, 1],
             bitfitLearningRates: [1, 3],
-            // These ViTs scale every residual branch by 0.1, so their CLS token varies little from image to image; the
-            // head also reads the mean patch token, and at lr 0.01 it learns in the few steps the demo has.
+            // The study's head: the CLS token alone (the mean patch token would show the frozen reference the image).
             headLearningRate: 0.01,
-            avgpool: true,
             // The whole TRAIN set per step: with a handful of steps, unbalanced mini-batches would leave the head's
             // offset wherever the last one pushed it (every image on one side of the threshold).
             epochs: 8,
@@ -169,14 +176,13 @@ async function protocolInstalled(dir: string, kind: string): Promise<boolean> {
  */
 export async function prepareStudyDemo(dir: string, scale: StudyDemoScale): Promise<Array<{ label: string; configPath: string }>> {
   const settings = STUDY_SCALES[scale];
-  const stamp = canonicalJson({ STUDY_MODELS, data: { imageFolder: settings.imageFolder, nih: settings.nih, lungs: settings.lungs, effusion: settings.effusion } });
+  const stamp = canonicalJson({ STUDY_MODELS, PEFT_MODELS, data: { imageFolder: settings.imageFolder, nih: settings.nih, lungs: settings.lungs, effusion: settings.effusion } });
   const stampPath = join(dir, '.generated');
-  const modelPaths = Object.fromEntries(
-    STUDY_MODELS.map(({ name }) => [name, `models/${name}/model.onnx`]),
-  );
+  const models = [...STUDY_MODELS, ...PEFT_MODELS];
+  const modelPaths = Object.fromEntries(models.map(({ name }) => [name, `models/${name}/model.onnx`]));
   if ((await readFile(stampPath, 'utf8').catch(() => '')) !== stamp) {
     process.stderr.write(`generating the study demo's models and data in ${dir}\n`);
-    for (const { name, spec } of STUDY_MODELS) {
+    for (const { name, spec } of models) {
       const written = relative(dir, await writeDinov2Fixture(join(dir, 'models', name), spec)).split(sep).join('/');
       if (written !== modelPaths[name]) throw new RadprobeError(`writeDinov2Fixture wrote ${written}, expected ${modelPaths[name]}`);
     }
