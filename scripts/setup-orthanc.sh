@@ -35,8 +35,9 @@ if ! installed; then
 fi
 
 mkdir -p "$FOLDER/storage" "$FOLDER/index"
-# A free port: the kernel's choice for a socket bound to port 0, released just before Orthanc binds it.
-PORT="$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
+# A free port: the kernel's choice for a socket bound to port 0, released just before Orthanc binds it; written as
+# plain text (console.log would colour a number when FORCE_COLOR is set, as Nx sets it for tasks).
+PORT="$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{process.stdout.write(`${s.address().port}\n`);s.close()})')"
 AUTH='"AuthenticationEnabled": false'
 if [ -n "$CREDENTIALS" ]; then
   AUTH="\"AuthenticationEnabled\": true, \"RegisteredUsers\": { \"${CREDENTIALS%%:*}\": \"${CREDENTIALS#*:}\" }"

@@ -59,8 +59,9 @@ chown munge:munge "$MUNGE/munge.key"
 chmod 0400 "$MUNGE/munge.key"
 mkdir -p "$DIR/state" "$DIR/spool" "$DIR/log"
 
+# The port is written as plain text: console.log would colour a number when FORCE_COLOR is set (Nx sets it for tasks).
 free_port() {
-  node -e "const s = require('node:net').createServer().listen(0, '127.0.0.1', () => { console.log(s.address().port); s.close(); });"
+  node -e "const s = require('node:net').createServer().listen(0, '127.0.0.1', () => { process.stdout.write(s.address().port + '\\n'); s.close(); });"
 }
 CTLD_PORT="$(free_port)"
 SLURMD_PORT="$(free_port)"

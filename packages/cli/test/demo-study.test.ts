@@ -98,7 +98,7 @@ describe('radprobe demo --study, at its smallest scale', () => {
     // checks): the frozen reference and each mode, with trainable parameters.
     if (runDirs.length === 3) {
       expect(page).toContain('<section id="fine-tuning">');
-      for (const mode of ['frozen (reference)', 'full', 'LoRA', 'BitFit']) expect(table).toMatch(new RegExp(`\\| vit-s \\| ${mode.replace(/[()]/g, '\\$&')} \\| [^|]+ \\| [0-9.]+ [kM]? ?\\([0-9.]+ %\\) \\| [0-9]+ \\| [01]\\.[0-9]{3} `));
+      for (const mode of ['frozen (reference)', 'full', 'LoRA', 'BitFit']) expect(table).toMatch(new RegExp(`\\| vit-s-blind-cls \\| ${mode.replace(/[()]/g, '\\$&')} \\| [^|]+ \\| [0-9.]+ [kM]? ?\\([0-9.]+ %\\) \\| [0-9]+ \\| [01]\\.[0-9]{3} `));
     }
   });
 

@@ -170,7 +170,7 @@ describe('dicomweb datasets in runs, against a real Orthanc', () => {
     try {
       await writeConfig(join(project, 'guarded.json'), config({ ...dicomwebEntry({ url: guarded.dicomweb }), auth: { type: 'bearer', tokenVariable: 'PACS_TOKEN' } }));
       const denied: CliRun = await run(['run', 'guarded.json', '--reporter', 'jsonl'], { PACS_TOKEN: 'not-the-token' });
-      expectOneClearLine(denied, 'studies?AccessionNumber=withheld: HTTP 401', 'PACS_TOKEN');
+      expectOneClearLine(denied, 'studies?AccessionNumber=withheld&limit=1000&offset=0: HTTP 401', 'PACS_TOKEN');
       expect(denied.stderr).not.toContain('not-the-token');
       expect(identifying(denied.stderr + denied.stdout)).toEqual([]);
     } finally {

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { RunEvent, RunResults } from '@radprobe/core';
+import { resultsJson, type RunEvent, type RunResults } from '@radprobe/core';
 import { writeDinov2Fixture, writeImageFolderDataset } from '@radprobe/testkit';
 import { resultsOf, writeConfig } from './fixtures.js';
 import { runCli, temporaryDir, type CliRun } from './helpers.js';
@@ -146,7 +146,7 @@ describe('sharded extraction into one cache by concurrent workers', () => {
     const wholeResults = JSON.parse(wholeText) as RunResults;
     const aligned = { ...mergedResults, runId: wholeResults.runId, name: wholeResults.name, startedAt: wholeResults.startedAt, finishedAt: wholeResults.finishedAt };
     aligned.cells = aligned.cells.map((cell, index) => ({ ...cell, durationMs: wholeResults.cells[index].durationMs }));
-    expect(`${JSON.stringify(aligned, null, 2)}\n`).toBe(wholeText);
+    expect(resultsJson(aligned)).toBe(wholeText);
     for (const file of ['results.md', 'results.csv', 'report.html']) expect((await readFile(join(out, file))).length).toBeGreaterThan(0);
 
     // A part of another config is refused, naming the field and both values.
