@@ -12,18 +12,8 @@ if [ -x "$BIN" ] && command -v chromium >/dev/null 2>&1; then echo "$BIN"; exit 
 
 # Native modules of VS Code's server build against these; ripgrep and chromium are used as they are.
 PACKAGES="build-essential pkg-config libx11-dev libxkbfile-dev libsecret-1-dev libkrb5-dev ripgrep chromium"
-MISSING=""
-for package in $PACKAGES; do
-  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || MISSING="$MISSING $package"
-done
-if [ -n "$MISSING" ]; then
-  if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
-    echo "setup-code-server: missing Debian packages:$MISSING (install them: sudo apt-get install$MISSING)" >&2
-    exit 1
-  fi
-  apt-get update -qq >/dev/null
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $MISSING >/dev/null
-fi
+# shellcheck disable=SC2086 # PACKAGES is a list of package names.
+bash "$(dirname "$0")/apt-install.sh" setup-code-server $PACKAGES >&2
 
 if [ ! -x "$BIN" ]; then
   # @vscode/ripgrep would download its binary from GitHub; hand it Debian's instead, where it looks first.

@@ -11,28 +11,7 @@ FOLDER="${1:?usage: setup-orthanc.sh FOLDER [USER:PASSWORD]}"
 CREDENTIALS="${2:-}"
 PLUGIN=/usr/share/orthanc/plugins/libOrthancDicomWeb.so
 
-installed() { command -v Orthanc >/dev/null 2>&1 && [ -f "$PLUGIN" ]; }
-if ! installed; then
-  if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
-    echo "setup-orthanc: Orthanc with its DICOMweb plugin is missing (install it: sudo apt-get install orthanc orthanc-dicomweb)" >&2
-    exit 1
-  fi
-  # Test files run in parallel and may all find it missing: one installs while the others wait on the lock, then
-  # find it installed (apt-get update would otherwise fail on its own lock).
-  exec 9>"${TMPDIR:-/tmp}/radprobe-setup-orthanc.lock"
-  flock 9
-  if ! installed; then
-    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends orthanc orthanc-dicomweb) \
-      >"$FOLDER.install.log" 2>&1 || {
-      tail -n 20 "$FOLDER.install.log" >&2
-      echo "setup-orthanc: apt-get install orthanc orthanc-dicomweb failed" >&2
-      exit 1
-    }
-    rm -f "$FOLDER.install.log"
-  fi
-  flock -u 9
-  exec 9>&-
-fi
+bash "$(dirname "$0")/apt-install.sh" setup-orthanc orthanc orthanc-dicomweb
 
 mkdir -p "$FOLDER/storage" "$FOLDER/index"
 # A free port: the kernel's choice for a socket bound to port 0, released just before Orthanc binds it; written as

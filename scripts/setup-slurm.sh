@@ -15,31 +15,7 @@ DIR="${1:?usage: setup-slurm.sh DIR}"
 mkdir -p "$DIR"
 DIR="$(cd "$DIR" && pwd)"
 
-MISSING=""
-for package in slurm-wlm munge; do
-  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || MISSING="$MISSING $package"
-done
-if [ -n "$MISSING" ]; then
-  if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
-    echo "setup-slurm: missing Debian packages:$MISSING (install them: sudo apt-get install$MISSING)" >&2
-    exit 1
-  fi
-  # Other installs on the machine hold the dpkg lock for a while: wait for it rather than fail.
-  APT="apt-get -o DPkg::Lock::Timeout=600"
-  $APT update -qq >/dev/null
-  # The package scripts would start the daemons through systemd or init scripts; this machine has neither, and the
-  # cluster below is started by hand. policy-rc.d exit code 101 tells them not to try, for this install only.
-  POLICY=/usr/sbin/policy-rc.d
-  if [ -e "$POLICY" ]; then
-    DEBIAN_FRONTEND=noninteractive $APT install -y -qq --no-install-recommends $MISSING >/dev/null
-  else
-    printf '#!/bin/sh\nexit 101\n' >"$POLICY" && chmod +x "$POLICY"
-    trap 'rm -f "$POLICY"' EXIT
-    DEBIAN_FRONTEND=noninteractive $APT install -y -qq --no-install-recommends $MISSING >/dev/null
-    rm -f "$POLICY"
-    trap - EXIT
-  fi
-fi
+bash "$(dirname "$0")/apt-install.sh" setup-slurm slurm-wlm munge
 
 # munged runs as the munge user, wants its key and folder to be its own, and requires every folder above its socket
 # to be open to all (execute): say so rather than let it fail later with a message about its log file.
