@@ -19,10 +19,10 @@ import { parseDicomFile, type DicomFile } from './dicom/parse.js';
 import { orderSeries } from './dicom/series.js';
 import { FolderScan, type FilePath, type FolderEntry, type ListedFile } from './listing.js';
 import { compareStrings, sortById } from './ordering.js';
-import { checkPatientLeakage, splitCounts } from './patient-splits.js';
+import { checkPatientLeakage, checkVolumeLeakage, splitCounts } from './patient-splits.js';
 import { findSplitFolders } from './split-folders.js';
-import { SPLIT_ORDER } from './split-names.js';
 import { hashImageFile, readImageBytes } from './image-file.js';
+import { itemLookup } from './item-lookup.js';
 
 export interface DicomDatasetOptions extends CommonOptions, SingleLabelOptions {
   /** Folder holding `<split>/<class>/<DICOM file or series folder>`. */
@@ -108,16 +108,12 @@ export const dicomDataset: DatasetFactory<DicomDatasetOptions> = {
     });
     sortById(items);
     checkPatientLeakage(items, name);
-    checkVolumeLeakage(items, name);
+    checkVolumeLeakage(items, name, 'series');
     const windowText = window.kind === 'header' ? 'Window Center / Width of each file (unwindowed when absent)' : canonicalJson(windowOption);
     notes.push(...scheme.notes, `${KIND}: window ${windowText}`, `${KIND}: ${splitCounts(items)}`);
     const windowKey = canonicalJson(windowOption);
     const fileHashes = new Map<FilePath, Promise<string>>();
-    const locate = (item: DatasetItem): FrameLocation => {
-      const location = locations.get(item.id);
-      if (!location) throw new RadprobeError(`dataset "${name}": item "${item.id}" is not one of its items`, { file: item.source });
-      return location;
-    };
+    const locate = itemLookup(name, locations);
     return {
       name,
       task: scheme.task,
@@ -230,22 +226,5 @@ async function parseOrReport(file: ListedFile, bad: BadItems, limits: DecodeLimi
   } catch (error) {
     bad.add(source, errorMessage(error).replace(`${source}: `, ''));
     return null;
-  }
-}
-
-/** A series (volume) must stay in one split, like a patient. */
-function checkVolumeLeakage(items: readonly DatasetItem[], dataset: string): void {
-  const first = new Map<string, DatasetItem>();
-  for (const item of items) {
-    if (item.volume === undefined) continue;
-    const earlier = first.get(item.volume);
-    if (!earlier) first.set(item.volume, item);
-    else if (earlier.split !== item.split) {
-      const [a, b] = SPLIT_ORDER.indexOf(earlier.split) < SPLIT_ORDER.indexOf(item.split) ? [earlier, item] : [item, earlier];
-      throw new RadprobeError(
-        `dataset "${dataset}": series "${item.volume}" appears in splits ${a.split} (${a.source}) and ${b.split} (${b.source}); a volume must stay in one split`,
-        { file: b.source },
-      );
-    }
   }
 }

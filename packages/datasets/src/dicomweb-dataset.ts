@@ -11,6 +11,7 @@ import { InstanceRetriever, resolveCohort, saltedId, type CohortInstance, type C
 import { InstanceStore } from './dicomweb/store.js';
 import { compareStrings } from './ordering.js';
 import { carveSplits, checkPatientLeakage, checkVolumeLeakage, groupOf, splitCounts } from './patient-splits.js';
+import { itemLookup } from './item-lookup.js';
 
 export interface DicomwebDatasetOptions extends CommonOptions, SingleLabelOptions {
   /** DICOMweb service root, e.g. `http://pacs:8042/dicom-web`. */
@@ -193,11 +194,7 @@ export async function openDicomwebCohort(options: DicomwebDatasetOptions, contex
 
   const retriever = new InstanceRetriever(client, new InstanceStore(storeFolder));
   const windowKey = canonicalJson(windowOption);
-  const locate = (item: DatasetItem): FrameLocation => {
-    const location = locations.get(item.id);
-    if (!location) throw new RadprobeError(`dataset "${name}": item "${item.id}" is not one of its items`, { file: item.source });
-    return location;
-  };
+  const locate = itemLookup(name, locations);
   const dataset: Dataset = {
     name,
     task: scheme.task,

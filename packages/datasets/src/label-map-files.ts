@@ -5,6 +5,7 @@ import { openImageFile, readImageBytes } from './image-file.js';
 import { readImageHeader } from './image-header.js';
 import { describeClasses, type SegmentationClasses } from './label-classes.js';
 import type { FilePath } from './listing.js';
+import { itemLookup } from './item-lookup.js';
 
 /** Masks read at once while a loader checks them. */
 const PARALLEL_MASKS = 4;
@@ -56,15 +57,13 @@ export async function checkMasks(items: ReadonlyArray<Pick<MaskedItem, 'source' 
 
 /** A file dataset of a user's segmentation set: each item's label map from its mask file. */
 export function maskedFileDataset(parts: Omit<Dataset, 'open' | 'contentKey' | 'items' | 'task' | 'classes'> & { classes: SegmentationClasses; items: MaskedItem[] }, limits: DecodeLimits): FileDataset {
-  const masks = new Map(parts.items.map((item) => [item.id, item.mask]));
+  const maskOf = itemLookup(parts.name, new Map(parts.items.map((item) => [item.id, item.mask])));
   const items = parts.items.map(({ mask: _mask, ...item }) => item);
   const dataset = fileDataset({ ...parts, task: 'segmentation', classes: parts.classes.names, items }, limits);
   return {
     ...dataset,
     async openMask(item) {
-      const mask = masks.get(item.id);
-      if (mask === undefined) throw new RadprobeError(`dataset "${parts.name}": item "${item.id}" is not one of its items`, { file: item.source });
-      return readLabelMap(mask, parts.classes, limits);
+      return readLabelMap(maskOf(item), parts.classes, limits);
     },
   };
 }

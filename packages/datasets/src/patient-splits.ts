@@ -29,12 +29,15 @@ export function checkPatientLeakage(items: readonly DatasetItem[], dataset: stri
   checkGroupLeakage(items, dataset, 'patient', allowed);
 }
 
-/** Throws when the slices of one volume (scan) are in two splits, naming the volume, both splits and a slice of each. */
-export function checkVolumeLeakage(items: readonly DatasetItem[], dataset: string): void {
-  checkGroupLeakage(items, dataset, 'volume');
+/**
+ * Throws when the slices of one volume (scan) are in two splits, naming the volume, both splits and a slice of each.
+ * `volumeWord` is what the dataset calls a volume in the message (a DICOM series is named as such).
+ */
+export function checkVolumeLeakage(items: readonly DatasetItem[], dataset: string, volumeWord = 'volume'): void {
+  checkGroupLeakage(items, dataset, 'volume', undefined, volumeWord);
 }
 
-function checkGroupLeakage(items: readonly DatasetItem[], dataset: string, group: 'patient' | 'volume', allowed?: [Split, Split]): void {
+function checkGroupLeakage(items: readonly DatasetItem[], dataset: string, group: 'patient' | 'volume', allowed?: [Split, Split], groupWord: string = group): void {
   const seen = new Map<string, DatasetItem>();
   for (const item of items) {
     const key = item[group];
@@ -44,7 +47,7 @@ function checkGroupLeakage(items: readonly DatasetItem[], dataset: string, group
     else if (first.split !== item.split && !(allowed?.includes(first.split) && allowed.includes(item.split))) {
       const [a, b] = SPLIT_ORDER.indexOf(first.split) < SPLIT_ORDER.indexOf(item.split) ? [first, item] : [item, first];
       throw new RadprobeError(
-        `dataset "${dataset}": ${group} "${key}" appears in splits ${a.split} (${a.source}) and ${b.split} (${b.source}); a ${group} must stay in one split`,
+        `dataset "${dataset}": ${groupWord} "${key}" appears in splits ${a.split} (${a.source}) and ${b.split} (${b.source}); a ${group} must stay in one split`,
         { file: b.source },
       );
     }
