@@ -30,7 +30,7 @@ import { inferTokenLayout, registersFromSequence, type GraphValue, type TokenLay
 export interface OnnxBackboneOptions {
   /** Path of an .onnx file (relative to the config's folder), or a model-store name such as `dinov2-small`. */
   model: string;
-  /** Overrides the run's device for this backbone. */
+  /** The device the engine passes: the entry's `device` (an option core adds to every backbone entry), else the run's. */
   device?: Device;
   /** Manifest path; default `model.onnx.radprobe.json` for `model.onnx`, else `radprobe.json` beside the model (unless that is a run config). */
   manifest?: string;
@@ -48,7 +48,6 @@ export const onnxBackboneOptionsSchema: JsonSchema = {
     kind: { type: 'string' },
     name: { type: 'string' },
     model: { type: 'string', minLength: 1, description: 'Path of an .onnx file, or a model-store name (dinov2-small, owner/repo)' },
-    device: { enum: ['auto', 'cpu', 'cuda'] },
     manifest: { type: 'string', minLength: 1, 'x-radprobe-path': 'file', description: 'Manifest naming outputs, blocks, patch size, …' },
     inputSize: {
       oneOf: [side, { type: 'object', additionalProperties: false, required: ['height', 'width'], properties: { height: side, width: side } }],

@@ -62,6 +62,14 @@ describe('validateConfigText', () => {
     } satisfies RunConfig);
   });
 
+  it('takes the engine-owned batchSize and device on every backbone entry, even one whose plugin lists neither', () => {
+    const text = minimal.replace('"model": "models/dinov2-small.onnx" }', '"model": "models/dinov2-small.onnx", "batchSize": 4, "device": "cpu" }');
+    const config = validateConfigText(text, 'radprobe.json', registry, noEnv);
+    expect(config.backbones[0]).toEqual({ kind: 'onnx', name: 'dinov2-small', model: 'models/dinov2-small.onnx', batchSize: 4, device: 'cpu' });
+    expect(errorOf(text.replace('"batchSize": 4', '"batchSize": 0')).message).toContain('/backbones/0/batchSize: must be >= 1');
+    expect(errorOf(text.replace('"device": "cpu"', '"device": "tpu"')).message).toContain('/backbones/0/device');
+  });
+
   it('bounds decodeLimits: positive, at most the largest image and buffer radprobe can hold', () => {
     const limits = (value: unknown) => minimal.replace('"seed": 3,', `"seed": 3, "decodeLimits": ${JSON.stringify(value)},`);
     expect(validateConfigText(limits({ maxMegapixels: 1000 }), 'radprobe.json', registry, noEnv).decodeLimits).toEqual({ maxMegapixels: 1000, maxDecodedMiB: 2048 });

@@ -3,7 +3,7 @@ import type { PluginRegistry, RegistrationSource } from '../plugins/registry.js'
 import { componentSections, sectionNoun, type ComponentSection } from '../plugins/sections.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { RadprobeError } from '../util/errors.js';
-import { configSchema, entryNameSchema } from './core-schema.js';
+import { configSchema, engineBackboneOptions, entryNameSchema } from './core-schema.js';
 import { escapePointerSegment } from './json-source.js';
 
 type Registration = RegistrationSource & ({ protocol: { title: string; optionsSchema: JsonSchema } } | { factory: { optionsSchema: JsonSchema } });
@@ -75,7 +75,12 @@ function optionsBranch(section: ComponentSection, registration: Registration, de
     ...rewritten,
     type: 'object',
     description: typeof rewritten.description === 'string' ? rewritten.description : `Options of ${sectionNoun(section)} kind '${registration.kind}' (${describeKind(registration)}).`,
-    properties: { ...(rewritten.properties as Record<string, JsonSchema> | undefined), kind: kindSchema, name: entryNameSchema },
+    properties: {
+      ...(rewritten.properties as Record<string, JsonSchema> | undefined),
+      ...(section === 'backbones' ? engineBackboneOptions : {}),
+      kind: kindSchema,
+      name: entryNameSchema,
+    },
     // Unless the plugin says otherwise, unknown options are errors: a misspelt option must not silently fall back to its default.
     additionalProperties: rewritten.additionalProperties ?? false,
   };

@@ -12,6 +12,23 @@ export const entryNameSchema: JsonSchema = {
     'Name of this entry in results; unique within its list. Defaults to the kind (for a backbone with a "model" option, the model file name without extension).',
 };
 
+const deviceSchema: JsonSchema = {
+  enum: ['auto', 'cpu', 'cuda'],
+  enumDescriptions: ['The best execution provider present.', 'CPU only.', 'NVIDIA GPU (fails when unavailable).'],
+};
+
+// A batch of 1024 images at 448² is 2.4 GB of float32 input before the backbone's own activations.
+const batchSizeSchema: JsonSchema = { type: 'integer', minimum: 1, maximum: 1024 };
+
+/**
+ * Options of every backbone entry whatever its kind: the engine reads them (the device it hands the plugin, the
+ * batches it asks for) and leaves them out of the feature cache's key, so a plugin never declares them.
+ */
+export const engineBackboneOptions: Record<string, JsonSchema> = {
+  device: { ...deviceSchema, description: "Where this backbone runs; overrides the run's device." },
+  batchSize: { ...batchSizeSchema, description: "Images per forward pass of this backbone; overrides the run's batchSize." },
+};
+
 const sectionDescriptions: Record<ComponentSection, string> = {
   backbones: 'Models whose frozen features are evaluated. Each entry names a backbone kind and its options.',
   datasets: 'Datasets to evaluate on. Each entry names a dataset kind and its options.',
@@ -136,14 +153,8 @@ export function configSchema(entries: Record<ComponentSection, JsonSchema>, defi
         default: 'fail',
         description: 'What to do with an item that cannot be read.',
       },
-      device: {
-        enum: ['auto', 'cpu', 'cuda'],
-        enumDescriptions: ['The best execution provider present.', 'CPU only.', 'NVIDIA GPU (fails when unavailable).'],
-        default: 'auto',
-        description: 'Where backbones run.',
-      },
-      // A batch of 1024 images at 448² is 2.4 GB of float32 input before the backbone's own activations.
-      batchSize: { type: 'integer', minimum: 1, maximum: 1024, default: 16, description: 'Images per backbone forward pass.' },
+      device: { ...deviceSchema, default: 'auto', description: 'Where backbones run.' },
+      batchSize: { ...batchSizeSchema, default: 16, description: 'Images per backbone forward pass.' },
       bootstrap: {
         type: 'object',
         additionalProperties: false,

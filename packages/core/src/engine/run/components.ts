@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import type { ComponentEntry, Dataset, RunConfig } from '../../contracts/index.js';
+import { engineBackboneOptions } from '../config/core-schema.js';
 import type { PluginRegistry } from '../plugins/registry.js';
 import { canonicalJson, sha256 } from '../util/hash.js';
 import { RadprobeError } from '../util/errors.js';
@@ -69,7 +70,7 @@ export async function openBackbone(
  * embed everything again whenever a study moves between a laptop and a GPU machine. Provenance records the
  * provider of every run.
  */
-const FEATURE_NEUTRAL_OPTIONS = new Set(['name', 'batchSize', 'device']);
+const FEATURE_NEUTRAL_OPTIONS = new Set(['name', ...Object.keys(engineBackboneOptions)]);
 
 /** sha256 of a backbone entry's kind and resolved options (defaults filled in), the feature-neutral ones left out. */
 function backboneOptionsHash(entry: ComponentEntry): string {
