@@ -9,20 +9,36 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const REPORT = '.vitest-results.json';
 
+/** Folders whose projects Nx tests: the workspace packages, and the example plugins (Nx projects, not npm workspaces). */
+const PROJECT_FOLDERS = ['packages', 'examples/plugins'];
+
 /**
- * Sums the vitest JSON reports of `root/packages/*`. A test file that failed without a failed test (an import
- * error, a crash in a hook) counts as one failed test, and so does a package without a report: neither may pass
- * unnoticed.
+ * Every project under `root` that has a package.json: its folder, and its label in messages (a package's folder
+ * name, an example's path).
+ */
+export function projectDirs(root) {
+  return PROJECT_FOLDERS.flatMap((folder) => {
+    const dir = join(root, folder);
+    if (!existsSync(dir)) return [];
+    return readdirSync(dir)
+      .sort()
+      .filter((name) => existsSync(join(dir, name, 'package.json')))
+      .map((name) => ({ label: folder === 'packages' ? name : `${folder}/${name}`, dir: join(dir, name) }));
+  });
+}
+
+/**
+ * Sums the vitest JSON reports of every project (`projectDirs`). A test file that failed without a failed test (an
+ * import error, a crash in a hook) counts as one failed test, and so does a project without a report: neither may
+ * pass unnoticed.
  */
 export function summariseReports(root) {
   const summary = { passed: 0, failed: 0, skipped: 0, problems: [] };
-  const packagesDir = join(root, 'packages');
-  for (const name of readdirSync(packagesDir).sort()) {
-    if (!existsSync(join(packagesDir, name, 'package.json'))) continue;
-    const file = join(packagesDir, name, REPORT);
+  for (const { label, dir } of projectDirs(root)) {
+    const file = join(dir, REPORT);
     if (!existsSync(file)) {
       summary.failed++;
-      summary.problems.push(`${name}: no test report (its build or test run stopped before writing one)`);
+      summary.problems.push(`${label}: no test report (its build or test run stopped before writing one)`);
       continue;
     }
     const report = JSON.parse(readFileSync(file, 'utf8'));
@@ -63,7 +79,7 @@ function firstLine(text) {
 function main() {
   const root = fileURLToPath(new URL('..', import.meta.url));
   // Reports of an earlier run must not stand in for packages that did not run this time (Nx restores cached ones).
-  for (const name of readdirSync(join(root, 'packages'))) rmSync(join(root, 'packages', name, REPORT), { force: true });
+  for (const { dir } of projectDirs(root)) rmSync(join(dir, REPORT), { force: true });
   const tapFile = join(mkdtempSync(join(tmpdir(), 'radprobe-script-tests-')), 'report.tap');
   const steps = [
     ['bash', ['scripts/ensure-chromium.sh']],

@@ -42,3 +42,14 @@ test('failed tests are counted once, not again as a failed file', () => {
 test('TAP counts of node --test', () => {
   assert.deepEqual(tapCounts('TAP version 13\n# tests 4\n# pass 3\n# fail 1\n# skipped 0\n# todo 0\n'), { passed: 3, failed: 1, skipped: 0 });
 });
+
+test('the example plugins count like packages: one without a report is a failure named by its path', () => {
+  const root = workspace({ core: report(2, 0) });
+  mkdirSync(join(root, 'examples', 'plugins', 'centroid-protocol'), { recursive: true });
+  writeFileSync(join(root, 'examples', 'plugins', 'centroid-protocol', 'package.json'), '{}');
+  const summary = summariseReports(root);
+  assert.equal(closingLine(summary), 'Tests: 2 passed, 1 failed');
+  assert.match(summary.problems[0], /^examples\/plugins\/centroid-protocol: no test report/);
+  writeFileSync(join(root, 'examples', 'plugins', 'centroid-protocol', '.vitest-results.json'), JSON.stringify(report(4, 0)));
+  assert.equal(closingLine(summariseReports(root)), 'Tests: 6 passed, 0 failed');
+});
