@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { BackendStatus } from './backend/backend-status.js';
 import { findConfigs, isConfigDocument } from './config/config-files.js';
@@ -6,9 +7,11 @@ import { log } from './log.js';
 import { PluginDiagnostics } from './plugins/plugin-diagnostics.js';
 import { PluginIndex } from './plugins/plugin-index.js';
 import { PluginTreeProvider } from './plugins/plugin-tree.js';
-import { ResultsCodeLensProvider } from './results/results-codelens.js';
+import { ResultsCodeLensProvider, ResultsHoverProvider } from './results/results-codelens.js';
 import { ResultsPanel } from './results/results-panel.js';
 import { ResultsStore } from './results/results-store.js';
+import { resultsView } from './results/results-view.js';
+import type { CellFilter } from './run/run-arguments.js';
 import { RunSession } from './run/run-session.js';
 import type { CellKey } from './testing/cell-items.js';
 import { RadprobeTests } from './testing/radprobe-tests.js';
@@ -34,26 +37,34 @@ export function activate(context: vscode.ExtensionContext): void {
   const backend = new BackendStatus();
   const schema = new SchemaProvider(context.globalStorageUri.fsPath, index);
   const lenses = new ResultsCodeLensProvider(store);
-  const session = new RunSession(async (runDir, runId) => {
+  const showResults = async (config?: vscode.Uri, runDir?: string, cell?: CellKey, protocol?: string) => {
+    const target = await chooseConfig(config);
+    if (!target) return void vscode.window.showWarningMessage('radprobe: no config in this workspace');
+    const view = await resultsView(store, target, { runDir, cell, protocol });
+    if (!view) return void vscode.window.showWarningMessage(`radprobe: ${vscode.workspace.asRelativePath(target)} has no finished run yet`);
+    await panel.show(view.runDir, view.runId, view.cell, view.before);
+  };
+  const session = new RunSession(async (config, runDir) => {
     store.invalidate();
-    await panel.show(runDir, runId);
+    await showResults(config, runDir);
   });
   const tests = new RadprobeTests(store, (config, only, tracker, token) => session.run(config, only, tracker, token));
   const configSelector: vscode.DocumentSelector = [{ scheme: 'file', pattern: '**/{radprobe.json,*.radprobe.json}' }];
 
-  const showResults = async (config?: vscode.Uri, runDir?: string, cell?: CellKey) => {
-    const target = await chooseConfig(config);
-    if (!target) return void vscode.window.showWarningMessage('radprobe: no config in this workspace');
-    const run = runDir ? (await store.history(target)).find((candidate) => candidate.dir === runDir) : (await store.history(target))[0];
-    if (!run) return void vscode.window.showWarningMessage(`radprobe: ${vscode.workspace.asRelativePath(target)} has no finished run yet`);
-    await panel.show(run.dir, run.results.runId, cell);
-  };
-
   const runCommand = async (config: vscode.Uri | undefined, protocol?: string) => {
     const target = await chooseConfig(config);
     if (!target) return void vscode.window.showWarningMessage('radprobe: no config in this workspace');
+    const only: CellFilter = protocol ? { protocol } : {};
     await tests.load();
-    await session.run(target, protocol ? { protocol } : {}, tests.beginRun(target));
+    await session.run(target, only, tests.beginRun(target, only));
+  };
+
+  /** The latest report (in the results panel) or results.csv of a Testing view item's cells. */
+  const openItemResults = async (item: vscode.TestItem | undefined, file: 'report.html' | 'results.csv') => {
+    const found = item ? await tests.latestRunOf(item) : undefined;
+    if (!found) return void vscode.window.showWarningMessage(`radprobe: ${item?.label ?? 'this item'} has no result yet`);
+    if (file === 'report.html') return showResults(found.config, found.runDir, found.cell);
+    await vscode.window.showTextDocument(vscode.Uri.file(join(found.runDir, 'results.csv')), { preview: true });
   };
 
   context.subscriptions.push(
@@ -69,17 +80,26 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.window.registerTreeDataProvider('radprobe.plugins', new PluginTreeProvider(index)),
     vscode.workspace.registerTextDocumentContentProvider('radprobe-schema', schema),
     vscode.languages.registerCodeLensProvider(configSelector, lenses),
+    vscode.languages.registerHoverProvider(configSelector, new ResultsHoverProvider(store)),
     vscode.commands.registerCommand('radprobe.run', (config?: vscode.Uri) => runCommand(config)),
     vscode.commands.registerCommand('radprobe.runProtocol', (config: vscode.Uri | undefined, protocol: string) => runCommand(config, protocol)),
     vscode.commands.registerCommand('radprobe.cancel', () => session.cancel()),
     vscode.commands.registerCommand('radprobe.showResults', showResults),
     vscode.commands.registerCommand('radprobe.refreshPlugins', () => index.rescan()),
     vscode.commands.registerCommand('radprobe.showLog', () => log.show(true)),
+    vscode.commands.registerCommand('radprobe.rerunFailed', (item?: vscode.TestItem) => tests.rerunFailed(item)),
+    vscode.commands.registerCommand('radprobe.openReport', (item?: vscode.TestItem) => openItemResults(item, 'report.html')),
+    vscode.commands.registerCommand('radprobe.openResultsCsv', (item?: vscode.TestItem) => openItemResults(item, 'results.csv')),
+    store.onDidChange(() => void tests.refreshDescriptions()),
+    vscode.workspace.onDidSaveTextDocument((document) => {
+      if (isConfigDocument(document) && !session.running) void tests.load();
+    }),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration('radprobe')) {
         void backend.refresh();
         void index.rescan();
       }
+      if (event.affectsConfiguration('radprobe.testing.groupBy') && !session.running) void tests.load();
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => {
       void backend.refresh();

@@ -14,8 +14,11 @@ import { reportForWebview } from './webview-html.js';
 export class ResultsPanel implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
 
-  /** Shows a run's report; with `cell`, that cell's charts and tables first (`reportForWebview`). */
-  async show(runDir: string, runId: string, cell?: CellKey): Promise<void> {
+  /**
+   * Shows a run's report; with `cell`, that cell's charts and tables first, with `before`, that markup above them
+   * (`reportForWebview`).
+   */
+  async show(runDir: string, runId: string, cell?: CellKey, before?: string): Promise<void> {
     const reportHtml = await readFile(join(runDir, 'report.html'), 'utf8');
     const scripts = vscode.workspace.isTrusted;
     if (!this.panel) {
@@ -27,7 +30,7 @@ export class ResultsPanel implements vscode.Disposable {
     }
     this.panel.title = cell ? `radprobe · ${cellLabel(cell)}` : `radprobe · ${runId}`;
     this.panel.webview.options = { enableScripts: scripts, localResourceRoots: [] };
-    this.panel.webview.html = reportForWebview(reportHtml, { nonce: randomBytes(16).toString('base64'), cspSource: this.panel.webview.cspSource, scripts, cell });
+    this.panel.webview.html = reportForWebview(reportHtml, { nonce: randomBytes(16).toString('base64'), cspSource: this.panel.webview.cspSource, scripts, cell, before });
     this.panel.reveal(vscode.ViewColumn.Beside, true);
   }
 

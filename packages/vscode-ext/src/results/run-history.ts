@@ -17,36 +17,37 @@ export function outputDirOf(configPath: string, configText: string): string {
 }
 
 /**
- * The newest finished runs in an output folder, newest first, at most `limit`. Run ids start with their UTC start
- * time (`20250102-030405-<hash>`), so the name orders them. A folder without a readable results.json is passed
- * over, and so is a hidden one: a run writes into `.<run-id>.partial` until its last file is in, so such a folder
- * is a run that is still going, or was killed (the next `radprobe run` reports it).
+ * The finished runs in an output folder, newest first, read one at a time (a caller looking for something stops
+ * when it has found it). Run ids start with their UTC start time (`20250102-030405-<hash>`), so the name orders
+ * them. A folder without a readable results.json is passed over, and so is a hidden one: a run writes into
+ * `.<run-id>.partial` until its last file is in, so such a folder is a run that is still going, or was killed (the
+ * next `radprobe run` reports it).
  */
-export async function readRunHistory(outputDir: string, limit = 20): Promise<FinishedRun[]> {
+export async function* finishedRuns(outputDir: string): AsyncGenerator<FinishedRun> {
   let names: string[];
   try {
     names = (await readdir(outputDir, { withFileTypes: true })).filter((entry) => entry.isDirectory() && !entry.name.startsWith('.')).map((entry) => entry.name);
   } catch {
-    return [];
+    return;
   }
-  const runs: FinishedRun[] = [];
   for (const name of names.sort().reverse()) {
-    if (runs.length >= limit) break;
     const dir = join(outputDir, name);
     try {
       const results = JSON.parse(await readFile(join(dir, 'results.json'), 'utf8')) as RunResults;
-      if (results.schemaVersion === 1 && Array.isArray(results.cells)) runs.push({ dir, results });
+      if (results.schemaVersion === 1 && Array.isArray(results.cells)) yield { dir, results };
     } catch {
       continue;
     }
   }
-  return runs;
 }
 
-/**
- * The newest run that evaluated a protocol entry. Runs of one cell ("Run this protocol") sit between full runs,
- * so each protocol looks back to its own latest result rather than the latest run as a whole.
- */
-export function newestRunWith(history: readonly FinishedRun[], protocolName: string): FinishedRun | undefined {
-  return history.find((run) => run.results.cells.some((cell) => cell.protocol === protocolName));
+/** The newest finished runs in an output folder, newest first, at most `limit`. */
+export async function readRunHistory(outputDir: string, limit = 20): Promise<FinishedRun[]> {
+  const runs: FinishedRun[] = [];
+  if (limit <= 0) return runs;
+  for await (const run of finishedRuns(outputDir)) {
+    runs.push(run);
+    if (runs.length >= limit) break;
+  }
+  return runs;
 }

@@ -10,10 +10,12 @@ import { cellLabel, type CellKey } from '../testing/cell-items.js';
  * - With a cell selected, that cell's section of the report (its curves, per-class table, confusion matrix) moves
  *   to the top of the page, under a heading that names it: the report's own markup and charts, moved as text, so it
  *   shows the same in an untrusted workspace where no script runs.
+ * - `before`, markup of the extension's own (the latest result of each cell across runs), goes first, under the
+ *   report's header.
  * - The theme script runs after Chart.js has loaded and before the charts are drawn: it points Chart.js's default
  *   colours at VS Code's theme tokens, and a stylesheet does the same for the page.
  */
-export function reportForWebview(reportHtml: string, options: { nonce: string; cspSource: string; scripts: boolean; cell?: CellKey }): string {
+export function reportForWebview(reportHtml: string, options: { nonce: string; cspSource: string; scripts: boolean; cell?: CellKey; before?: string }): string {
   const policyMatch = /<meta http-equiv="Content-Security-Policy" content="([^"]*)">/.exec(reportHtml);
   if (!policyMatch) throw new Error('report.html has no Content-Security-Policy: it was not written by radprobe');
   // The report writes the policy as an escaped attribute: its quotes arrive as character references.
@@ -27,7 +29,9 @@ export function reportForWebview(reportHtml: string, options: { nonce: string; c
     `font-src ${options.cspSource}`,
   ].join('; ');
   const withPolicy = reportHtml.replace(policyMatch[0], `<meta http-equiv="Content-Security-Policy" content="${policy}">`);
-  const withStyle = (options.cell ? selectedCellFirst(withPolicy, options.cell) : withPolicy).replace('</head>', `<style>${themeStyle}</style>\n</head>`);
+  const withCell = options.cell ? selectedCellFirst(withPolicy, options.cell) : withPolicy;
+  const withBefore = options.before ? withCell.replace('</header>', () => `</header>\n${options.before}`) : withCell;
+  const withStyle = withBefore.replace('</head>', `<style>${themeStyle}</style>\n</head>`);
   const drawingStart = withStyle.lastIndexOf('<script>');
   if (drawingStart < 0) throw new Error('report.html has no chart script');
   return `${withStyle.slice(0, drawingStart)}<script nonce="${options.nonce}">${themeScript}</script>\n${withStyle.slice(drawingStart)}`;
@@ -35,7 +39,7 @@ export function reportForWebview(reportHtml: string, options: { nonce: string; c
 
 const entities: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 /** A string as the report escapes it in an attribute. */
-const escaped = (text: string) => text.replace(/[&<>"']/g, (character) => entities[character]);
+export const escaped = (text: string) => text.replace(/[&<>"']/g, (character) => entities[character]);
 
 /**
  * The report with the selected cell's section right after its header. The report marks each cell's section with
@@ -64,6 +68,7 @@ table, th, td { border-color: var(--vscode-panel-border) !important; }
 th { background: var(--vscode-editorWidget-background) !important; color: var(--vscode-editor-foreground) !important; }
 tr:nth-child(even) td { background: var(--vscode-list-hoverBackground) !important; }
 code, pre { background: var(--vscode-textCodeBlock-background) !important; color: var(--vscode-editor-foreground) !important; }
+.latest-by-cell .selected td { font-weight: bold; }
 .selected-cell { border-left: 3px solid var(--vscode-focusBorder); padding-left: 12px; }
 section, header, details { border-color: var(--vscode-panel-border) !important; background: transparent !important; }
 `;

@@ -9,13 +9,11 @@ import { startRunner, type RunnerProcess } from '../spawn/child-process.js';
 import { resolveRunner } from '../spawn/resolve-cli.js';
 import type { TestRunTracker } from '../testing/radprobe-tests.js';
 import { runArguments, type CellFilter } from './run-arguments.js';
+import { CliMessageCollector, runEnding, type RunEnding } from './run-ending.js';
 import { emptyProgress, nextProgress, progressText } from './run-progress.js';
 
-/** `radprobe run`'s exit code when it stopped on SIGINT (128 + 2, as a shell reports Ctrl-C). */
-const CANCELLED_EXIT_CODE = 130;
-
-/** What the extension does when a run ends with results. */
-export type RunFinished = (runDir: string, runId: string) => Promise<void>;
+/** What the extension does when a run of a config ends with results. */
+export type RunFinished = (config: vscode.Uri, runDir: string, runId: string) => Promise<void>;
 
 /**
  * Runs `radprobe run --reporter jsonl` for a config, one run at a time: a cancellable progress notification and a
@@ -26,6 +24,7 @@ export type RunFinished = (runDir: string, runId: string) => Promise<void>;
 export class RunSession implements vscode.Disposable {
   private readonly statusItem = vscode.window.createStatusBarItem('radprobe.run', vscode.StatusBarAlignment.Left, 10);
   private current: RunnerProcess | undefined;
+  private cancelRequested = false;
 
   constructor(private readonly onFinished: RunFinished) {
     this.statusItem.name = 'radprobe run';
@@ -38,39 +37,49 @@ export class RunSession implements vscode.Disposable {
 
   cancel(): void {
     if (!this.current) return;
+    this.cancelRequested = true;
     log.info('cancelling: SIGINT to the runner (it stops after the current batch)');
     this.current.stop();
   }
 
+  /** Runs the config's cells matching `only`; the Testing view's `tests` learn how each cell and the run ended. */
   async run(config: vscode.Uri, only: CellFilter, tests: TestRunTracker, token?: vscode.CancellationToken): Promise<void> {
+    let ending: RunEnding = { kind: 'crashed', message: 'the run did not start' };
     try {
       if (!vscode.workspace.isTrusted) throw new Error('radprobe runs nothing in an untrusted workspace: trust it to run evaluations');
       if (this.current) throw new Error('a radprobe run is already going: cancel it first');
       const cwd = dirname(config.fsPath);
       const settings = readSettings(config);
       const runner = resolveRunner(cwd, settings);
-      await vscode.window.withProgress(
+      ending = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `radprobe: ${vscode.workspace.asRelativePath(config)}`, cancellable: true },
-        (progress, notificationToken) => this.follow(runner, runArguments(config.fsPath, only, settings.device), cwd, tests, progress, [notificationToken, token]),
+        (progress, notificationToken) => this.follow(config, runner, runArguments(config.fsPath, only, settings.device), cwd, tests, progress, [notificationToken, token]),
       );
+      if (ending.kind === 'crashed') {
+        log.error(`radprobe run stopped: ${ending.message}`);
+        void vscode.window.showErrorMessage(`radprobe run stopped: ${ending.message}`);
+      }
     } catch (error) {
+      ending = { kind: 'crashed', message: (error as Error).message };
       log.error((error as Error).message);
       void vscode.window.showErrorMessage(`radprobe: ${(error as Error).message}`);
     } finally {
-      tests.end();
+      tests.end(ending);
     }
   }
 
   private async follow(
+    config: vscode.Uri,
     runner: ReturnType<typeof resolveRunner>,
     args: string[],
     cwd: string,
     tests: TestRunTracker,
     progress: vscode.Progress<{ message?: string }>,
     tokens: Array<vscode.CancellationToken | undefined>,
-  ): Promise<void> {
+  ): Promise<RunEnding> {
     let state = emptyProgress;
     let end: Extract<RunEvent, { type: 'run-end' }> | undefined;
+    const cliMessage = new CliMessageCollector();
     const onEvent = (event: RunEvent) => {
       tests.onEvent(event);
       state = nextProgress(state, event);
@@ -87,10 +96,14 @@ export class RunSession implements vscode.Disposable {
         if (parsed.kind === 'event') onEvent(parsed.event);
         else if (parsed.text.trim()) log.info(parsed.text);
       },
-      onStderrLine: (line) => line.trim() && log.warn(line),
+      onStderrLine: (line) => {
+        const passing = cliMessage.take(line);
+        if (passing?.trim()) log.warn(passing);
+      },
     });
     log.info(`$ (cd ${cwd} && ${process.commandLine})`);
     this.current = process;
+    this.cancelRequested = false;
     this.statusItem.text = '$(sync~spin) radprobe: starting';
     this.statusItem.tooltip = 'radprobe run: click to cancel';
     this.statusItem.show();
@@ -98,15 +111,17 @@ export class RunSession implements vscode.Disposable {
     try {
       const code = await process.exit;
       log.info(`radprobe exited with ${code ?? 'a signal'}`);
-      if (end && existsSync(join(end.outputDir, 'report.html'))) {
+      const ending = runEnding({ code, sawRunEnd: end !== undefined, cancelRequested: this.cancelRequested, cliError: cliMessage.message });
+      // The CLI's own message: the error that stopped the run (logged with it by `run`), or its cancel notice.
+      if (ending.kind !== 'crashed' && cliMessage.message) log.info(cliMessage.message);
+      if (ending.kind === 'finished' && end && existsSync(join(end.outputDir, 'report.html'))) {
         const summary = `${state.cellsDone} cell(s), ${end.failed} failed`;
         void vscode.window.showInformationMessage(`radprobe run ${end.runId} finished: ${summary}`);
-        await this.onFinished(end.outputDir, end.runId);
-      } else if (code === CANCELLED_EXIT_CODE) {
+        await this.onFinished(config, end.outputDir, end.runId);
+      } else if (ending.kind === 'cancelled') {
         void vscode.window.showInformationMessage('radprobe run cancelled: the feature cache keeps what was embedded, so running it again resumes');
-      } else if (code !== 0) {
-        throw new Error(`the run stopped (exit ${code ?? 'signal'}) before writing results: see the radprobe output`);
       }
+      return ending;
     } finally {
       subscriptions.forEach((subscription) => subscription.dispose());
       this.current = undefined;

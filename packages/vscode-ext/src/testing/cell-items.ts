@@ -7,14 +7,22 @@ export interface CellKey {
   protocol: string;
 }
 
-export const cellId = (configPath: string, cell: CellKey) => `${configPath}#${cell.backbone}|${cell.dataset}|${cell.protocol}`;
+/** "backbone|dataset|protocol": a cell's key, as the report's `data-cell` attributes write it. */
+export const cellKey = (cell: CellKey) => `${cell.backbone}|${cell.dataset}|${cell.protocol}`;
 
 export const cellLabel = (cell: CellKey) => `${cell.backbone} × ${cell.dataset} × ${cell.protocol}`;
 
-/** The cells of a config, in radprobe's run order (backbone, then dataset, then protocol), each at its protocol entry. */
-export function configCells(entries: readonly ConfigEntryLocation[]): Array<CellKey & { protocolEntry: ConfigEntryLocation }> {
+/** A cell with the three config entries it is made of. */
+export interface ConfigCell extends CellKey {
+  entries: { backbone: ConfigEntryLocation; dataset: ConfigEntryLocation; protocol: ConfigEntryLocation };
+}
+
+/** The cells of a config, in radprobe's run order (backbone, then dataset, then protocol). */
+export function configCells(entries: readonly ConfigEntryLocation[]): ConfigCell[] {
   const of = (section: ConfigEntryLocation['section']) => entries.filter((entry) => entry.section === section);
   return of('backbones').flatMap((backbone) =>
-    of('datasets').flatMap((dataset) => of('protocols').map((protocol) => ({ backbone: backbone.name, dataset: dataset.name, protocol: protocol.name, protocolEntry: protocol }))),
+    of('datasets').flatMap((dataset) =>
+      of('protocols').map((protocol) => ({ backbone: backbone.name, dataset: dataset.name, protocol: protocol.name, entries: { backbone, dataset, protocol } })),
+    ),
   );
 }

@@ -1,11 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Frame, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startCodeServer, type CodeServer } from './code-server.js';
-import { demoWorkspace, repoRoot } from './fixture.js';
+import { demoWorkspace, missingModelConfig, repoRoot } from './fixture.js';
 
 const packageDir = join(repoRoot, 'packages/vscode-ext');
 const outputDir = join(packageDir, 'test-output');
@@ -19,7 +19,8 @@ let browserProfile: string;
 
 /** The frame of the results webview (VS Code nests it in two iframes) once its charts are drawn. */
 async function resultsFrame(): Promise<Frame> {
-  const deadline = Date.now() + 60_000;
+  // The whole demo run comes first: minutes on a busy machine.
+  const deadline = Date.now() + 150_000;
   while (Date.now() < deadline) {
     for (const frame of page.frames()) {
       const ready = await frame.locator('#radprobe-report-data ~ canvas, body:has(#radprobe-report-data) canvas').count().catch(() => 0);
@@ -44,12 +45,66 @@ async function selectedCellFrame(label: string): Promise<Frame> {
   throw new Error(`the results panel did not show ${label} first`);
 }
 
+/** Runs a command from the palette by its title. */
+async function command(title: string): Promise<void> {
+  await page.keyboard.press('F1');
+  await page.locator('.quick-input-widget input').fill(`>${title}`);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().click();
+}
+
+/** Opens a workspace file in the editor through Quick Open. */
+async function openFile(name: string): Promise<void> {
+  await page.keyboard.press('Control+P');
+  await page.locator('.quick-input-widget input').fill(name);
+  await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: new RegExp(`^${name.replace(/\./g, '\\.')}`) }).waitFor();
+  await page.keyboard.press('Enter');
+  await page.locator('.tab.active', { hasText: name }).waitFor();
+  await page.locator('.monaco-editor .view-lines').first().waitFor();
+}
+
+const testRows = () => page.locator('.test-explorer .monaco-list-row');
+
+/** The Testing view with every item expanded, its rows as level, label, description and aria-label (its tooltip). */
+async function testingTree(): Promise<Array<{ level: number; label: string; description: string; aria: string }>> {
+  await command('Testing: Focus on Test Explorer View');
+  await testRows().first().waitFor();
+  for (let round = 0; round < 20; round++) {
+    const collapsed = testRows().and(page.locator('[aria-expanded="false"]'));
+    if ((await collapsed.count()) === 0) break;
+    await collapsed.first().locator('.monaco-tl-twistie').click();
+  }
+  return testRows().evaluateAll((rows) =>
+    rows.map((row) => ({
+      level: Number(row.getAttribute('aria-level')),
+      label: row.querySelector('.label')?.firstChild?.textContent ?? '',
+      description: row.querySelector('.test-label-description')?.textContent ?? '',
+      aria: row.getAttribute('aria-label') ?? '',
+    })),
+  );
+}
+
+/** A leaf of the Testing view by its cell's full name, which ends its description (and so its aria-label). */
+const leafRow = (cell: string) => page.locator(`.test-explorer .monaco-list-row[aria-label*="${cell} ("]`);
+
+/** The results webview's frame once its latest-per-cell table has the given number of rows. */
+async function latestTableFrame(rows: number): Promise<Frame> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    for (const frame of page.frames()) {
+      if ((await frame.locator('.latest-by-cell tbody tr').count().catch(() => 0)) === rows) return frame;
+    }
+    await page.waitForTimeout(500);
+  }
+  throw new Error(`the results panel did not show ${rows} cells in its latest-per-cell table`);
+}
+
 beforeAll(async () => {
   // Fails, rather than skips, when code-server cannot be installed.
   const bin = execFileSync('bash', [join(repoRoot, 'scripts/setup-code-server.sh')], { encoding: 'utf8', timeout: 600_000 }).trim().split('\n').pop()!;
   execFileSync('npm', ['run', '--silent', 'build'], { cwd: packageDir, stdio: 'pipe' });
   execFileSync('npm', ['run', '--silent', 'package'], { cwd: packageDir, stdio: 'pipe' });
   workspace = await demoWorkspace();
+  writeFileSync(join(workspace, 'missing-model.radprobe.json'), `${JSON.stringify(missingModelConfig, null, 2)}\n`);
   profile = mkdtempSync(join(tmpdir(), 'radprobe-vscode-profile-'));
   browserProfile = mkdtempSync(join(tmpdir(), 'radprobe-chromium-'));
   server = await startCodeServer(bin, join(packageDir, 'dist/radprobe.vsix'), profile, {
@@ -69,7 +124,8 @@ beforeAll(async () => {
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   page = browser.pages()[0] ?? (await browser.newPage());
-  await page.goto(server.url(workspace));
+  // The first load compiles the workbench's scripts: slow on a busy machine.
+  await page.goto(server.url(workspace), { timeout: 120_000 });
   await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
 }, 600_000);
 
@@ -98,13 +154,9 @@ describe('the packaged extension in code-server', () => {
     );
   }, 60_000);
 
-  it('runs the config, shows the metric in a CodeLens and renders the results panel with charts', async () => {
+  it('runs the config, shows one short CodeLens per entry, details in its tooltip and hover, and renders the results panel with charts', async () => {
     await page.locator('.pane-header', { hasText: 'radprobe-vscode-ws' }).click();
-    await page.keyboard.press('Control+P');
-    await page.locator('.quick-input-widget input').fill('radprobe.json');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'radprobe.json' }).first().waitFor();
-    await page.keyboard.press('Enter');
-    await page.locator('.monaco-editor .view-lines').first().waitFor();
+    await openFile('radprobe.json');
     await page.locator('.codelens-decoration a', { hasText: 'Run this protocol' }).first().click();
 
     const frame = await resultsFrame();
@@ -116,13 +168,50 @@ describe('the packaged extension in code-server', () => {
 
     const lens = page.locator('.codelens-decoration a', { hasText: 'kNN ·' });
     await lens.first().waitFor({ timeout: 30_000 });
-    // The interval, or (the demo's multi-label set has rare classes) why it is unreliable: never a bare number.
-    expect(await lens.first().innerText()).toMatch(/^kNN · \S.* \d\.\d\d (\[\d\.\d\d, \d\.\d\d\]|\(interval unreliable: built from \d+ of \d+ resamples.*\)) .*· (just now|\d+ min ago)$/);
-
+    // One lens for the entry's two cells: the best, "+1 more", its age; the interval, or (the demo's multi-label
+    // set has rare classes) why it is unreliable: never a bare number, never `selected=true`.
+    expect(await lens.count()).toBe(1);
+    const title = await lens.innerText();
+    expect(title).toMatch(/^kNN · vit-tiny-hf × synthetic-(nih|cxr): \S+ \d\.\d+ (\[\d\.\d+, \d\.\d+\]|\(interval unreliable: built from \d+ of \d+ resamples.*\)) · \+1 more · (just now|\d+ min ago)$/);
+    expect(title).not.toContain('selected');
+    // Its tooltip details both cells, each with its metric, run and age.
+    const tooltip = (await lens.getAttribute('title')) ?? '';
+    expect(tooltip.split('\n').slice(1)).toEqual([
+      expect.stringMatching(/^vit-tiny-hf × synthetic-nih: AUROC \d\.\d+ .*\(k=\d+\) · run \d{8}-\d{6}-\w+, (just now|\d+ min ago)$/),
+      expect.stringMatching(/^vit-tiny-hf × synthetic-cxr: \S+ \d\.\d+.* · run \d{8}-\d{6}-\w+, (just now|\d+ min ago)$/),
+    ]);
+    // The hover on the entry's kind: a table of every cell.
+    await page.locator('.view-line span', { hasText: /^"knn"$/ }).first().hover();
+    const hover = page.locator('.monaco-hover', { hasText: 'latest result of each cell' });
+    await hover.waitFor({ timeout: 15_000 });
+    expect(await hover.locator('table tbody tr').allInnerTexts()).toEqual([expect.stringMatching(/^vit-tiny-hf × synthetic-nih\s+AUROC/), expect.stringMatching(/^vit-tiny-hf × synthetic-cxr\s+/)]);
+    await page.keyboard.press('Escape');
   }, 180_000);
 
-  it('opens a cell\'s CodeLens on that cell\'s charts: ROC and PR curves drawn, per-class table, confusion matrix', async () => {
-    await page.locator('.codelens-decoration a', { hasText: 'synthetic-nih' }).first().click();
+  it("opens the entry's CodeLens on its cells: every cell's latest result, then the best cell's section, its charts drawn", async () => {
+    await page.locator('.codelens-decoration a', { hasText: 'kNN ·' }).click();
+    const frame = await latestTableFrame(2);
+    // Both cells of the entry are marked as the ones opened.
+    expect(await frame.locator('.latest-by-cell tr.selected').count()).toBe(2);
+    const best = (await page.locator('.codelens-decoration a', { hasText: 'kNN ·' }).innerText()).match(/synthetic-(nih|cxr)/)![0];
+    const selected = await selectedCellFrame(`vit-tiny-hf × ${best} × knn`);
+    const counts = await selected.locator('body').evaluate((body) => ({ drawn: Number(body.dataset.chartsDrawn), expected: Number(body.dataset.chartsExpected), errors: body.dataset.chartErrors ?? null }));
+    expect(counts).toMatchObject({ errors: null, drawn: counts.expected });
+  }, 120_000);
+
+  it('groups the Testing view protocol → backbone → dataset, with metric, interval and full names in each description', async () => {
+    const tree = await testingTree();
+    const ofConfig = tree.slice(tree.findIndex((row) => row.label === 'radprobe.json'));
+    expect(ofConfig.slice(0, 5).map((row) => `${row.level} ${row.label}`)).toEqual(['1 radprobe.json', '2 knn', '3 vit-tiny-hf', '4 synthetic-nih', '4 synthetic-cxr']);
+    expect(ofConfig[1].description).toMatch(/^best \S+ \d\.\d+ .* of 2 cells · knn$/);
+    expect(ofConfig[3].description).toMatch(/^AUROC \d\.\d+ .*\(k=\d+\) · vit-tiny-hf × synthetic-nih × knn$/);
+    // The explorer's tooltip (and aria-label) is the description with the state: the names in full.
+    expect(ofConfig[4].aria).toMatch(/ · vit-tiny-hf × synthetic-cxr × knn \(Passed\)$/);
+  }, 60_000);
+
+  it("opens a Testing view item's report.html (its cell's curves, per-class table, confusion matrix) and results.csv, and goes to its config entry on double-click", async () => {
+    await leafRow('vit-tiny-hf × synthetic-nih × knn').click({ button: 'right' });
+    await page.locator('.context-view .action-label', { hasText: 'Open results: report.html' }).click();
     const nih = await selectedCellFrame('vit-tiny-hf × synthetic-nih × knn');
     const section = nih.locator('.selected-cell section.cell');
     // The report's own charts, drawn by its own script: every one of the page's charts, the cell's two curves included.
@@ -134,15 +223,71 @@ describe('the packaged extension in code-server', () => {
     for (const canvas of await curves.all()) expect(await canvas.evaluate((element) => (element as unknown as { toDataURL(): string }).toDataURL().length)).toBeGreaterThan(5000);
     expect(await section.locator('figcaption').first().innerText()).toMatch(/^ROC curves per class, TEST scores of test: k=5/);
     expect(await section.locator('table.per-class thead').innerText()).toMatch(/TRAIN pos \/ neg\s+VAL pos \/ neg\s+TEST pos \/ neg\s+AUROC \[95 % CI\]\s+AP/);
-
     await section.locator('.figure-pair').scrollIntoViewIfNeeded();
     mkdirSync(outputDir, { recursive: true });
     await page.screenshot({ path: join(outputDir, 'vscode-results.png') });
 
-    await page.locator('.codelens-decoration a', { hasText: 'synthetic-cxr' }).first().click();
+    await leafRow('vit-tiny-hf × synthetic-cxr × knn').click({ button: 'right' });
+    await page.locator('.context-view .action-label', { hasText: 'Open results: report.html' }).click();
     const cxr = await selectedCellFrame('vit-tiny-hf × synthetic-cxr × knn');
-    const matrices = cxr.locator('.selected-cell table.confusion');
-    expect(await matrices.count()).toBe(2);
+    expect(await cxr.locator('.selected-cell table.confusion').count()).toBe(2);
     expect(await cxr.locator('.selected-cell table.per-class thead').innerText()).toMatch(/sensitivity\s+specificity\s+PPV/);
+
+    await leafRow('vit-tiny-hf × synthetic-cxr × knn').click({ button: 'right' });
+    await page.locator('.context-view .action-label', { hasText: 'Open results: results.csv' }).click();
+    await page.locator('.tab.active', { hasText: 'results.csv' }).waitFor({ timeout: 15_000 });
+
+    // Double-click: the editor at the dataset entry the cell's row names.
+    const config = readFileSync(join(workspace, 'radprobe.json'), 'utf8');
+    const entryLine = config.slice(0, config.indexOf('"kind": "image-folder"')).split('\n').length - 1;
+    await leafRow('vit-tiny-hf × synthetic-cxr × knn').dblclick();
+    await page.locator('.tab.active', { hasText: /^radprobe\.json/ }).waitFor({ timeout: 15_000 });
+    await expect.poll(() => page.locator('#status\\.editor\\.selection').innerText(), { timeout: 15_000 }).toMatch(new RegExp(`^Ln ${entryLine},`));
   }, 120_000);
+
+  it("keeps every cell's latest result after a run of one cell from the Testing view: the lens and the panel add the runs up", async () => {
+    const before = await (await latestTableFrame(2)).locator('.latest-by-cell tbody tr td:nth-child(3)').allInnerTexts();
+    await leafRow('vit-tiny-hf × synthetic-nih × knn').click({ button: 'right' });
+    await page.locator('.context-view .action-label', { hasText: /^Run Test$/ }).click();
+    // The panel after the one-cell run: both cells, nih from the new run, cxr still from the first.
+    const deadline = Date.now() + 120_000;
+    let runs: string[] = before;
+    while (Date.now() < deadline) {
+      const frame = await latestTableFrame(2);
+      runs = await frame.locator('.latest-by-cell tbody tr td:nth-child(3)').allInnerTexts().catch(() => before);
+      if (runs[0] !== before[0]) break;
+      await page.waitForTimeout(1000);
+    }
+    expect(runs[0]).not.toBe(before[0]);
+    expect(runs[1]).toBe(before[1]);
+    await openFile('radprobe.json');
+    // The protocol entry is at the end of the file: lenses render for visible lines only.
+    await page.keyboard.press('Control+End');
+    await expect.poll(() => page.locator('.codelens-decoration a', { hasText: 'kNN ·' }).innerText(), { timeout: 30_000 }).toContain('+1 more');
+  }, 180_000);
+
+  it('shows a run that stops (exit 2: a model file that does not exist) as errored cells, with the message in the peek, and logs it as an error', async () => {
+    await openFile('missing-model.radprobe.json');
+    await page.locator('.codelens-decoration a', { hasText: 'Run this protocol' }).first().click();
+    // Both cells errored, neither passed nor left unmarked.
+    for (const cell of ['vit-missing × synthetic-nih × knn', 'vit-missing × synthetic-cxr × knn']) {
+      await expect.poll(async () => (await testingTree()).find((row) => row.aria.includes(cell))?.aria ?? '', { timeout: 90_000 }).toMatch(/\(Errored\)$/);
+    }
+    // Opening the errored cell peeks its message at the config entry.
+    await leafRow('vit-missing × synthetic-cxr × knn').dblclick();
+    const peek = page.locator('.test-output-peek');
+    await expect.poll(() => peek.innerText().catch(() => ''), { timeout: 30_000 }).toMatch(/Model file .*models\/missing\/model\.onnx does not exist/);
+    mkdirSync(outputDir, { recursive: true });
+    await page.screenshot({ path: join(outputDir, 'vscode-testing-errored.png') });
+    await command('radprobe: Show log');
+    await expect.poll(() => page.locator('.output-view .view-lines').innerText().catch(() => ''), { timeout: 15_000 }).toMatch(/\[error\]\s+radprobe\s+run\s+stopped:\s+backbone\s+"vit-missing"/);
+
+    // "Rerun failed cells" on the config: each errored cell runs again, by itself.
+    await command('Testing: Focus on Test Explorer View');
+    await testRows().filter({ hasText: 'missing-model.radprobe.json' }).click({ button: 'right' });
+    await page.locator('.context-view .action-label', { hasText: 'Rerun failed cells' }).click();
+    await command('radprobe: Show log');
+    await page.getByPlaceholder('Filter', { exact: true }).fill('--dataset synthetic-cxr');
+    await expect.poll(() => page.locator('.output-view .view-lines').innerText().catch(() => ''), { timeout: 60_000 }).toMatch(/--backbone\s+vit-missing\s+--dataset\s+synthetic-cxr\s+--protocol\s+knn/);
+  }, 180_000);
 });

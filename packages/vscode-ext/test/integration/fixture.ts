@@ -32,3 +32,19 @@ export async function demoWorkspace(): Promise<string> {
   writeFileSync(join(dir, 'radprobe.json'), `${JSON.stringify(config, null, 2)}\n`);
   return dir;
 }
+
+/**
+ * A config of the demo workspace whose model file does not exist: `radprobe run` fails both cells and exits 2
+ * (no cell completed), the run that the Testing view must show as errored.
+ */
+export const missingModelConfig = {
+  name: 'missing model',
+  seed: 0,
+  output: 'results-missing',
+  backbones: [{ kind: 'onnx', name: 'vit-missing', model: 'models/missing/model.onnx' }],
+  datasets: [
+    { kind: 'nih-chestxray14', name: 'synthetic-nih', root: 'data/synthetic-nih', valSize: 20 },
+    { kind: 'image-folder', name: 'synthetic-cxr', root: 'data/synthetic-cxr' },
+  ],
+  protocols: [{ kind: 'knn', k: [5] }],
+};
