@@ -1,8 +1,7 @@
 import { deflateSync } from 'node:zlib';
 import jpeg from 'jpeg-js';
 import { describe, expect, it } from 'vitest';
-import { RadprobeError } from '../src/index.js';
-import { decodeImage } from '../src/engine/index.js';
+import { RadprobeError, decodeImage } from '../src/index.js';
 import { encodePng, pngChunk } from './png-fixture.js';
 
 describe('decodeImage: PNG', () => {

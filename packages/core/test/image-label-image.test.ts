@@ -1,6 +1,6 @@
 import jpeg from 'jpeg-js';
 import { describe, expect, it } from 'vitest';
-import { decodeImage, decodeLabelImage } from '../src/engine/index.js';
+import { decodeImage, decodeLabelImage } from '../src/index.js';
 import { encodePng } from './png-fixture.js';
 
 const values = (bytes: Uint8Array) => Array.from(decodeLabelImage(bytes, 'mask.png').values);

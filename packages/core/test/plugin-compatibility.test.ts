@@ -31,7 +31,7 @@ const centroid: Protocol = {
   tasks: ['multiclass'],
   optionsSchema: { type: 'object' },
   featureNeeds: () => ({ clsBlocks: 1, patchMean: false, patchBlocks: 0 }),
-  run: async () => ({ rows: [] }),
+  run: async () => ({ primaryMetric: 'accuracy', rows: [], notes: [], skipped: [] }),
 };
 
 describe('a plugin made for another core', () => {

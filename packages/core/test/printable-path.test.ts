@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { printablePath } from '../src/engine/index.js';
+import { printablePath } from '../src/index.js';
 
 describe('printablePath', () => {
   it('leaves ordinary paths alone, letters beyond ASCII included', () => {

@@ -16,7 +16,7 @@ const pluginSource = `
 import { CONTRACTS_VERSION, auroc, definePlugin, evenlySpaced } from '@radprobe/core';
 const plugin = definePlugin({ protocols: [{
   kind: 'centroid', title: 'Nearest class centroid', tasks: ['multiclass'], optionsSchema: { type: 'object' },
-  featureNeeds: () => ({ clsBlocks: 1, patchMean: false, patchBlocks: 0 }), run: async () => ({ rows: [] }),
+  featureNeeds: () => ({ clsBlocks: 1, patchMean: false, patchBlocks: 0 }), run: async () => ({ primaryMetric: 'accuracy', rows: [], notes: [], skipped: [] }),
 }] });
 console.log(JSON.stringify({
   contracts: CONTRACTS_VERSION,
