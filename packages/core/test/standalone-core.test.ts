@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { access, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { access, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,7 +16,8 @@ const pluginSource = `
 import { CONTRACTS_VERSION, auroc, definePlugin, evenlySpaced } from '@radprobe/core';
 const plugin = definePlugin({ protocols: [{
   kind: 'centroid', title: 'Nearest class centroid', tasks: ['multiclass'], optionsSchema: { type: 'object' },
-  featureNeeds: () => ({ clsBlocks: 1, patchMean: false, patchBlocks: 0 }), run: async () => ({ primaryMetric: 'accuracy', rows: [], notes: [], skipped: [] }),
+  featureNeeds: () => ({ clsBlocks: 1, patchMean: false, patchBlocks: 0 }),
+  run: async () => ({ primaryMetric: 'accuracy', rows: [], notes: [], skipped: [] }),
 }] });
 console.log(JSON.stringify({
   contracts: CONTRACTS_VERSION,
@@ -59,6 +60,15 @@ describe('@radprobe/core installed alone', () => {
     const { stdout } = await run(process.execPath, ['plugin.js'], { cwd: project });
     // AUROC by hand: of the 4 positive-negative pairs, (0.35, 0.4) is the one ranked wrong: 3/4.
     expect(JSON.parse(stdout)).toEqual({ contracts: expect.stringMatching(/^\d+\.\d+\.\d+$/), kinds: ['centroid'], auroc: 0.75, picks: [0, 2, 5, 8] });
+  });
+
+  it('serves the engine entry too, and the declaration files the exports map names for both', async () => {
+    const installed = join(project, 'node_modules', '@radprobe', 'core');
+    const { exports } = JSON.parse(await readFile(join(installed, 'package.json'), 'utf8')) as { exports: Record<string, { types: string }> };
+    for (const entry of ['.', './engine']) await expect(access(join(installed, exports[entry].types))).resolves.toBeUndefined();
+    const script = "const engine = await import('@radprobe/core/engine'); console.log(typeof engine.runEvaluation);";
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: project });
+    expect(stdout.trim()).toBe('function');
   });
 
   it('names what to install when a helper needs tfjs', async () => {
