@@ -12,3 +12,12 @@ export function chartLibraryDefine(): Record<string, string> {
   const file = join(dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.min.js');
   return { __RADPROBE_CHART_JS_UMD__: JSON.stringify(readFileSync(file, 'utf8')) };
 }
+
+/**
+ * @radprobe/core's version as a compile-time constant of core, so that the plugin loader can compare it with the
+ * `@radprobe/core` peer range a plugin declares wherever core runs (bundled into the editor extension too).
+ */
+export function coreVersionDefine(): Record<string, string> {
+  const packageJson = JSON.parse(readFileSync(new URL('./packages/core/package.json', import.meta.url), 'utf8')) as { version: string };
+  return { __RADPROBE_CORE_VERSION__: JSON.stringify(packageJson.version) };
+}

@@ -1,10 +1,10 @@
 import { defineConfig } from 'vitest/config';
-import { chartLibraryDefine } from './build-constants.ts';
+import { chartLibraryDefine, coreVersionDefine } from './build-constants.ts';
 
 // Workspace packages resolve to their TypeScript sources under the "source" export condition,
 // so a package's tests never wait for (or run against a stale) build of its dependencies.
 export const sharedTestConfig = defineConfig({
-  define: chartLibraryDefine(),
+  define: { ...chartLibraryDefine(), ...coreVersionDefine() },
   resolve: { conditions: ['source', 'import', 'node', 'default'] },
   ssr: { resolve: { conditions: ['source', 'import', 'node', 'default'], externalConditions: ['source'] } },
   test: {

@@ -12,7 +12,8 @@ import { open, mkdir, readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { crc32 } from 'node:zlib';
-import { Random, ShardStore, recordFloats } from '@radprobe/core';
+import { Random } from '@radprobe/core';
+import { ShardStore, recordFloats } from '@radprobe/core/engine';
 import { mib } from './measure.mjs';
 
 const { values } = parseArgs({ options: { global: { type: 'string', default: '20000' }, patch: { type: 'string', default: '400' }, rounds: { type: 'string', default: '5' } } });

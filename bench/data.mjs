@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import jpeg from 'jpeg-js';
 import * as ort from 'onnxruntime-node';
 import onnxPlugin from '@radprobe/backbone-onnx';
-import { preprocessInto, resolvePreprocessing } from '@radprobe/core';
+import { preprocessInto, resolvePreprocessing } from '@radprobe/core/engine';
 import datasetsPlugin, { writeNifti } from '@radprobe/datasets';
 import { buildDinov2Onnx, writeImageFolderDataset } from '@radprobe/testkit';
 

@@ -12,7 +12,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import onnxPlugin from '@radprobe/backbone-onnx';
-import { mapConcurrent, preprocessInto, resolvePreprocessing } from '@radprobe/core';
+import { mapConcurrent, preprocessInto, resolvePreprocessing } from '@radprobe/core/engine';
 import datasetsPlugin from '@radprobe/datasets';
 import { buildDinov2Onnx, startOrthanc } from '@radprobe/testkit';
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-node';
 import onnxPlugin from '@radprobe/backbone-onnx';
-import { FeatureCache, extractFeatures, groupsFor, resolvePreprocessing } from '@radprobe/core';
+import { FeatureCache, extractFeatures, groupsFor, resolvePreprocessing } from '@radprobe/core/engine';
 import datasetsPlugin from '@radprobe/datasets';
 import { buildDinov2Onnx, writeImageFolderDataset } from '@radprobe/testkit';
 

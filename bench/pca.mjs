@@ -9,7 +9,8 @@
 //
 //   npm run build && node bench/pca.mjs [--dims 384,768,1024,1536]
 import { parseArgs } from 'node:util';
-import { Random, patchPca, principalComponents, projectRows, symmetricEigen } from '@radprobe/core';
+import { Random, symmetricEigen } from '@radprobe/core';
+import { patchPca, principalComponents, projectRows } from '@radprobe/core/engine';
 import { measure } from './measure.mjs';
 
 const { values } = parseArgs({ options: { dims: { type: 'string', default: '384,768,1024,1536' } } });

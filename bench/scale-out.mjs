@@ -21,7 +21,8 @@ import { link, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import datasetsPlugin from '@radprobe/datasets';
-import { ShardStore, claimPart, itemIdHash, itemsOfPart, partitionItems, readItemList, sha256File, writeFileAtomic } from '@radprobe/core';
+import { sha256File, writeFileAtomic } from '@radprobe/core';
+import { ShardStore, claimPart, itemIdHash, itemsOfPart, partitionItems, readItemList } from '@radprobe/core/engine';
 import { writeDinov2Fixture, writeImageFolderDataset } from '@radprobe/testkit';
 
 const { values } = parseArgs({ options: { items: { type: 'string', default: '240' }, workers: { type: 'string', default: '2' }, 'status-items': { type: 'string', default: '100000' } } });

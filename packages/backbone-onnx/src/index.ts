@@ -1,4 +1,4 @@
-import type { RadprobePlugin } from '@radprobe/core';
+import { definePlugin } from '@radprobe/core';
 import { onnxBackboneFactory } from './onnx-backbone.js';
 
 export {
@@ -26,5 +26,5 @@ export {
 } from './model-store.js';
 export { pullModel, type PullOptions, type PullProgress } from './hub-download.js';
 
-const plugin: RadprobePlugin = { backbones: [onnxBackboneFactory] };
+const plugin = definePlugin({ backbones: [onnxBackboneFactory] });
 export default plugin;

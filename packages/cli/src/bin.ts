@@ -5,7 +5,8 @@
 // runtime (hence the dynamic imports below) and inherited by every process radprobe starts.
 if (!process.env.ORT_DISABLE_TELEMETRY) process.env.ORT_DISABLE_TELEMETRY = '1';
 
-const { isFileSystemError, printablePath, RadprobeError } = await import('@radprobe/core');
+const { printablePath, RadprobeError } = await import('@radprobe/core');
+const { isFileSystemError } = await import('@radprobe/core/engine');
 const { main } = await import('./cli.js');
 
 // A reader that stops early (`radprobe list | head -1`) closes the pipe; the remaining output has nowhere to go,

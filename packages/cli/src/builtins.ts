@@ -2,7 +2,8 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import onnxBackbones from '@radprobe/backbone-onnx';
-import type { BuiltinPlugin, RadprobePlugin } from '@radprobe/core';
+import type { RadprobePlugin } from '@radprobe/core';
+import type { BuiltinPlugin } from '@radprobe/core/engine';
 import datasets from '@radprobe/datasets';
 
 const require = createRequire(import.meta.url);

@@ -1,6 +1,7 @@
 import { realpathSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { RadprobeError, locateCache, parsePart, printablePath, resolveModelStore, shardFromEnvironment, type PartSource } from '@radprobe/core';
+import { RadprobeError, printablePath } from '@radprobe/core';
+import { locateCache, parsePart, resolveModelStore, shardFromEnvironment, type PartSource } from '@radprobe/core/engine';
 import { cacheListCommand, cachePruneCommand, cacheStatusCommand, cacheVerifyCommand } from './commands/cache.js';
 import { dataInspectCommand } from './commands/data-inspect.js';
 import { dataPullCommand } from './commands/data-pull.js';

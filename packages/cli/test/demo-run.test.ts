@@ -2,7 +2,8 @@ import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { describeExecutionProviders } from '@radprobe/backbone-onnx';
-import { formatMetricValue, formatSetting, type RunResults } from '@radprobe/core';
+import { formatSetting, type RunResults } from '@radprobe/core';
+import { formatMetricValue } from '@radprobe/core/engine';
 import { prepareDemo } from '../src/commands/demo.js';
 import { runCli, temporaryDir, type CliRun } from './helpers.js';
 

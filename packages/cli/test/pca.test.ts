@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { assertValidPcaManifest, runEvaluation, type PcaManifest } from '@radprobe/core';
+import { assertValidPcaManifest, runEvaluation, type PcaManifest } from '@radprobe/core/engine';
 import { builtinPlugins, cliSearchDirs } from '../src/builtins.js';
 import { main } from '../src/cli.js';
 import { prepareDemo } from '../src/commands/demo.js';

@@ -1,7 +1,8 @@
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import type { DoneRecord, RunResults } from '@radprobe/core';
+import type { RunResults } from '@radprobe/core';
+import type { DoneRecord } from '@radprobe/core/engine';
 import { writeDinov2Fixture, writeImageFolderDataset } from '@radprobe/testkit';
 import { filesUnder, writeConfig } from './fixtures.js';
 import { BIN, runCli } from './helpers.js';

@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { resultsJson, type RunEvent, type RunResults } from '@radprobe/core';
+import { type RunEvent, type RunResults } from '@radprobe/core';
+import { resultsJson } from '@radprobe/core/engine';
 import { writeDinov2Fixture, writeImageFolderDataset } from '@radprobe/testkit';
 import { resultsOf, writeConfig } from './fixtures.js';
 import { runCli, temporaryDir, type CliRun } from './helpers.js';

@@ -2,7 +2,7 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadRegistryForConfig, validateConfigText, type PluginRegistry } from '@radprobe/core';
+import { loadRegistryForConfig, validateConfigText, type PluginRegistry } from '@radprobe/core/engine';
 import { writeDinov2Fixture } from '@radprobe/testkit';
 import { builtinPlugins, cliSearchDirs } from '../src/builtins.js';
 import { runCli, temporaryDir } from './helpers.js';

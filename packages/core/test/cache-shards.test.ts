@@ -4,7 +4,8 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { FeatureCache, ShardStore, canonicalJson, listCache, pruneCache, type CacheEntryIdentity } from '../src/index.js';
+import { canonicalJson } from '../src/index.js';
+import { FeatureCache, ShardStore, listCache, pruneCache, type CacheEntryIdentity } from '../src/engine/index.js';
 
 const FLOATS = 4;
 let dir: string;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cellSummary, type ResultRow } from '../src/index.js';
+import { type ResultRow } from '../src/index.js';
+import { cellSummary } from '../src/engine/index.js';
 
 const metric = (value: number) => ({ top1: { value, ci: { low: value - 0.1, high: value + 0.1, confidence: 0.95, samples: 100, unit: 'item' as const } } });
 

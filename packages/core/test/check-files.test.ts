@@ -1,7 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { RadprobeError, checkConfigFiles, loadConfig, type BackboneFactory, type BackboneInputDescription, type PluginRegistry } from '../src/index.js';
+import { RadprobeError, type BackboneFactory, type BackboneInputDescription } from '../src/index.js';
+import { checkConfigFiles, loadConfig, type PluginRegistry } from '../src/engine/index.js';
 import { fakeRegistry } from './fake-registry.js';
 import { makeTempDir } from './plugin-fixtures.js';
 

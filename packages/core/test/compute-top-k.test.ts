@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { computeBackend, topKSimilarities } from '../src/engine/compute/index.js';
+import { computeBackend } from '../src/engine/compute/backend.js';
+import { topKSimilarities } from '../src/engine/compute/top-k.js';
 import { RadprobeError } from '../src/engine/util/errors.js';
 import { Random } from '../src/engine/util/random.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, configHash, validateConfigText } from '../src/index.js';
+import { ConfigError, configHash, validateConfigText } from '../src/engine/index.js';
 import { substituteEnvVariables } from '../src/engine/config/env-variables.js';
 import { fakeRegistry } from './fake-registry.js';
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, validateConfigText, validateOptions } from '../src/index.js';
+import { validateOptions } from '../src/index.js';
+import { ConfigError, loadConfig, validateConfigText } from '../src/engine/index.js';
 import { fakeRegistry } from './fake-registry.js';
 import { makeTempDir } from './plugin-fixtures.js';
 import { writeFile } from 'node:fs/promises';

@@ -2,6 +2,7 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RadprobeError, type RunConfig } from '../src/index.js';
 import {
   ConfigError,
   closestMatch,
@@ -10,11 +11,9 @@ import {
   coreConfigSchema,
   editDistance,
   loadConfig,
-  RadprobeError,
   validateConfigText,
   writeConfigSchema,
-  type RunConfig,
-} from '../src/index.js';
+} from '../src/engine/index.js';
 import { fakeRegistry } from './fake-registry.js';
 import { makeTempDir } from './plugin-fixtures.js';
 

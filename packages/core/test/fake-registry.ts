@@ -1,5 +1,5 @@
 import type { BackboneFactory, DatasetFactory, JsonSchema, Protocol } from '../src/index.js';
-import type { PluginRegistry } from '../src/index.js';
+import type { PluginRegistry } from '../src/engine/index.js';
 
 function fakeProtocol(kind: string, title: string, optionsSchema: JsonSchema): Protocol {
   return {

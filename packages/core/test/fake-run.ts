@@ -3,10 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   RadprobeError,
-  runEvaluation,
   type Backbone,
   type BackboneInfo,
-  type BuiltinPlugin,
   type Dataset,
   type DatasetItem,
   type EmbeddedBatch,
@@ -14,9 +12,9 @@ import {
   type ProtocolContext,
   type RadprobePlugin,
   type RunEvent,
-  type RunOutcome,
   type RunResults,
 } from '../src/index.js';
+import { runEvaluation, type BuiltinPlugin, type RunOutcome } from '../src/engine/index.js';
 import { testBackboneInfo } from './backbone-info.js';
 
 /** Side of the fake images after preprocessing: a 2 × 2 grid of 14-pixel patches. */

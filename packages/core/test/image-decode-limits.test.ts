@@ -1,7 +1,7 @@
 import { deflateSync } from 'node:zlib';
 import jpeg from 'jpeg-js';
 import { describe, expect, it } from 'vitest';
-import { checkDeclaredSize, decodeImage, DEFAULT_DECODE_LIMITS, RadprobeError } from '../src/index.js';
+import { RadprobeError, checkDeclaredSize, decodeImage, DEFAULT_DECODE_LIMITS } from '../src/index.js';
 import { pngChunk } from './png-fixture.js';
 
 /** A PNG whose IHDR declares any size, around a short IDAT: what a bomb's header looks like, without the bomb. */

@@ -1,7 +1,7 @@
 import { deflateSync } from 'node:zlib';
 import jpeg from 'jpeg-js';
 import { describe, expect, it } from 'vitest';
-import { decodeImage, RadprobeError } from '../src/index.js';
+import { RadprobeError, decodeImage } from '../src/index.js';
 import { encodePng, pngChunk } from './png-fixture.js';
 
 describe('decodeImage: PNG', () => {

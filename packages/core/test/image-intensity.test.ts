@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { RadprobeError, type RawImage } from '../src/index.js';
 import {
   applyIntensitySteps,
   applyPercentileClip,
@@ -6,11 +7,9 @@ import {
   CT_WINDOW_PRESETS,
   describeIntensitySteps,
   percentiles,
-  RadprobeError,
   resolveClip,
   resolveWindow,
-  type RawImage,
-} from '../src/index.js';
+} from '../src/engine/index.js';
 
 describe('percentiles (linear interpolation, h = (n − 1)·p/100)', () => {
   it('interpolates between order statistics', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { labelMapToSource, RadprobeError, resampleLabelMap, resolvePreprocessing } from '../src/index.js';
+import { RadprobeError } from '../src/index.js';
+import { labelMapToSource, resampleLabelMap, resolvePreprocessing } from '../src/engine/index.js';
 
 const imagenet = { mean: [0.485, 0.456, 0.406] as [number, number, number], std: [0.229, 0.224, 0.225] as [number, number, number] };
 

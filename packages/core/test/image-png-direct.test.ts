@@ -1,8 +1,8 @@
 import { crc32, deflateSync } from 'node:zlib';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
-import type { RawImage } from '../src/index.js';
 import { decodeImage } from '../src/index.js';
+import type { RawImage } from '../src/index.js';
 import { pngChunk } from './png-fixture.js';
 import { readChunks } from '../src/engine/image/png-chunks.js';
 import { TruncatedImageData, decodePngDirect } from '../src/engine/image/png-direct.js';

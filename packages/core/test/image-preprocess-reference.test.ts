@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Normalization, RawImage } from '../src/index.js';
-import { preprocessInto, resolvePreprocessing } from '../src/index.js';
+import { preprocessInto, resolvePreprocessing } from '../src/engine/index.js';
 import { Random } from '../src/engine/util/random.js';
 
 const IMAGENET: Normalization = { mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] };

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Normalization, RawImage } from '../src/index.js';
-import { preprocessInto, RadprobeError, resolvePreprocessing } from '../src/index.js';
+import { RadprobeError } from '../src/index.js';
+import { preprocessInto, resolvePreprocessing } from '../src/engine/index.js';
 
 const IMAGENET: Normalization = { mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] };
 const DINO = { patchSize: 14, normalization: IMAGENET };

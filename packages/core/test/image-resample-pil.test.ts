@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { decodeImage } from '../src/index.js';
 import type { Normalization, RawImage } from '../src/index.js';
-import { decodeImage, preprocessInto, resolvePreprocessing, validateConfigText } from '../src/index.js';
+import { preprocessInto, resolvePreprocessing, validateConfigText } from '../src/engine/index.js';
 import { resamplePilChannel } from '../src/engine/image/resample-pil.js';
 import type { ResampleTarget } from '../src/engine/image/resample.js';
 import { fakeRegistry } from './fake-registry.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { protocolContext, resolvePreprocessing, type CellResources, type Dataset, type DatasetItem, type LabelMap } from '../src/index.js';
+import { type Dataset, type DatasetItem, type LabelMap } from '../src/index.js';
+import { protocolContext, resolvePreprocessing, type CellResources } from '../src/engine/index.js';
 
 const items: DatasetItem[] = [0, 1].map((k) => ({ id: `scan#k=${k}`, split: 'test', volume: 'scan', source: `scan.nii#k=${k}` }));
 /** Each slice's own label map: 5 wide × 3 high, the size of its image. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { argmaxRows, balancedAccuracyMetric, topKAccuracyMetric, topKCorrect } from '../src/engine/metrics/index.js';
+import { argmaxRows, balancedAccuracyMetric, topKAccuracyMetric, topKCorrect } from '../src/engine/metrics/accuracy.js';
 import { RadprobeError } from '../src/engine/util/errors.js';
 
 // Three items, three classes.

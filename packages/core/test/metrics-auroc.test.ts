@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { auroc, aurocMetric, macroAurocMetric } from '../src/engine/metrics/index.js';
+import { auroc, aurocMetric, macroAurocMetric } from '../src/engine/metrics/auroc.js';
 import { RadprobeError } from '../src/engine/util/errors.js';
 import { Random } from '../src/engine/util/random.js';
 

@@ -1,14 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { DatasetItem } from '../src/contracts/dataset.js';
-import {
-  aurocMetric,
-  bootstrapInterval,
-  macroAurocMetric,
-  metricValue,
-  resamplingGroups,
-  topKAccuracyMetric,
-  type WeightedMetric,
-} from '../src/engine/metrics/index.js';
+import { aurocMetric, macroAurocMetric } from '../src/engine/metrics/auroc.js';
+import { bootstrapInterval, metricValue, resamplingGroups } from '../src/engine/metrics/bootstrap.js';
+import { topKAccuracyMetric } from '../src/engine/metrics/accuracy.js';
+import { type WeightedMetric } from '../src/engine/metrics/weighted-metric.js';
 import { formatMetricValue } from '../src/engine/results/format.js';
 import { Random } from '../src/engine/util/random.js';
 

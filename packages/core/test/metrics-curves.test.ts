@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_CURVE_POINTS, auroc, classCurves, classificationDiagnostics, downsampleCurve, resamplingGroups } from '../src/index.js';
+import { auroc, classificationDiagnostics, resamplingGroups } from '../src/index.js';
+import { MAX_CURVE_POINTS, classCurves, downsampleCurve } from '../src/engine/metrics/curves.js';
 
 const bootstrap = { samples: 200, confidence: 0.95, seed: 3 };
 const itemsOf = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `i${i}`, split: 'test' as const, source: `i${i}.png` }));

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { accumulateCounts, macroOverlapMetric, metricValue, resamplingGroups, segmentationCounts, volumeDiceMetric } from '../src/engine/metrics/index.js';
+import { accumulateCounts, macroOverlapMetric, segmentationCounts, volumeDiceMetric } from '../src/engine/metrics/segmentation.js';
+import { metricValue, resamplingGroups } from '../src/engine/metrics/bootstrap.js';
 import { RadprobeError } from '../src/engine/util/errors.js';
 
 const NAMES = ['background', 'liver', 'spleen', 'kidney'];

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Random, RadprobeError, principalComponents, projectRows, symmetricEigen } from '../src/index.js';
+import { Random, RadprobeError, symmetricEigen } from '../src/index.js';
+import { principalComponents, projectRows } from '../src/engine/index.js';
 
 const close = (actual: ArrayLike<number>, expected: readonly number[], digits = 12) => {
   expect(actual.length).toBe(expected.length);

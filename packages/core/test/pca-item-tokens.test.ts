@@ -2,10 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  FeatureCache, cacheEntryIdentity, extractFeatures, itemPatchTokens, resolvePreprocessing,
-  type Backbone, type BackboneInfo, type Dataset, type DatasetItem, type EmbeddedBatch,
-} from '../src/index.js';
+import { type Backbone, type BackboneInfo, type Dataset, type DatasetItem, type EmbeddedBatch } from '../src/index.js';
+import { FeatureCache, cacheEntryIdentity, extractFeatures, itemPatchTokens, resolvePreprocessing } from '../src/engine/index.js';
 
 /**
  * A 2-block "ViT" on 4 × 4 inputs with 2 × 2 patches: patch token t of block b is (mean of the patch's first channel,

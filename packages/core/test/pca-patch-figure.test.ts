@@ -1,6 +1,6 @@
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
-import { patchPca, pcaImagePng, type PatchGrid } from '../src/index.js';
+import { patchPca, pcaImagePng, type PatchGrid } from '../src/engine/index.js';
 
 const close = (actual: ArrayLike<number>, expected: readonly number[], digits = 6) => {
   expect(Array.from(actual)).toHaveLength(expected.length);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { leadingEigenpairs } from '../src/engine/pca/subspace-iteration.js';
-import { Random, principalComponents, symmetricEigen } from '../src/index.js';
+import { Random, symmetricEigen } from '../src/index.js';
+import { principalComponents } from '../src/engine/index.js';
 
 const COMPONENTS = 3;
 const TOLERANCE = 1e-9;

@@ -33,12 +33,12 @@ export function pluginModuleSource(kinds: FixtureKinds): string {
 
 /**
  * Writes `<modulesDir>/<name>/` with a package.json (its `radprobe` field = `manifest`) and an `index.js` that
- * contributes `exported` (defaults to the manifest's kinds).
+ * contributes `exported` (defaults to the manifest's kinds); `coreRange` is its `@radprobe/core` peer range.
  */
 export async function writePluginPackage(
   modulesDir: string,
   name: string,
-  options: { version?: string; manifest?: (FixtureKinds & { entry?: string }) | null; exported?: FixtureKinds; moduleSource?: string } = {},
+  options: { version?: string; manifest?: (FixtureKinds & { entry?: string }) | null; exported?: FixtureKinds; moduleSource?: string; coreRange?: string } = {},
 ): Promise<string> {
   const dir = join(modulesDir, ...name.split('/'));
   await mkdir(dir, { recursive: true });
@@ -50,6 +50,7 @@ export async function writePluginPackage(
     exports: { '.': { types: './index.d.ts', import: './index.js' } },
   };
   if (manifest) packageJson.radprobe = manifest;
+  if (options.coreRange !== undefined) packageJson.peerDependencies = { '@radprobe/core': options.coreRange };
   await writeFile(join(dir, 'package.json'), JSON.stringify(packageJson, null, 2));
   await writeFile(join(dir, 'index.js'), options.moduleSource ?? pluginModuleSource(options.exported ?? manifest ?? {}));
   return dir;

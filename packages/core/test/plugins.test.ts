@@ -1,7 +1,9 @@
 import { mkdir, realpath, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { discoverPlugins, loadPluginRegistry, RadprobeError, type RadprobePlugin } from '../src/index.js';
+import { RadprobeError, type RadprobePlugin } from '../src/index.js';
+import { discoverPlugins } from '../src/engine/index.js';
+import { loadPluginRegistry } from '../src/engine/plugins/registry.js';
 import { linkPackage, makeTempDir, pluginModuleSource, writePlainPackage, writePluginPackage } from './plugin-fixtures.js';
 
 let root: string;

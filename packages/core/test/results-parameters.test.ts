@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  assertValidRunResults,
-  formatParameterShare,
-  formatResultsTable,
-  renderResultsCsv,
-  renderResultsMarkdown,
-  type CellResult,
-  type RunResults,
-} from '../src/index.js';
+import { type CellResult, type RunResults } from '../src/index.js';
+import { assertValidRunResults, formatParameterShare, formatResultsTable, renderResultsCsv, renderResultsMarkdown } from '../src/engine/index.js';
 
 function cell(protocol: string, parameters?: { trainable: number; total: number }): CellResult {
   return {

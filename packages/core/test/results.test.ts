@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunConfig, type RunResults } from '../src/index.js';
 import {
   assertValidRunResults,
   collectProvenance,
@@ -14,9 +15,7 @@ import {
   resultsJson,
   resultsSchema,
   writeRunResults,
-  type RunConfig,
-  type RunResults,
-} from '../src/index.js';
+} from '../src/engine/index.js';
 
 function sampleResults(): RunResults {
   return {

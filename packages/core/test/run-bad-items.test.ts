@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   RadprobeError,
-  runEvaluation,
   type Backbone,
   type BackboneInfo,
   type Dataset,
@@ -13,6 +12,7 @@ import {
   type RadprobePlugin,
   type RunResults,
 } from '../src/index.js';
+import { runEvaluation } from '../src/engine/index.js';
 import { testBackboneInfo } from './backbone-info.js';
 
 const SIDE = 28;

@@ -1,7 +1,8 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { RadprobeError, assertValidRunResults, type RunEvent } from '../src/index.js';
+import { RadprobeError, type RunEvent } from '../src/index.js';
+import { assertValidRunResults } from '../src/engine/index.js';
 import { fakePlugins, runFake, writeFakeConfig } from './fake-run.js';
 
 const FAKE = '@acme/radprobe-fake@1.2.0';
@@ -113,7 +114,7 @@ describe('one failing cell never throws away the others', () => {
   it('cancellation still stops the run', async () => {
     const dir = await writeFakeConfig({ backbones: [{ kind: 'fake', name: 'net' }] });
     const controller = new AbortController();
-    const { runEvaluation } = await import('../src/index.js');
+    const { runEvaluation } = await import('../src/engine/index.js');
     const run = runEvaluation({
       configPath: join(dir, 'radprobe.json'),
       builtins: fakePlugins().builtins,

@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  runEvaluation,
   type Backbone,
   type BackboneInfo,
   type Dataset,
@@ -15,7 +14,8 @@ import {
   type RunResults,
   type TrainableBackbone,
 } from '../src/index.js';
-import { resolvePreprocessing } from '../src/engine/image/index.js';
+import { runEvaluation } from '../src/engine/index.js';
+import { resolvePreprocessing } from '../src/engine/image/preprocessing.js';
 import { pixelSource } from '../src/engine/run/pixel-source.js';
 import { testBackboneInfo } from './backbone-info.js';
 

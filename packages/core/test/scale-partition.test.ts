@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatIndexRanges, parsePart, partitionItems, shardFromEnvironment, type ItemWeight } from '../src/index.js';
+import { formatIndexRanges, parsePart, partitionItems, shardFromEnvironment, type ItemWeight } from '../src/engine/index.js';
 
 const sums = (items: ItemWeight[], parts: Int32Array, count: number) => {
   const out = Array.from({ length: count }, () => ({ items: 0, bytes: 0 }));

@@ -1,6 +1,7 @@
 import type { Tensor, Tensor4D } from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { DIFFERENTIABLE_KERNELS, batchNormTraining, Random, trainingBackend } from '../src/index.js';
+import { batchNormTraining, Random, trainingBackend } from '../src/index.js';
+import { DIFFERENTIABLE_KERNELS } from '../src/engine/train/gradients.js';
 import { checkGradients, randomTensor } from './train-finite-differences.js';
 
 const tf = await trainingBackend();

@@ -1,6 +1,7 @@
 import type { Tensor4D } from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { Random, WASM_TRAINING_KERNELS, bilinearResizeMatrix, describeTrainingBackend, trainingBackend } from '../src/index.js';
+import { Random, bilinearResizeMatrix, describeTrainingBackend, trainingBackend } from '../src/index.js';
+import { WASM_TRAINING_KERNELS } from '../src/engine/train/gradients.js';
 
 const tf = await trainingBackend();
 

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { describeWorkerPlacement, workerPlacement } from '../src/index.js';
+import { describeWorkerPlacement, workerPlacement } from '../src/engine/index.js';
 
 describe('workerPlacement', () => {
   it('records a SLURM array task with the GPU its --gres gave it', () => {

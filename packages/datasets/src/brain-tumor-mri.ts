@@ -1,8 +1,13 @@
 import { extname } from 'node:path';
+import { errorMessage, RadprobeError, sha256, type DatasetFactory, type DatasetItem, type DecodeLimits, type RawImage } from '@radprobe/core';
 import {
-  applyIntensitySteps, clipOptionSchema, describeIntensitySteps, errorMessage, RadprobeError, resolveClip, sha256,
-  type ClipOption, type DatasetFactory, type DatasetItem, type DecodeLimits, type IntensitySteps, type RawImage,
-} from '@radprobe/core';
+  applyIntensitySteps,
+  clipOptionSchema,
+  describeIntensitySteps,
+  resolveClip,
+  type ClipOption,
+  type IntensitySteps,
+} from '@radprobe/core/engine';
 import { BadItems } from './bad-items.js';
 import { commonOptionProperties, datasetName, decodeLimitsOf, existingPath, pathOption, type CommonOptions } from './common-options.js';
 import { hashImageFile, readImageBytes } from './image-file.js';

@@ -5,12 +5,12 @@ import {
   errorMessage,
   printablePath,
   sha256,
-  windowOptionSchema,
   type DatasetFactory,
   type DatasetItem,
   type DecodeLimits,
   type Split,
 } from '@radprobe/core';
+import { windowOptionSchema } from '@radprobe/core/engine';
 import { BadItems } from './bad-items.js';
 import { singleLabelOptionProperties, singleLabelScheme, type SingleLabelOptions } from './class-labels.js';
 import { commonOptionProperties, datasetName, decodeLimitsOf, existingPath, pathOption, type CommonOptions } from './common-options.js';

@@ -1,5 +1,6 @@
 import { open } from 'node:fs/promises';
-import { errorMessage, parseImageHeader, printablePath, RadprobeError, type ImageHeader } from '@radprobe/core';
+import { errorMessage, printablePath, RadprobeError } from '@radprobe/core';
+import { parseImageHeader, type ImageHeader } from '@radprobe/core/engine';
 import type { FilePath } from './listing.js';
 
 /** A header fits in the first bytes; JPEGs with a large EXIF block are read further when needed. */

@@ -1,4 +1,4 @@
-import type { RadprobePlugin } from '@radprobe/core';
+import { definePlugin } from '@radprobe/core';
 import { amosDataset } from './amos.js';
 import { btcvDataset } from './btcv.js';
 import { brainTumorMriDataset } from './brain-tumor-mri.js';
@@ -51,11 +51,11 @@ export type { Affine, AffineSource, TransformFields } from './volume/affine.js';
 export type { BadItemPolicy, CommonOptions } from './common-options.js';
 
 /** Dataset kinds of `@radprobe/datasets`: folders of images (and of images with masks), CSV manifests and the benchmarks' published layouts. */
-const plugin: RadprobePlugin = {
+const plugin = definePlugin({
   datasets: [
     imageFolderDataset, csvManifestDataset, nihChestXray14Dataset, chexpertDataset, sarsCov2CtDataset, brainTumorMriDataset, montgomeryDataset,
     shenzhenDataset, medmnistDataset, btcvDataset, amosDataset, msdDataset, dicomDataset,
     segmentationFolderDataset, dicomwebDataset],
-};
+});
 
 export default plugin;

@@ -1,4 +1,5 @@
-import { decodeLabelImage, errorMessage, mapConcurrent, printablePath, RadprobeError, type Dataset, type DecodeLimits, type LabelMap } from '@radprobe/core';
+import { decodeLabelImage, errorMessage, printablePath, RadprobeError, type Dataset, type DecodeLimits, type LabelMap } from '@radprobe/core';
+import { mapConcurrent } from '@radprobe/core/engine';
 import type { BadItems } from './bad-items.js';
 import { fileDataset, type FileDataset, type FileItem } from './file-dataset.js';
 import { openImageFile, readImageBytes } from './image-file.js';

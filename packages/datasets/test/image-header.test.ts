@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseImageHeader } from '@radprobe/core';
+import { parseImageHeader } from '@radprobe/core/engine';
 import { readImageHeader } from '../src/index.js';
 import { temporaryFolder, writeGrayPng, writeText } from './fixtures.js';
 

@@ -1,8 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { Ajv } from 'ajv';
-import { firstPartyPackageOf } from '@radprobe/core';
+import { firstPartyPackageOf, PATH_ANNOTATION } from '@radprobe/core/engine';
 import { describe, expect, it } from 'vitest';
-import { PATH_ANNOTATION } from '@radprobe/core';
 import plugin from '../src/index.js';
 
 const ajv = new Ajv({ allErrors: true, strict: true });

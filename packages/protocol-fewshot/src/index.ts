@@ -1,4 +1,4 @@
-import type { RadprobePlugin } from '@radprobe/core';
+import { definePlugin } from '@radprobe/core';
 import { fewshotProtocol } from './protocol.js';
 
 export { fewshotProtocol } from './protocol.js';
@@ -9,5 +9,5 @@ export type { ShotSubset } from './subsets.js';
 export { innerProtocol } from './inner-protocol.js';
 export type { InnerProtocol, ValUse } from './inner-protocol.js';
 
-const plugin: RadprobePlugin = { protocols: [fewshotProtocol] };
+const plugin = definePlugin({ protocols: [fewshotProtocol] });
 export default plugin;

@@ -1,4 +1,4 @@
-import type { RadprobePlugin } from '@radprobe/core';
+import { definePlugin } from '@radprobe/core';
 import { knnProtocol } from './protocol.js';
 
 export { knnProtocol } from './protocol.js';
@@ -8,5 +8,5 @@ export { weightedVoteScores } from './weighted-vote.js';
 export { fitMlKnn, predictMlKnn } from './ml-knn.js';
 export type { MlKnnModel } from './ml-knn.js';
 
-const plugin: RadprobePlugin = { protocols: [knnProtocol] };
+const plugin = definePlugin({ protocols: [knnProtocol] });
 export default plugin;

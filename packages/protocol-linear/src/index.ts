@@ -1,4 +1,4 @@
-import type { RadprobePlugin } from '@radprobe/core';
+import { definePlugin } from '@radprobe/core';
 import { linearProtocol } from './protocol.js';
 
 export { linearProtocol } from './protocol.js';
@@ -13,5 +13,5 @@ export type { CurvedPoint, NewtonOptions, NewtonResult, SecondOrderObjective } f
 export { buildSamples, readInputTable, inputColumns } from './samples.js';
 export type { InputTable, Samples } from './samples.js';
 
-const plugin: RadprobePlugin = { protocols: [linearProtocol] };
+const plugin = definePlugin({ protocols: [linearProtocol] });
 export default plugin;

@@ -1,4 +1,4 @@
-import type { RadprobePlugin } from '@radprobe/core';
+import { definePlugin } from '@radprobe/core';
 import { peftProtocol } from './protocol.js';
 
 export { peftProtocol } from './protocol.js';
@@ -16,5 +16,5 @@ export { buildVit } from './vit/index.js';
 export type { VitModel, VitAdaptation } from './vit/index.js';
 export type { ItemTargets } from './targets.js';
 
-const plugin: RadprobePlugin = { protocols: [peftProtocol] };
+const plugin = definePlugin({ protocols: [peftProtocol] });
 export default plugin;

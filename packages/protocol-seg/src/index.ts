@@ -1,4 +1,4 @@
-import type { RadprobePlugin } from '@radprobe/core';
+import { definePlugin } from '@radprobe/core';
 import { segProtocol } from './protocol.js';
 
 export { segProtocol } from './protocol.js';
@@ -15,5 +15,5 @@ export { readTokens, readMasks, stackMasks } from './segmentation-data.js';
 export type { TokenChunk, MaskTable } from './segmentation-data.js';
 export { labelMapsPng, encodeRgbPng, classColour, crc32 } from './label-png.js';
 
-const plugin: RadprobePlugin = { protocols: [segProtocol] };
+const plugin = definePlugin({ protocols: [segProtocol] });
 export default plugin;

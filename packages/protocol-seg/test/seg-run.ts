@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import onnxBackbones from '@radprobe/backbone-onnx';
-import { accumulateCounts, macroOverlapMetric, runEvaluation, segmentationCounts, writeFileAtomic, type ComponentEntry, type Dataset, type RunEvent, type RunResults } from '@radprobe/core';
+import { accumulateCounts, macroOverlapMetric, segmentationCounts, writeFileAtomic, type ComponentEntry, type Dataset, type RunEvent, type RunResults } from '@radprobe/core';
+import { runEvaluation } from '@radprobe/core/engine';
 import datasets from '@radprobe/datasets';
 import { writeDinov2Fixture } from '@radprobe/testkit';
 import segPlugin from '../src/index.js';

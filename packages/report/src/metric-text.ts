@@ -1,4 +1,4 @@
-import { formatInterval, formatMetricValue } from '@radprobe/core';
+import { formatInterval, formatMetricValue } from '@radprobe/core/engine';
 import type { MetricValue, ResultRow } from '@radprobe/core';
 
 /** What a row's repeated runs are: seeds of one protocol, or the few-shot protocol's tries (subsets drawn per try). */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { assertValidRunResults } from '@radprobe/core';
+import { assertValidRunResults } from '@radprobe/core/engine';
 import type { ChartSpec } from '../src/charts/chart-spec.js';
 import { describe, expect, it } from 'vitest';
 import { renderReport } from '../src/index.js';

@@ -1,5 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { printablePath } from '@radprobe/core';
 import {
   CACHE_MARKER,
   cacheOfConfig,
@@ -7,11 +8,10 @@ import {
   formatIndexRanges,
   defaultCacheFolder,
   listCache,
-  printablePath,
   pruneCache,
   type CacheLocation,
   type CacheSummary,
-} from '@radprobe/core';
+} from '@radprobe/core/engine';
 import { builtinPlugins, cliSearchDirs } from '../builtins.js';
 import { DEMO_DIR, STUDY_DEMO_DIR } from './demo.js';
 

@@ -1,9 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { dirname, extname, join, resolve } from 'node:path';
-import {
-  entryOptions, errorMessage, loadConfig, loadRegistry, loadRegistryForConfig, printablePath, RadprobeError,
-  type Dataset, type DatasetFactory, type PluginRegistry, type SkippedItem, type Split,
-} from '@radprobe/core';
+import { errorMessage, printablePath, RadprobeError, type Dataset, type DatasetFactory, type SkippedItem, type Split } from '@radprobe/core';
+import { entryOptions, loadConfig, loadRegistry, loadRegistryForConfig, type PluginRegistry } from '@radprobe/core/engine';
 import { FolderScan, isFileDataset, readImageHeader, type FolderEntry } from '@radprobe/datasets';
 import { builtinPlugins, cliSearchDirs } from '../builtins.js';
 import { formatFileReport, inspectFile, singleFileFormat, type FileReport } from './inspect-file.js';

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { RadprobeError, entryOptions, loadConfig, loadRegistryForConfig, mapConcurrent, sha256, writeFileAtomic } from '@radprobe/core';
+import { RadprobeError, sha256, writeFileAtomic } from '@radprobe/core';
+import { entryOptions, loadConfig, loadRegistryForConfig, mapConcurrent } from '@radprobe/core/engine';
 import { openDicomwebCohort, type DicomwebDatasetOptions } from '@radprobe/datasets';
 import { builtinPlugins, cliSearchDirs } from '../builtins.js';
 

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
-import { canonicalJson, loadRegistry, RadprobeError, writeFileAtomic } from '@radprobe/core';
+import { canonicalJson, RadprobeError, writeFileAtomic } from '@radprobe/core';
+import { loadRegistry } from '@radprobe/core/engine';
 import { compareRuns } from '@radprobe/report';
 import { writeDinov2Fixture, writeImageFolderDataset, writeNihDataset, writeSyntheticMontgomery, type VitSpec } from '@radprobe/testkit';
 import { builtinPlugins, cliSearchDirs } from '../builtins.js';

@@ -1,4 +1,4 @@
-import { formatPart, runExtraction, type PartSource } from '@radprobe/core';
+import { formatPart, runExtraction, type PartSource } from '@radprobe/core/engine';
 import { builtinPlugins, cliSearchDirs } from '../builtins.js';
 import { withCancellation } from './cancellation.js';
 import { runReporter } from './run.js';

@@ -1,20 +1,17 @@
 import { open, readdir, readFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
+import { DEFAULT_DECODE_LIMITS, errorMessage, type JsonSchema, type RawImage } from '@radprobe/core';
 import {
   applyIntensitySteps,
-  DEFAULT_DECODE_LIMITS,
   describeIntensitySteps,
-  errorMessage,
   percentiles,
   resolveClip,
   resolveWindow,
   type ClipOption,
   type IntensitySteps,
-  type JsonSchema,
   type PluginRegistry,
-  type RawImage,
   type WindowOption,
-} from '@radprobe/core';
+} from '@radprobe/core/engine';
 import {
   decodeDicomFrame,
   extractSlice,

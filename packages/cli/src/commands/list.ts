@@ -1,4 +1,4 @@
-import { loadRegistry, type PluginRegistry } from '@radprobe/core';
+import { loadRegistry, type PluginRegistry } from '@radprobe/core/engine';
 import { builtinPlugins, cliSearchDirs } from '../builtins.js';
 
 interface PackageRow {

@@ -1,10 +1,33 @@
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import {
-  assertFinishedRunFolder, closestMatch, entryNamed, errorMessage, evenlySpaced, itemPatchTokens, loadConfig, loadRegistry, loadRegistryForConfig, openBackbone, openDataset,
-  patchPca, pcaImagePng, preprocessInto, RadprobeError, resolvePreprocessing, writeFileAtomic,
-  type Dataset, type DatasetItem, type ForegroundSide, type PcaManifest, type PluginRegistry, type RunConfig, type Split,
+  errorMessage,
+  evenlySpaced,
+  RadprobeError,
+  writeFileAtomic,
+  type Dataset,
+  type DatasetItem,
+  type RunConfig,
+  type Split,
 } from '@radprobe/core';
+import {
+  assertFinishedRunFolder,
+  closestMatch,
+  entryNamed,
+  itemPatchTokens,
+  loadConfig,
+  loadRegistry,
+  loadRegistryForConfig,
+  openBackbone,
+  openDataset,
+  patchPca,
+  pcaImagePng,
+  preprocessInto,
+  resolvePreprocessing,
+  type ForegroundSide,
+  type PcaManifest,
+  type PluginRegistry,
+} from '@radprobe/core/engine';
 import { builtinPlugins, cliSearchDirs } from '../builtins.js';
 
 export interface PcaOptions {

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { formatResultsTable, runEvaluation, type PartRef, type RunReporter } from '@radprobe/core';
+import { type RunReporter } from '@radprobe/core';
+import { formatResultsTable, runEvaluation, type PartRef } from '@radprobe/core/engine';
 import { reportFileName, writeReport } from '@radprobe/report';
 import { builtinPlugins, cliSearchDirs } from '../builtins.js';
 import { jsonlReporter } from '../reporters/jsonl.js';

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { ConfigError, checkConfigFiles, loadConfig, loadRegistry, loadRegistryForConfig, writeConfigSchema } from '@radprobe/core';
+import { ConfigError, checkConfigFiles, loadConfig, loadRegistry, loadRegistryForConfig, writeConfigSchema } from '@radprobe/core/engine';
 import { builtinPlugins, cliSearchDirs } from '../builtins.js';
 
 /**

@@ -1,5 +1,6 @@
 import { basename, dirname, resolve } from 'node:path';
-import { RadprobeError, loadConfig, loadRegistryForConfig } from '@radprobe/core';
+import { RadprobeError } from '@radprobe/core';
+import { loadConfig, loadRegistryForConfig } from '@radprobe/core/engine';
 import { builtinPlugins, cliSearchDirs } from '../builtins.js';
 
 /**

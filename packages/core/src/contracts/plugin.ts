@@ -15,12 +15,10 @@ export interface PluginManifest {
   entry?: string;
 }
 
-/** What a plugin module default-exports. */
+/** What a plugin module default-exports; `definePlugin()` checks its shape and keeps its type. */
 export interface RadprobePlugin {
   protocols?: Protocol<any>[];
   backbones?: BackboneFactory<any>[];
   datasets?: DatasetFactory<any>[];
 }
 
-/** Defines a plugin with type checking. */
-export type DefinePlugin = (plugin: RadprobePlugin) => RadprobePlugin;

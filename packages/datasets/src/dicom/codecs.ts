@@ -1,6 +1,7 @@
 /// <reference path="./codec-modules.d.ts" />
 import jpeg from 'jpeg-js';
-import { RadprobeError, errorMessage, jpegJsLimits, parseImageHeader } from '@radprobe/core';
+import { RadprobeError, errorMessage } from '@radprobe/core';
+import { jpegJsLimits, parseImageHeader } from '@radprobe/core/engine';
 import { encapsulatedFrameBytes, nativeFrameBytes } from './frame-data.js';
 import type { DicomFile } from './parse.js';
 import { decodeRle } from './rle.js';

@@ -1,4 +1,5 @@
-import { DEFAULT_DECODE_LIMITS, RadprobeError, applyWindow, resolveWindow, windowFromLevel, type DecodeLimits, type IntensityWindow, type RawImage, type WindowOption } from '@radprobe/core';
+import { DEFAULT_DECODE_LIMITS, RadprobeError, type DecodeLimits, type RawImage } from '@radprobe/core';
+import { applyWindow, resolveWindow, windowFromLevel, type IntensityWindow, type WindowOption } from '@radprobe/core/engine';
 import { decodeFrameSamples, type FrameSamples } from './codecs.js';
 import { parseDicomFile, type DicomFile, type DicomHeader } from './parse.js';
 

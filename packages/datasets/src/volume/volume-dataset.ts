@@ -1,9 +1,6 @@
 import {
-  applyIntensitySteps,
   canonicalJson,
-  describeIntensitySteps,
   errorMessage,
-  mapConcurrent,
   RadprobeError,
   sha256,
   sha256File,
@@ -11,11 +8,11 @@ import {
   type DatasetItem,
   type DecodeLimits,
   type EncodedFile,
-  type IntensitySteps,
   type LabelMap,
   type RawImage,
   type Split,
 } from '@radprobe/core';
+import { applyIntensitySteps, describeIntensitySteps, mapConcurrent, type IntensitySteps } from '@radprobe/core/engine';
 import type { BadItems } from '../bad-items.js';
 import type { FolderScan } from '../listing.js';
 import { sortById } from '../ordering.js';

@@ -1,4 +1,5 @@
-import { clipOptionSchema, resolveClip, resolveWindow, windowOptionSchema, type ClipOption, type JsonSchema, type WindowOption } from '@radprobe/core';
+import { type JsonSchema } from '@radprobe/core';
+import { clipOptionSchema, resolveClip, resolveWindow, windowOptionSchema, type ClipOption, type WindowOption } from '@radprobe/core/engine';
 import type { SliceAxis, VolumeOrientation } from './slicing.js';
 import type { VolumeSlicing } from './volume-dataset.js';
 

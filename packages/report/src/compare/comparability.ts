@@ -1,4 +1,5 @@
-import { RadprobeError, errorMessage, preprocessingSteps, type DatasetSummary, type PreprocessingConfig } from '@radprobe/core';
+import { RadprobeError, errorMessage, type DatasetSummary, type PreprocessingConfig } from '@radprobe/core';
+import { preprocessingSteps } from '@radprobe/core/engine';
 import type { Difference } from './differences.js';
 import type { LoadedRun } from './load-runs.js';
 

@@ -1,4 +1,4 @@
-import { csvField } from '@radprobe/core';
+import { csvField } from '@radprobe/core/engine';
 import type { Comparison } from './comparison.js';
 import type { MatrixColumn } from './matrix.js';
 

@@ -1,4 +1,4 @@
-import { escapeMarkdownInline, formatParameterShare, markdownTable } from '@radprobe/core';
+import { escapeMarkdownInline, formatParameterShare, markdownTable } from '@radprobe/core/engine';
 import { metricText } from '../metric-text.js';
 import type { Comparison } from './comparison.js';
 import { familyUseText } from './cross-task-ranks.js';

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { RadprobeError, assertFinishedRunFolder, resultsSchema, validateOptions, type RunResults } from '@radprobe/core';
+import { RadprobeError, validateOptions, type RunResults } from '@radprobe/core';
+import { assertFinishedRunFolder, resultsSchema } from '@radprobe/core/engine';
 import { readJsonFile } from './json-file.js';
 
 /** A run folder as given on the command line, with its results. */

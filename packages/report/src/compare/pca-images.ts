@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { assertValidPcaManifest, type PcaManifestImage } from '@radprobe/core';
+import { assertValidPcaManifest, type PcaManifestImage } from '@radprobe/core/engine';
 import { readPngImage, type ArtifactImage } from '../artifact-images.js';
 import { readJsonFile } from './json-file.js';
 import type { LoadedRun } from './load-runs.js';

@@ -1,4 +1,4 @@
-import { formatParameterShare } from '@radprobe/core';
+import { formatParameterShare } from '@radprobe/core/engine';
 import { metricParts, metricText } from '../metric-text.js';
 import { ChartCollector } from '../charts/chart-collector.js';
 import { html, rawHtml, scriptJson, type SafeHtml } from '../html.js';

@@ -1,6 +1,7 @@
 import { copyFile, mkdir } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import { RadprobeError, RunFolder, canonicalJson, writeRunResults, type PluginProvenance, type RunResults } from '@radprobe/core';
+import { RadprobeError, canonicalJson, type PluginProvenance, type RunResults } from '@radprobe/core';
+import { RunFolder, writeRunResults } from '@radprobe/core/engine';
 import { pathInside } from '../artifact-images.js';
 import { loadRuns, type LoadedRun } from '../compare/load-runs.js';
 import { writeReport } from '../write-report.js';

@@ -1,4 +1,5 @@
-import { describeWorkerPlacement, type Provenance, type RunResults } from '@radprobe/core';
+import { type Provenance, type RunResults } from '@radprobe/core';
+import { describeWorkerPlacement } from '@radprobe/core/engine';
 import { html, type SafeHtml } from '../html.js';
 
 /** Under the title: when the run ran and what identifies its code, config and machine. */

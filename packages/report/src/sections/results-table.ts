@@ -1,4 +1,5 @@
-import { formatParameterShare, formatSetting } from '@radprobe/core';
+import { formatSetting } from '@radprobe/core';
+import { formatParameterShare } from '@radprobe/core/engine';
 import type { CellResult, RunResults } from '@radprobe/core';
 import { html, type SafeHtml } from '../html.js';
 import { metricText, repetitionOf } from '../metric-text.js';

@@ -31,8 +31,8 @@ const candidates: Array<{ name: ComputeBackend['name']; load: () => Promise<Tens
   {
     name: 'wasm',
     load: async () => {
-      const tf = await import('@tensorflow/tfjs-core');
-      await import('@tensorflow/tfjs-backend-wasm');
+      const tf = await import('@tensorflow/tfjs-core').catch(missingPeer('@tensorflow/tfjs-core'));
+      await import('@tensorflow/tfjs-backend-wasm').catch(missingPeer('@tensorflow/tfjs-backend-wasm'));
       return tf;
     },
     tfBackend: 'wasm',
@@ -46,6 +46,21 @@ async function wasmFlavour(tf: TensorFlow): Promise<string> {
   const { getThreadsCount } = await import('@tensorflow/tfjs-backend-wasm');
   const threads = getThreadsCount();
   return `${simd ? 'SIMD' : 'no SIMD'}, ${threads} thread${threads === 1 ? '' : 's'}`;
+}
+
+/**
+ * tfjs is an optional peer dependency of @radprobe/core, so that a plugin using only the contracts and pure helpers
+ * does not install it: a missing one is named with what to install, any other failure passes through.
+ */
+function missingPeer(specifier: string): (error: unknown) => never {
+  return (error: unknown) => {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' && errorMessage(error).includes(`'${specifier}'`)) {
+      throw new Error(
+        `${specifier} is not installed: it is an optional peer dependency of @radprobe/core, which a package that computes on tfjs lists in its dependencies (npm i @tensorflow/tfjs-core@4.22.0 @tensorflow/tfjs-backend-wasm@4.22.0)`,
+      );
+    }
+    throw error;
+  };
 }
 
 async function importOptional(specifier: string): Promise<TensorFlow> {

@@ -4,7 +4,7 @@ import type { Backbone, Dataset, DatasetItem } from '../../contracts/index.js';
 import { FeatureCache, cacheEntryIdentity } from '../cache/feature-cache.js';
 import { groupDirectoryName, type FeatureGroup } from '../cache/layout.js';
 import type { ShardStore } from '../cache/shard-store.js';
-import type { ResolvedPreprocessing } from '../image/index.js';
+import type { ResolvedPreprocessing } from '../image/preprocessing.js';
 import type { OpenedBackbone } from '../run/checked-backbone.js';
 import { extractFeatures } from '../run/extract.js';
 import { RadprobeError, errorMessage } from '../util/errors.js';

@@ -10,6 +10,7 @@ export interface PackageJson {
   main?: string;
   exports?: unknown;
   radprobe?: unknown;
+  peerDependencies?: unknown;
 }
 
 /** Reads `<dir>/package.json`; `null` when the file is absent. A file that is present but not JSON is an error. */

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { PluginManifest, RadprobePlugin } from '../../contracts/plugin.js';
 import { RadprobeError, errorMessage } from '../util/errors.js';
+import { checkPluginShape } from './define-plugin.js';
 import type { PackageJson } from './package-json.js';
 
 /** Conditions a plugin is imported under, as Node's ESM loader would match them. */
@@ -54,36 +55,4 @@ export async function importPlugin(file: string, packageName: string): Promise<R
     throw new RadprobeError(`plugin ${packageName}: cannot import ${file}: ${errorMessage(error)}`, { file, cause: error });
   }
   return checkPluginShape(module.default, packageName);
-}
-
-export function checkPluginShape(value: unknown, packageName: string): RadprobePlugin {
-  const fail = (what: string) => new RadprobeError(`plugin ${packageName}: ${what}`);
-  if (!value || typeof value !== 'object') {
-    throw fail('the module must default-export a plugin object ({ protocols?, backbones?, datasets? })');
-  }
-  const plugin = value as Record<string, unknown>;
-  for (const section of ['protocols', 'backbones', 'datasets'] as const) {
-    const list = plugin[section];
-    if (list === undefined) continue;
-    if (!Array.isArray(list)) throw fail(`"${section}" must be an array`);
-    list.forEach((component: unknown, index) => {
-      const where = `${section}[${index}]`;
-      if (!component || typeof component !== 'object') throw fail(`${where} must be an object`);
-      const entry = component as Record<string, unknown>;
-      if (typeof entry.kind !== 'string' || entry.kind === '') throw fail(`${where} has no "kind" string`);
-      const named = `${where} ('${entry.kind}')`;
-      if (!entry.optionsSchema || typeof entry.optionsSchema !== 'object' || Array.isArray(entry.optionsSchema)) {
-        throw fail(`${named} has no "optionsSchema" object`);
-      }
-      const functions = section === 'protocols' ? ['featureNeeds', 'run'] : ['create'];
-      for (const name of functions) {
-        if (typeof entry[name] !== 'function') throw fail(`${named} has no ${name}() function`);
-      }
-      if (section === 'protocols') {
-        if (typeof entry.title !== 'string') throw fail(`${named} has no "title" string`);
-        if (!Array.isArray(entry.tasks)) throw fail(`${named} has no "tasks" array`);
-      }
-    });
-  }
-  return value as RadprobePlugin;
 }

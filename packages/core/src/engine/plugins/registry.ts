@@ -4,6 +4,7 @@ import type { DatasetFactory } from '../../contracts/dataset.js';
 import type { PluginManifest, RadprobePlugin } from '../../contracts/plugin.js';
 import type { Protocol } from '../../contracts/protocol.js';
 import { RadprobeError, errorMessage } from '../util/errors.js';
+import { checkCoreRange, checkManifest, declaredCoreRange } from './define-plugin.js';
 import { findPackageDir, type PluginPackage } from './discover.js';
 import { readPackageJson } from './package-json.js';
 import { importPlugin, pluginEntryFile } from './plugin-module.js';
@@ -30,11 +31,11 @@ export interface PluginRegistry {
   datasets: Map<string, DatasetRegistration>;
   /** Name clashes that were resolved (a built-in kept or lost a kind), naming both packages. */
   warnings: string[];
-  /** Discovered plugins that could not be imported: left out, so that the others still serve. */
+  /** Discovered plugins that could not be loaded (made for another core, or failed to import): left out, so that the others still serve. */
   failures: PluginFailure[];
 }
 
-/** A discovered plugin that failed to import, with what its package.json says it would contribute. */
+/** A discovered plugin that failed to load, with what its package.json says it would contribute. */
 export interface PluginFailure {
   packageName: string;
   version: string;
@@ -42,10 +43,11 @@ export interface PluginFailure {
   reason: string;
 }
 
-interface BuiltinPlugin {
+/** A plugin that ships with the program running radprobe (the CLI's backbone and dataset plugins). */
+export interface BuiltinPlugin {
   packageName: string;
   plugin: RadprobePlugin;
-  /** Shown in provenance; defaults to the version of the installed package of that name, if discovered. */
+  /** Shown by `radprobe list` and in provenance; defaults to the version of the installed package of that name, if discovered. */
   version?: string;
   /** The package's folder, shown in provenance; defaults to the folder of the installed package of that name, if discovered. */
   location?: string;
@@ -70,6 +72,8 @@ interface PluginSource {
   manifest: PluginManifest | null;
   /** Module to import; `null` for a built-in, whose plugin object is at hand. */
   file: string | null;
+  /** Its package.json's `peerDependencies`, where it declares the `@radprobe/core` range it supports; null for a built-in or a module path. */
+  peerDependencies: unknown;
   plugin?: RadprobePlugin;
 }
 
@@ -77,13 +81,16 @@ interface PluginSource {
  * Imports the discovered and explicitly listed plugins and maps every contributed kind to its provider.
  * Clashes are never silent: two plugins with the same kind are an error; a plugin shadowing a built-in kind is
  * ignored (or, when listed in `config.plugins`, wins) with a warning naming both packages. A discovered plugin that
- * fails to import is recorded in `failures` and left out, so one broken package does not stop every command; a
- * plugin the config lists explicitly must import.
+ * fails to load (its `@radprobe/core` peer range excludes this core, or its import fails) is recorded in `failures` and
+ * left out, so one broken package does not stop every command; a plugin the config lists explicitly must load.
  */
 export async function loadPluginRegistry(options: LoadPluginRegistryOptions): Promise<PluginRegistry> {
   const sources = await collectSources(options);
   const imported = await Promise.allSettled(
     sources.map(async (source) => {
+      // A plugin made for another core is refused before its code runs: importing it could already fail obscurely.
+      const coreRange = declaredCoreRange({ peerDependencies: source.peerDependencies }, source.packageName);
+      if (coreRange !== null) checkCoreRange(source.packageName, source.version, coreRange);
       const plugin = source.plugin ?? (await importPlugin(source.file!, source.packageName));
       if (source.manifest) checkManifest(source.packageName, source.manifest, plugin);
       return plugin;
@@ -123,6 +130,7 @@ async function collectSources({ builtins, discovered, explicit, baseDir }: LoadP
       location: builtin.location ?? installed?.dir ?? null,
       manifest: null,
       file: null,
+      peerDependencies: null,
       plugin: builtin.plugin,
     };
   });
@@ -137,6 +145,7 @@ async function collectSources({ builtins, discovered, explicit, baseDir }: LoadP
       location: found.dir,
       manifest: found.manifest,
       file: pluginEntryFile(found.dir, packageJson ?? {}, found.manifest),
+      peerDependencies: packageJson?.peerDependencies ?? null,
     });
   }
   const discoveredNames = new Set(discovered.map((found) => found.name));
@@ -155,7 +164,7 @@ export function isModulePath(entry: string): boolean {
 async function explicitSource(entry: string, baseDir: string): Promise<PluginSource> {
   if (isModulePath(entry)) {
     const file = resolve(baseDir, entry);
-    return { packageName: entry, version: 'local', builtin: false, explicit: true, location: file, manifest: null, file };
+    return { packageName: entry, version: 'local', builtin: false, explicit: true, location: file, manifest: null, file, peerDependencies: null };
   }
   const dir = await findPackageDir(entry, baseDir);
   if (!dir) {
@@ -173,24 +182,8 @@ async function explicitSource(entry: string, baseDir: string): Promise<PluginSou
     location: dir,
     manifest: null,
     file: pluginEntryFile(dir, packageJson, null),
+    peerDependencies: packageJson.peerDependencies ?? null,
   };
-}
-
-function checkManifest(packageName: string, manifest: PluginManifest, plugin: RadprobePlugin): void {
-  const differences: string[] = [];
-  for (const section of componentSections) {
-    const declared = new Set(manifest[section] ?? []);
-    const contributed = new Set((plugin[section] ?? []).map((component) => component.kind));
-    const undelivered = [...declared].filter((kind) => !contributed.has(kind));
-    const undeclared = [...contributed].filter((kind) => !declared.has(kind));
-    if (undelivered.length) differences.push(`${section} ${undelivered.join(', ')} declared but not exported`);
-    if (undeclared.length) differences.push(`${section} ${undeclared.join(', ')} exported but not declared`);
-  }
-  if (differences.length) {
-    throw new RadprobeError(
-      `plugin ${packageName}: its module does not match the "radprobe" field of its package.json: ${differences.join('; ')}`,
-    );
-  }
 }
 
 type Component = Protocol | BackboneFactory | DatasetFactory;

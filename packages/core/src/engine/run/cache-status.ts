@@ -5,13 +5,14 @@ import { FeatureCache, cacheEntryIdentity } from '../cache/feature-cache.js';
 import { groupDirectoryName, groupsFor, mergeNeeds, recordFloats } from '../cache/layout.js';
 import { ShardStore } from '../cache/shard-store.js';
 import { claimAlive, itemIdHash, readWork, type WorkerClaim } from '../cache/work-records.js';
-import { loadConfig } from '../config/index.js';
-import { resolvePreprocessing } from '../image/index.js';
+import { loadConfig } from '../config/load.js';
+import { resolvePreprocessing } from '../image/preprocessing.js';
 import { readItemList, type ItemList } from '../scale/item-list.js';
 import { partitionItems } from '../scale/partition.js';
 import { openBackbone, openDataset } from './components.js';
 import { protocolNeeds } from './run-extraction.js';
-import { loadRegistryForConfig, type BuiltinPlugin } from './registry.js';
+import type { BuiltinPlugin } from '../plugins/registry.js';
+import { loadRegistryForConfig } from './registry.js';
 
 /** Coverage of one backbone × dataset pair in the cache. */
 export interface PairCoverage {

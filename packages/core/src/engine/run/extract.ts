@@ -2,7 +2,8 @@ import type { Backbone, Dataset, DatasetItem, EmbeddedBatch, SkippedItem } from 
 import type { FeatureCache } from '../cache/feature-cache.js';
 import { recordFloats, type FeatureGroup } from '../cache/layout.js';
 import type { ShardStore } from '../cache/shard-store.js';
-import { preprocessInto, type ResolvedPreprocessing } from '../image/index.js';
+import { preprocessInto } from '../image/preprocess.js';
+import { type ResolvedPreprocessing } from '../image/preprocessing.js';
 import { mapConcurrent } from '../util/concurrency.js';
 import { itemReason } from './item-error.js';
 import { RadprobeError, SourceUnavailableError, errorMessage } from '../util/errors.js';

@@ -3,7 +3,7 @@ import type { BackboneInfo, Dataset, DatasetItem, FeatureNeeds, RunConfig, RunRe
 import { FeatureCache, cacheEntryIdentity } from '../cache/feature-cache.js';
 import { groupDirectoryName, groupsFor, mergeNeeds, type FeatureGroup } from '../cache/layout.js';
 import { claimPart, itemIdHash, readDoneRecord, releaseClaim } from '../cache/work-records.js';
-import { resolvePreprocessing, type ResolvedPreprocessing } from '../image/index.js';
+import { resolvePreprocessing, type ResolvedPreprocessing } from '../image/preprocessing.js';
 import { itemsOfPart, type ItemList } from '../scale/item-list.js';
 import { formatPart, type PartRef } from '../scale/partition.js';
 import type { OpenedBackbone } from './checked-backbone.js';

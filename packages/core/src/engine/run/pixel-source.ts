@@ -1,5 +1,6 @@
 import type { Dataset, DatasetItem, PixelSource } from '../../contracts/index.js';
-import { preprocessInto, type ResolvedPreprocessing } from '../image/index.js';
+import { preprocessInto } from '../image/preprocess.js';
+import { type ResolvedPreprocessing } from '../image/preprocessing.js';
 import { RadprobeError } from '../util/errors.js';
 import { itemReason } from './item-error.js';
 

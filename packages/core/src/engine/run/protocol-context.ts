@@ -12,7 +12,8 @@ import type {
 } from '../../contracts/index.js';
 import type { ShardStore } from '../cache/shard-store.js';
 import type { FeatureGroup } from '../cache/layout.js';
-import { labelMapToSource, resampleLabelMap, type ResolvedPreprocessing } from '../image/index.js';
+import { labelMapToSource, resampleLabelMap } from '../image/label-map.js';
+import { type ResolvedPreprocessing } from '../image/preprocessing.js';
 import { RadprobeError } from '../util/errors.js';
 import { cachedFeatureSource, type CachedGroup } from './feature-source.js';
 import { pixelSource } from './pixel-source.js';

@@ -1,21 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { parse } from 'jsonc-parser';
-import type { RadprobePlugin } from '../../contracts/index.js';
-import { discoverPlugins, loadPluginRegistry, type PluginPackage, type PluginRegistry } from '../plugins/index.js';
+import { discoverPlugins } from '../plugins/discover.js';
+import { loadPluginRegistry, type BuiltinPlugin, type PluginRegistry } from '../plugins/registry.js';
+import type { PluginPackage } from '../plugins/discover.js';
 import { substituteEnvVariables } from '../config/env-variables.js';
 import { excessiveNesting } from '../config/json-source.js';
 import { RadprobeError } from '../util/errors.js';
-
-/** A plugin that ships with the program running radprobe (the CLI's backbone and dataset plugins). */
-export interface BuiltinPlugin {
-  packageName: string;
-  /** Shown by `radprobe list` and in provenance. */
-  version?: string;
-  /** The package's folder, shown in provenance. */
-  location?: string;
-  plugin: RadprobePlugin;
-}
 
 export interface RegistryOptions {
   /** Where relative plugin paths resolve and where the search for installed plugins starts. */

@@ -12,9 +12,12 @@ import type {
   TrainableBackbone,
 } from '../../contracts/index.js';
 import { mergeNeeds } from '../cache/layout.js';
-import { configHash, loadConfig } from '../config/index.js';
+import { configHash } from '../config/config-hash.js';
+import { loadConfig } from '../config/load.js';
 import type { PluginRegistry } from '../plugins/registry.js';
-import { cellSummary, collectProvenance, writeRunResults } from '../results/index.js';
+import { cellSummary } from '../results/cell-summary.js';
+import { collectProvenance } from '../results/provenance.js';
+import { writeRunResults } from '../results/write.js';
 import { RadprobeError } from '../util/errors.js';
 import { assertWritableFolder } from '../util/path-problems.js';
 import { splitHash } from '../splits/split-hash.js';
@@ -26,7 +29,8 @@ import { embedPart, openPairCache } from './pair-features.js';
 import { readItemList } from '../scale/item-list.js';
 import { formatPart, type PartRef } from '../scale/partition.js';
 import { protocolContext, type CellResources } from './protocol-context.js';
-import { loadRegistryForConfig, type BuiltinPlugin } from './registry.js';
+import type { BuiltinPlugin } from '../plugins/registry.js';
+import { loadRegistryForConfig } from './registry.js';
 import { RunCells, type CellNames } from './run-cells.js';
 import { RunFolder } from './run-folder.js';
 import { UsedPlugins } from './used-plugins.js';

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { BackboneInfo, ComponentEntry, FeatureNeeds, RunConfig, RunReporter } from '../../contracts/index.js';
 import type { PluginRegistry } from '../plugins/registry.js';
-import { loadConfig } from '../config/index.js';
+import { loadConfig } from '../config/load.js';
 import { readItemList } from '../scale/item-list.js';
 import { formatPart, type PartRef } from '../scale/partition.js';
 import { RadprobeError } from '../util/errors.js';
@@ -9,7 +9,8 @@ import { assertWritableFolder } from '../util/path-problems.js';
 import { entryOptions, openBackbone, openDataset } from './components.js';
 import { callPlugin, entryPlugin } from './entry-plugin.js';
 import { embedPart, openPairCache, partComplete } from './pair-features.js';
-import { loadRegistryForConfig, type BuiltinPlugin } from './registry.js';
+import type { BuiltinPlugin } from '../plugins/registry.js';
+import { loadRegistryForConfig } from './registry.js';
 
 export interface ExtractionRunOptions {
   configPath: string;
