@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { composeConfigSchema, loadRegistry } from '@radprobe/core';
+import { composeConfigSchema, loadRegistry } from '@radprobe/core/engine';
 import { builtinPlugins, cliSearchDirs } from '../src/builtins.js';
 
 const CONFIG_DOC = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'docs', 'config.md');

@@ -1,4 +1,4 @@
-import type { RadprobePlugin } from '@radprobe/core';
+import { definePlugin } from '@radprobe/core';
 import { centroidProtocol } from './protocol.js';
 
 export { centroidProtocol } from './protocol.js';
@@ -6,5 +6,4 @@ export { centroidOptionsSchema, CENTROID_DEFAULTS, type CentroidOptions, type Di
 export { centroidScores, centroids, unitRows } from './centroids.js';
 
 /** The module's default export: what the `radprobe` field of package.json declares, and nothing else. */
-const plugin: RadprobePlugin = { protocols: [centroidProtocol] };
-export default plugin;
+export default definePlugin({ protocols: [centroidProtocol] });
