@@ -141,10 +141,13 @@ describe('radprobe demo --study, at its smallest scale', () => {
       // 24 effusions and 24 normals on TEST. Scores that say nothing of the label reach this AUROC with probability
       // < 1e-3 (the exact Mann–Whitney tail; AUROC 0.75: 1.3e-3, 0.76: 8.1e-4, 0.8: 1.1e-4; three modes: < 3e-3) ...
       expect(chanceOfAuroc(24, 24, auroc.value), `${row.setting.mode} AUROC ${auroc.value}`).toBeLessThan(1e-3);
-      // ... and the frozen reference's value lies below the mode's whole bootstrap interval, by at least 0.2: the
+      // ... it ranks nearly every TEST pair right (BitFit on the earlier construction, whose read carried little of the
+      // effusion: 0.780 here, and at chance on two of the full scale's three ViTs) ...
+      expect(auroc.value, `${row.setting.mode} AUROC`).toBeGreaterThanOrEqual(0.9);
+      // ... and the frozen reference's value lies below the mode's whole bootstrap interval, by at least 0.3: the
       // mode learned what the frozen features cannot hold, which no resampling of TEST undoes.
       expect(auroc.ci!.low, `${row.setting.mode} interval [${auroc.ci!.low}, ${auroc.ci!.high}] against frozen ${frozen.metrics.auroc.value}`).toBeGreaterThan(frozen.metrics.auroc.value);
-      expect(auroc.value - frozen.metrics.auroc.value).toBeGreaterThanOrEqual(0.2);
+      expect(auroc.value - frozen.metrics.auroc.value).toBeGreaterThanOrEqual(0.3);
       expect(row.parameters!.trainable).toBeGreaterThan(49);
       expect(row.parameters!.total).toBeGreaterThanOrEqual(frozen.parameters!.total);
     }

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { writeFileAtomic } from '@radprobe/core';
 import { buildDinov2Onnx } from './dinov2-onnx.js';
-import { resolveVitSpec } from './vit-spec.js';
+import { IMAGENET_NORMALIZATION, resolveVitSpec } from './vit-spec.js';
 import type { ResolvedVitSpec, VitSpec } from './vit-spec.js';
 
 /**
@@ -66,9 +66,9 @@ function hfPreprocessorConfig(spec: ResolvedVitSpec): Record<string, unknown> {
     do_normalize: true,
     do_rescale: true,
     do_resize: true,
-    image_mean: [0.485, 0.456, 0.406],
+    image_mean: [...IMAGENET_NORMALIZATION.mean],
     image_processor_type: 'BitImageProcessor',
-    image_std: [0.229, 0.224, 0.225],
+    image_std: [...IMAGENET_NORMALIZATION.std],
     resample: 3,
     rescale_factor: 0.00392156862745098,
     size: { shortest_edge: Math.round((crop * 256) / 224) },

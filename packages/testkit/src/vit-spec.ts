@@ -1,5 +1,8 @@
 import { RadprobeError } from '@radprobe/core';
 
+/** The normalisation DINOv2 and the generated exports declare: ImageNet's per-channel mean and std. */
+export const IMAGENET_NORMALIZATION = { mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] } as const;
+
 /** A small ViT with DINOv2's architecture; the weights are a deterministic function of the spec and `seed`. */
 export interface VitSpec {
   embedDim: number;

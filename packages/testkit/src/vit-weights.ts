@@ -1,6 +1,6 @@
 import { Random } from '@radprobe/core';
 import { layerNorm, transformerBlock } from './vit-reference-layers.js';
-import type { ResolvedVitSpec } from './vit-spec.js';
+import { IMAGENET_NORMALIZATION, type ResolvedVitSpec } from './vit-spec.js';
 
 /** One transformer block's parameters, in PyTorch layouts (Linear weights are [out, in]). */
 export interface VitBlockWeights {
@@ -102,38 +102,71 @@ export function generateVitWeights(spec: ResolvedVitSpec): VitWeights {
 const SCALE_BOUND = 0.9;
 
 /**
- * Rewrites the weights so that the CLS token's final-normed features are the same for every image, while the
- * image still shapes the CLS token before the final LayerNorm, as a rescaling of it:
+ * How many times larger than generated the CLS stream and the last block's layer scales are made. The CLS token's
+ * variance before the final norm grows from ~0.5 to ~200, where float32 rounds `variance + 1e-6` to the variance.
+ */
+const CLS_STREAM_SCALE = 20;
+
+/** Gray levels (scaled to [0, 1], before the backbone's normalisation) of a dark lung patch and of soft-tissue density. */
+const DARK_GRAY = 0.25;
+const BRIGHT_GRAY = 0.8;
+
+/**
+ * Rewrites the weights so that the CLS token's final-normed features are 0 for every image, while the image still
+ * shapes the CLS token before the final LayerNorm, as a rescaling of it:
  *
  * - every block but the last reads no value (the value rows of qkv are zero; its value bias stays): attention
- *   hands every token the same constant, so the CLS token's stream c is one vector for all images;
- * - the last block reads one value, channel 0 of head 0, `s = Σⱼ aⱼ · (r · LN₁(xⱼ))` (r: qkv's row, normalised),
- *   the attention-weighted patch content along one direction, and its projection writes s as
- *   `κ · s · (c − mean(c))`: the CLS token leaves the block as `(1 + κ·s)·(c − mean(c)) + mean(c)`, with κ small
- *   enough that 1 + κ·s > 0 for any input (|r · LN₁(x)| ≤ |LN₁(x)| ≤ √D·max|γ₁| + |β₁|);
- * - the last block's MLP writes nothing (fc2's weight and bias zero) and its other biases on that path are zero.
+ *   hands every token the same constant, so the CLS token's stream c is one vector for all images, and each patch
+ *   token runs those blocks on its own;
+ * - in the last block, head 0 attends to every token alike (its query rows and bias are 0) and reads one value,
+ *   channel 0, along the direction r in which a patch's brightness moves its token there (from a dark lung patch to
+ *   soft-tissue density, averaged over the trained positions): `s = mean over tokens of r · LN₁(xⱼ)`, how bright the
+ *   image is as that block sees it. Its projection writes s as `κ · s · (c − mean(c))`: the CLS token leaves the
+ *   block as `(1 + κ·s)·(c − mean(c)) + mean(c)`, with κ small enough that 1 + κ·s > 0 for any input
+ *   (|r · LN₁(x)| ≤ |LN₁(x)| ≤ √D·max|γ₁| + |β₁|); the other value rows and the value bias are 0;
+ * - the last block's MLP writes nothing (fc2's weight and bias zero) and its projection bias is zero;
+ * - the CLS token and its position are CLS_STREAM_SCALE times larger, and so are the last block's layer scales.
  *
- * The final LayerNorm removes a token's mean and scale, so the CLS features equal LN(c) for every image (up to
- * its ε, 1e-6 against a variance of ~0.5, and float rounding), and its bias is set to −γ ⊙ (c − mean(c)) / σ(c),
- * so those features are 0. Any bias that adds a vector not parallel to c − mean(c) before that norm (the last
- * block's fc2, proj or value bias, or an earlier block's) makes the features depend on 1 / (1 + κ·s): BitFit,
- * LoRA (whose adapted layers' biases train) and full fine-tuning can all expose s, which the frozen CLS token
- * hides exactly.
+ * The final LayerNorm removes a token's mean and scale, so the CLS features equal LN(c) for every image, and its
+ * bias is set to −γ ⊙ (c − mean(c)) / σ(c), so those features are 0. Any bias that adds a vector not parallel to
+ * c − mean(c) before that norm (the last block's fc2, projection or value bias, or an earlier block's) makes the
+ * features depend on 1 / (1 + κ·s): BitFit, LoRA (whose adapted layers' biases train) and full fine-tuning can all
+ * expose s, which the frozen CLS token hides.
+ *
+ * Why the read is brightness: BitFit cannot change a weight, so it cannot change which direction the value reads,
+ * and the attention it can change only through the query bias, whose gradient is 0 until a bias has exposed the
+ * scale (the features do not depend on s before): what BitFit exposes is a fixed function of s. With the generated
+ * (random) read direction and attention, s carried little of the effusion on two of the three demo ViTs, and BitFit
+ * stayed at chance there; the effusion fills a lung base with soft-tissue density, so brightness carries it.
+ *
+ * Why the stream is large: the norm divides by √(variance + ε), and with a variance of ~0.5, ε = 1e-6 leaks a
+ * monotone function of s into the frozen features at ~1e-6 of their size, above float32's rounding (6e-8): with
+ * s as informative as brightness, a frozen probe ranked the images by that leak. At ~200 the variance swallows ε
+ * in float32 and the frozen features are rounding alone. The last block's layer scales grow with the stream, so
+ * that what it adds to the CLS token (its biases' shifts included) keeps its size against the stream, and a bias
+ * exposes the scale as strongly as before: a bias's gradient through the norm's 1/σ shrinks by the same factor.
  */
 function hideClsContentInScale(weights: VitWeights, spec: ResolvedVitSpec): void {
   const d = spec.embedDim;
   const blocks = weights.blocks;
   const last = blocks[blocks.length - 1];
-  const read = Float32Array.from(last.qkvWeight.subarray(2 * d * d, 2 * d * d + d));
   for (const block of blocks) block.qkvWeight.fill(0, 2 * d * d, 3 * d * d);
+  const read = brightnessDirection(weights, spec);
+  for (let c = 0; c < d; c++) {
+    weights.clsToken[c] *= CLS_STREAM_SCALE;
+    weights.posEmbed[c] *= CLS_STREAM_SCALE;
+    last.layerScale1[c] *= CLS_STREAM_SCALE;
+    last.layerScale2[c] *= CLS_STREAM_SCALE;
+  }
   // The CLS stream before the last block: with no value read, attention gives it W_proj·b_v + b_proj whatever the
   // other tokens are, so the CLS token alone runs the blocks as it does among the patches.
   let cls: Float64Array = Float64Array.from(weights.clsToken, (value, c) => value + weights.posEmbed[c]);
   for (const block of blocks.slice(0, -1)) cls = transformerBlock(spec, block, cls);
   const mean = cls.reduce((sum, value) => sum + value, 0) / d;
-  // The last block's value: row 0 reads r (the generated row, normalised); the other rows and the value bias are 0.
-  const length = Math.hypot(...read);
-  last.qkvWeight.set(read.map((value) => value / length), 2 * d * d);
+  // Head 0 of the last block: no query (uniform attention); its value channel 0 reads r, nothing else is read.
+  last.qkvWeight.fill(0, 0, spec.headDim * d);
+  last.qkvBias.fill(0, 0, spec.headDim);
+  last.qkvWeight.set(read, 2 * d * d);
   last.qkvBias.fill(0, 2 * d, 3 * d);
   const readBound = Math.sqrt(d) * Math.max(...last.norm1Weight.map(Math.abs)) + Math.hypot(...last.norm1Bias);
   const kappa = SCALE_BOUND / readBound;
@@ -148,4 +181,38 @@ function hideClsContentInScale(weights: VitWeights, spec: ResolvedVitSpec): void
   // term and set which way the exposed scale ranked the images).
   const normed = layerNorm(cls, d, weights.normWeight, new Float32Array(d));
   weights.normBias.set(normed.map((value) => -value));
+}
+
+/**
+ * The unit direction in which a patch's token at the last block's first norm moves when the patch turns from a
+ * dark lung (DARK_GRAY) to soft-tissue density (BRIGHT_GRAY): uniform gray patches, normalised as the study's
+ * preprocessing does for these exports (ImageNet's mean and std), embedded at each trained position and run through
+ * the blocks before the last on their own, which is exact once those blocks read no value: attention then hands a
+ * token the same constant whatever the other tokens are.
+ */
+function brightnessDirection(weights: VitWeights, spec: ResolvedVitSpec): Float32Array {
+  const { embedDim: d, patchSize: p, posGrid } = spec;
+  const last = weights.blocks[spec.depth - 1];
+  const area = p * p;
+  const tokenAt = (gray: number, position: number) => {
+    let token: Float64Array = new Float64Array(d);
+    for (let c = 0; c < d; c++) {
+      let sum = weights.patchBias[c] + weights.posEmbed[(1 + position) * d + c];
+      for (let channel = 0; channel < 3; channel++) {
+        const value = (gray - IMAGENET_NORMALIZATION.mean[channel]) / IMAGENET_NORMALIZATION.std[channel];
+        for (let k = 0; k < area; k++) sum += weights.patchWeight[c * 3 * area + channel * area + k] * value;
+      }
+      token[c] = sum;
+    }
+    for (const block of weights.blocks.slice(0, -1)) token = transformerBlock(spec, block, token);
+    return layerNorm(token, d, last.norm1Weight, last.norm1Bias);
+  };
+  const direction = new Float64Array(d);
+  for (let position = 0; position < posGrid * posGrid; position++) {
+    const bright = tokenAt(BRIGHT_GRAY, position);
+    const dark = tokenAt(DARK_GRAY, position);
+    for (let c = 0; c < d; c++) direction[c] += bright[c] - dark[c];
+  }
+  const length = Math.hypot(...direction);
+  return Float32Array.from(direction, (value) => value / length);
 }

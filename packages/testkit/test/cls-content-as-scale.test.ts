@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { Random } from '@radprobe/core';
 import { buildDinov2Onnx, dinov2Reference, generateVitWeights, resolveVitSpec } from '../src/index.js';
 import type { VitSpec } from '../src/index.js';
+import { IMAGENET_NORMALIZATION } from '../src/vit-spec.js';
+import { transformerBlock } from '../src/vit-reference-layers.js';
 
 const D = 48;
 const SIDE = 56;
@@ -59,6 +61,42 @@ describe('VitSpec.clsContentAsScale: the final LayerNorm hides the image from th
     weights.blocks[resolved.depth - 1].fc2Bias.set(Float32Array.from({ length: D }, () => random.normal()));
     const shifted = dinov2Reference(spec(true), images(1), BATCH, SIDE, SIDE, weights);
     expect(spreadOverImages(shifted.cls[1])).toBeGreaterThan(1e-3);
+  });
+
+  it('the exposed scale reads brightness: uniform images from dark to bright move the exposed features one way', () => {
+    const resolved = resolveVitSpec(spec(true));
+    const weights = generateVitWeights(resolved);
+    const random = new Random(4);
+    weights.blocks[resolved.depth - 1].fc2Bias.set(Float32Array.from({ length: D }, () => random.normal()));
+    const grays = [0.1, 0.3, 0.5, 0.7, 0.9];
+    const plane = SIDE * SIDE;
+    const pixels = new Float32Array(grays.length * 3 * plane);
+    grays.forEach((gray, image) => {
+      for (let channel = 0; channel < 3; channel++) {
+        const value = (gray - IMAGENET_NORMALIZATION.mean[channel]) / IMAGENET_NORMALIZATION.std[channel];
+        pixels.fill(value, (image * 3 + channel) * plane, (image * 3 + channel + 1) * plane);
+      }
+    });
+    const cls = dinov2Reference(spec(true), pixels, grays.length, SIDE, SIDE, weights).cls[1];
+    // Exposed features f(s) = LN((1 + κs)(c − mean c) + b): along (f(brightest) − f(darkest)) each step moves one way.
+    const along = grays.map((_, image) => cls.subarray(image * D, (image + 1) * D).reduce((sum, value, c) => sum + value * (cls[(grays.length - 1) * D + c] - cls[c]), 0));
+    for (let image = 1; image < grays.length; image++) expect(along[image]).toBeGreaterThan(along[image - 1]);
+  });
+
+  it("the CLS token's variance before the final norm swallows the norm's epsilon in float32", () => {
+    // A variance of ~0.5 would let √(variance + 1e-6) carry a function of the read scale s into the frozen features at
+    // ~1e-6 of their size, above float32 rounding; the construction makes the CLS stream large enough that
+    // fround(variance + 1e-6) = fround(variance) for any scale 1 + κs between 0.5 and 1.5.
+    const resolved = resolveVitSpec(spec(true));
+    const weights = generateVitWeights(resolved);
+    let cls: Float64Array = Float64Array.from(weights.clsToken, (value, c) => value + weights.posEmbed[c]);
+    for (const block of weights.blocks.slice(0, -1)) cls = transformerBlock(resolved, block, cls);
+    const mean = cls.reduce((sum, value) => sum + value, 0) / D;
+    const variance = cls.reduce((sum, value) => sum + (value - mean) ** 2, 0) / D;
+    for (const scale of [0.5, 1, 1.5]) {
+      const scaled = Math.fround(scale * scale * variance);
+      expect(Math.fround(scaled + 1e-6), `scale ${scale}`).toBe(scaled);
+    }
   });
 
   it('onnxruntime runs the exported model as the reference: its CLS token is as blind', async () => {

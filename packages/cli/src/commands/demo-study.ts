@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
-import { canonicalJson, RadprobeError, writeFileAtomic } from '@radprobe/core';
+import { canonicalJson, RadprobeError, sha256, writeFileAtomic } from '@radprobe/core';
 import { loadRegistry } from '@radprobe/core/engine';
 import { compareRuns } from '@radprobe/report';
-import { writeDinov2Fixture, writeImageFolderDataset, writeNihDataset, writeSyntheticMontgomery, type VitSpec } from '@radprobe/testkit';
+import { buildDinov2Onnx, writeDinov2Fixture, writeImageFolderDataset, writeNihDataset, writeSyntheticMontgomery, type VitSpec } from '@radprobe/testkit';
 import { builtinPlugins, cliSearchDirs } from '../builtins.js';
 import { pcaForRun } from './pca.js';
 import { runCommand } from './run.js';
@@ -177,9 +177,12 @@ async function protocolInstalled(dir: string, kind: string): Promise<boolean> {
  */
 export async function prepareStudyDemo(dir: string, scale: StudyDemoScale): Promise<Array<{ label: string; configPath: string }>> {
   const settings = STUDY_SCALES[scale];
-  const stamp = canonicalJson({ STUDY_MODELS, PEFT_MODELS, data: { imageFolder: settings.imageFolder, nih: settings.nih, lungs: settings.lungs, effusion: settings.effusion } });
-  const stampPath = join(dir, '.generated');
   const models = [...STUDY_MODELS, ...PEFT_MODELS];
+  // Each model file's digest rather than its spec alone: a change to testkit's constructions (the blind CLS token's)
+  // leaves the specs as they were, and the demo must not keep the models an earlier version generated.
+  const modelDigests = Object.fromEntries(models.map(({ name, spec }) => [name, sha256(buildDinov2Onnx(spec))]));
+  const stamp = canonicalJson({ modelDigests, data: { imageFolder: settings.imageFolder, nih: settings.nih, lungs: settings.lungs, effusion: settings.effusion } });
+  const stampPath = join(dir, '.generated');
   const modelPaths = Object.fromEntries(models.map(({ name }) => [name, `models/${name}/model.onnx`]));
   if ((await readFile(stampPath, 'utf8').catch(() => '')) !== stamp) {
     process.stderr.write(`generating the study demo's models and data in ${dir}\n`);
