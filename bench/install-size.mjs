@@ -15,7 +15,7 @@ const kib = async (path) => Number((await run('du', ['-sk', path])).stdout.split
 const megabytes = (k) => `${(k / 1024).toFixed(1)} MB`;
 
 const project = await mkdtemp(join(tmpdir(), 'radprobe-install-size-'));
-const names = ['core', 'onnx-format', 'testkit', 'backbone-onnx', 'datasets', 'report', 'cli', 'protocol-knn'];
+const names = ['core', 'onnx-format', 'synthetic', 'backbone-onnx', 'datasets', 'report', 'cli', 'protocol-knn'];
 const registry = await startLocalRegistry({ packageDirs: names.map((name) => join(workspace, 'packages', name)), storeDir: join(project, '.registry') });
 try {
   await writeFile(join(project, 'package.json'), '{"name":"size-check","private":true}');

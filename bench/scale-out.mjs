@@ -22,7 +22,7 @@ import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import datasetsPlugin from '@radprobe/datasets';
 import { ShardStore, claimPart, itemIdHash, itemsOfPart, partitionItems, readItemList, sha256File, writeFileAtomic } from '@radprobe/core';
-import { writeDinov2Fixture, writeImageFolderDataset } from '@radprobe/testkit';
+import { writeDinov2Fixture, writeImageFolderDataset } from '@radprobe/synthetic';
 
 const { values } = parseArgs({ options: { items: { type: 'string', default: '240' }, workers: { type: 'string', default: '2' }, 'status-items': { type: 'string', default: '100000' } } });
 const WORKERS = Number(values.workers);

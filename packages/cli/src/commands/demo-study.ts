@@ -3,7 +3,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import { canonicalJson, loadRegistry, RadprobeError, writeFileAtomic } from '@radprobe/core';
 import { compareRuns } from '@radprobe/report';
-import { writeDinov2Fixture, writeImageFolderDataset, writeNihDataset, writeSyntheticMontgomery, type VitSpec } from '@radprobe/testkit';
+import { writeDinov2Fixture, writeImageFolderDataset, writeNihDataset, writeSyntheticMontgomery, type VitSpec } from '@radprobe/synthetic';
 import { builtinPlugins, cliSearchDirs } from '../builtins.js';
 import { pcaForRun } from './pca.js';
 import { runCommand } from './run.js';
