@@ -14,7 +14,7 @@ import * as ort from 'onnxruntime-node';
 import onnxPlugin from '@radprobe/backbone-onnx';
 import { preprocessInto, resolvePreprocessing } from '@radprobe/core/engine';
 import datasetsPlugin, { writeNifti } from '@radprobe/datasets';
-import { buildDinov2Onnx, writeImageFolderDataset } from '@radprobe/testkit';
+import { buildDinov2Onnx, writeImageFolderDataset } from '@radprobe/synthetic';
 
 const { values } = parseArgs({
   options: { images: { type: 'string', default: '64' }, side: { type: 'string', default: '512' }, batch: { type: 'string', default: '16' }, rounds: { type: 'string', default: '3' } },

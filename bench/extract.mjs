@@ -11,7 +11,7 @@ import * as ort from 'onnxruntime-node';
 import onnxPlugin from '@radprobe/backbone-onnx';
 import { FeatureCache, extractFeatures, groupsFor, resolvePreprocessing } from '@radprobe/core/engine';
 import datasetsPlugin from '@radprobe/datasets';
-import { buildDinov2Onnx, writeImageFolderDataset } from '@radprobe/testkit';
+import { buildDinov2Onnx, writeImageFolderDataset } from '@radprobe/synthetic';
 
 const { values } = parseArgs({
   options: { images: { type: 'string', default: '96' }, batch: { type: 'string', default: '16' }, side: { type: 'string', default: '256' }, rounds: { type: 'string', default: '2' } },

@@ -38,7 +38,7 @@ async function measureInstall(registryDir, installed) {
 }
 
 const workDir = await mkdtemp(join(tmpdir(), 'radprobe-install-size-'));
-const names = ['core', 'onnx-format', 'testkit', 'backbone-onnx', 'datasets', 'report', 'cli', 'protocol-knn'];
+const names = ['core', 'onnx-format', 'synthetic', 'backbone-onnx', 'datasets', 'report', 'cli', 'protocol-knn'];
 const registry = await startLocalRegistry({ packageDirs: names.map((name) => join(workspace, 'packages', name)), storeDir: join(workDir, '.registry') });
 try {
   await measureInstall(workDir, ['@radprobe/core']);

@@ -23,7 +23,7 @@ import { parseArgs, promisify } from 'node:util';
 import datasetsPlugin from '@radprobe/datasets';
 import { sha256File, writeFileAtomic } from '@radprobe/core';
 import { ShardStore, claimPart, itemIdHash, itemsOfPart, partitionItems, readItemList } from '@radprobe/core/engine';
-import { writeDinov2Fixture, writeImageFolderDataset } from '@radprobe/testkit';
+import { writeDinov2Fixture, writeImageFolderDataset } from '@radprobe/synthetic';
 
 const { values } = parseArgs({ options: { items: { type: 'string', default: '240' }, workers: { type: 'string', default: '2' }, 'status-items': { type: 'string', default: '100000' } } });
 const WORKERS = Number(values.workers);

@@ -49,7 +49,8 @@ describe("a project that installs what the README's install line says", () => {
   let examples: Array<{ name: string; version: string }>;
   beforeAll(async () => {
     project = await temporaryDir('standalone');
-    const names = ['core', 'onnx-format', 'testkit', 'backbone-onnx', 'datasets', 'report', 'cli', 'protocol-knn', 'protocol-linear', 'protocol-seg'];
+    // @radprobe/testkit is not published here: an install that still asked for it would fail on an unexpected request.
+    const names = ['core', 'onnx-format', 'synthetic', 'backbone-onnx', 'datasets', 'report', 'cli', 'protocol-knn', 'protocol-linear', 'protocol-seg'];
     const packageDirs = [...names.map((name) => join(workspaceDir, 'packages', name)), ...EXAMPLE_PLUGINS];
     registry = (await startLocalRegistry({ packageDirs, storeDir: join(project, '.registry') })) as LocalRegistry;
     examples = await Promise.all(EXAMPLE_PLUGINS.map(async (dir) => JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')) as { name: string; version: string }));
@@ -65,6 +66,13 @@ describe("a project that installs what the README's install line says", () => {
   it('resolved every package from the local registry, fetching nothing it did not serve', () => {
     expect(registry.unexpected()).toEqual([]);
     expect(registry.requests).toEqual(expect.arrayContaining(['GET /@radprobe%2fcli', 'GET /ajv']));
+  });
+
+  it('installs the demo generators, and no test fixtures', async () => {
+    const installed = await readdir(join(project, 'node_modules', '@radprobe'));
+    expect(installed).toContain('synthetic');
+    expect(installed).not.toContain('testkit');
+    expect(registry.requests.filter((request) => request.includes('testkit'))).toEqual([]);
   });
 
   it('links the radprobe command, finds only the installed protocols and runs an evaluation', async () => {

@@ -1,18 +1,5 @@
-import { ProtoReader, WireType } from './wire.js';
-import {
-  AttributeField,
-  DimensionField,
-  GraphField,
-  ModelField,
-  NodeField,
-  OperatorSetIdField,
-  ShapeField,
-  StringEntryField,
-  TensorField,
-  TensorTypeField,
-  TypeField,
-  ValueInfoField,
-} from './fields.js';
+import { RadprobeError, errorMessage } from '@radprobe/core';
+import { ModelProto, ValueInfoProto, int64ToBigInt, int64ToNumber, readerOf, type Int64 } from './schema.js';
 import type {
   OnnxAttribute,
   OnnxDimension,
@@ -22,363 +9,135 @@ import type {
   OnnxOperatorSetId,
   OnnxStringEntry,
   OnnxTensor,
-  OnnxTensorType,
   OnnxType,
   OnnxValueInfo,
 } from './types.js';
 
 /**
- * Parses the bytes of an `.onnx` file. Fields outside the modelled subset are skipped. Tensor `rawData` are views
- * into `bytes` (no copy), so keep `bytes` unmodified while the model is in use. `source` (a file path) names the
- * file in error messages.
+ * A message as protobufjs decodes it: repeated fields are own arrays, a singular field is an own property only when
+ * the file holds it (absent ones read the schema default from the prototype).
+ */
+type Decoded = Record<string, any>;
+
+const has = (message: Decoded, field: string): boolean => Object.prototype.hasOwnProperty.call(message, field);
+
+/**
+ * Parses the bytes of an `.onnx` file with ONNX's own schema. Fields radprobe does not model are dropped. Tensor
+ * `rawData` are views into `bytes` (no copy), so keep `bytes` unmodified while the model is in use. `source` (a file
+ * path) names the file in error messages.
  */
 export function decodeModel(bytes: Uint8Array, source = 'ONNX model'): OnnxModel {
-  const reader = new ProtoReader(bytes, source, 'ModelProto');
-  const model: OnnxModel = {
-    irVersion: 0,
-    opsetImport: [],
-    graph: emptyGraph(),
-    metadataProps: [],
-  };
-  let sawGraph = false;
-  while (!reader.done) {
-    const { field, wireType } = reader.tag();
-    switch (field) {
-      case ModelField.irVersion:
-        reader.expectWireType(wireType, WireType.varint);
-        model.irVersion = reader.int64();
-        break;
-      case ModelField.producerName:
-        reader.expectWireType(wireType, WireType.lengthDelimited);
-        model.producerName = reader.string();
-        break;
-      case ModelField.producerVersion:
-        reader.expectWireType(wireType, WireType.lengthDelimited);
-        model.producerVersion = reader.string();
-        break;
-      case ModelField.domain:
-        reader.expectWireType(wireType, WireType.lengthDelimited);
-        model.domain = reader.string();
-        break;
-      case ModelField.modelVersion:
-        reader.expectWireType(wireType, WireType.varint);
-        model.modelVersion = reader.int64();
-        break;
-      case ModelField.docString:
-        reader.expectWireType(wireType, WireType.lengthDelimited);
-        model.docString = reader.string();
-        break;
-      case ModelField.graph:
-        reader.expectWireType(wireType, WireType.lengthDelimited);
-        model.graph = readGraph(reader.message('ModelProto.graph'));
-        sawGraph = true;
-        break;
-      case ModelField.opsetImport:
-        reader.expectWireType(wireType, WireType.lengthDelimited);
-        model.opsetImport.push(readOperatorSetId(reader.message(`ModelProto.opset_import[${model.opsetImport.length}]`)));
-        break;
-      case ModelField.metadataProps:
-        reader.expectWireType(wireType, WireType.lengthDelimited);
-        model.metadataProps.push(readStringEntry(reader.message(`ModelProto.metadata_props[${model.metadataProps.length}]`)));
-        break;
-      default:
-        reader.skip(wireType);
-    }
+  let message: Decoded;
+  try {
+    message = ModelProto.decode(readerOf(bytes)) as Decoded;
+  } catch (error) {
+    throw new RadprobeError(`${source}: ${errorMessage(error)} while reading ModelProto: truncated, or not an ONNX model`, { file: source, cause: error });
   }
-  if (!sawGraph) reader.fail('no graph (ModelProto.graph) in the file; is this an ONNX model?');
+  if (!has(message, 'graph')) {
+    throw new RadprobeError(`${source}: no graph (ModelProto.graph) in the file; is this an ONNX model?`, { file: source });
+  }
+  const model: OnnxModel = {
+    irVersion: int64ToNumber(message.irVersion),
+    opsetImport: message.opsetImport.map(operatorSetId),
+    graph: graph(message.graph),
+    metadataProps: message.metadataProps.map(stringEntry),
+  };
+  if (has(message, 'producerName')) model.producerName = message.producerName;
+  if (has(message, 'producerVersion')) model.producerVersion = message.producerVersion;
+  if (has(message, 'domain')) model.domain = message.domain;
+  if (has(message, 'modelVersion')) model.modelVersion = int64ToNumber(message.modelVersion);
+  if (has(message, 'docString')) model.docString = message.docString;
   return model;
 }
 
-function emptyGraph(): OnnxGraph {
-  return { name: '', node: [], initializer: [], input: [], output: [], valueInfo: [] };
+/** Reads one ValueInfoProto's bytes (a graph input or output). */
+export function decodeValueInfo(bytes: Uint8Array): OnnxValueInfo {
+  return valueInfo(ValueInfoProto.decode(readerOf(bytes)) as Decoded);
 }
 
-function readOperatorSetId(reader: ProtoReader): OnnxOperatorSetId {
-  const opset: OnnxOperatorSetId = { domain: '', version: 0 };
-  while (!reader.done) {
-    const { field, wireType } = reader.tag();
-    if (field === OperatorSetIdField.domain && wireType === WireType.lengthDelimited) opset.domain = reader.string();
-    else if (field === OperatorSetIdField.version && wireType === WireType.varint) opset.version = reader.int64();
-    else reader.skip(wireType);
-  }
-  return opset;
+function operatorSetId(message: Decoded): OnnxOperatorSetId {
+  return { domain: message.domain, version: int64ToNumber(message.version) };
 }
 
-function readStringEntry(reader: ProtoReader): OnnxStringEntry {
-  const entry: OnnxStringEntry = { key: '', value: '' };
-  while (!reader.done) {
-    const { field, wireType } = reader.tag();
-    if (field === StringEntryField.key && wireType === WireType.lengthDelimited) entry.key = reader.string();
-    else if (field === StringEntryField.value && wireType === WireType.lengthDelimited) entry.value = reader.string();
-    else reader.skip(wireType);
-  }
-  return entry;
+function stringEntry(message: Decoded): OnnxStringEntry {
+  return { key: message.key, value: message.value };
 }
 
-function readGraph(reader: ProtoReader): OnnxGraph {
-  const graph = emptyGraph();
-  const path = reader.path;
-  while (!reader.done) {
-    const { field, wireType } = reader.tag();
-    if (wireType !== WireType.lengthDelimited) {
-      reader.skip(wireType);
-      continue;
-    }
-    switch (field) {
-      case GraphField.node:
-        graph.node.push(readNode(reader.message(`${path}.node[${graph.node.length}]`)));
-        break;
-      case GraphField.name:
-        graph.name = reader.string();
-        break;
-      case GraphField.initializer:
-        graph.initializer.push(readTensor(reader.message(`${path}.initializer[${graph.initializer.length}]`)));
-        break;
-      case GraphField.docString:
-        graph.docString = reader.string();
-        break;
-      case GraphField.input:
-        graph.input.push(readValueInfo(reader.message(`${path}.input[${graph.input.length}]`)));
-        break;
-      case GraphField.output:
-        graph.output.push(readValueInfo(reader.message(`${path}.output[${graph.output.length}]`)));
-        break;
-      case GraphField.valueInfo:
-        graph.valueInfo.push(readValueInfo(reader.message(`${path}.value_info[${graph.valueInfo.length}]`)));
-        break;
-      default:
-        reader.skip(wireType);
-    }
-  }
-  return graph;
+function graph(message: Decoded): OnnxGraph {
+  const out: OnnxGraph = {
+    name: message.name,
+    node: message.node.map(node),
+    initializer: message.initializer.map(tensor),
+    input: message.input.map(valueInfo),
+    output: message.output.map(valueInfo),
+    valueInfo: message.valueInfo.map(valueInfo),
+  };
+  if (has(message, 'docString')) out.docString = message.docString;
+  return out;
 }
 
-function readNode(reader: ProtoReader): OnnxNode {
-  const node: OnnxNode = { input: [], output: [], opType: '', attribute: [] };
-  while (!reader.done) {
-    const { field, wireType } = reader.tag();
-    if (wireType !== WireType.lengthDelimited) {
-      reader.skip(wireType);
-      continue;
-    }
-    switch (field) {
-      case NodeField.input:
-        node.input.push(reader.string());
-        break;
-      case NodeField.output:
-        node.output.push(reader.string());
-        break;
-      case NodeField.name:
-        node.name = reader.string();
-        break;
-      case NodeField.opType:
-        node.opType = reader.string();
-        break;
-      case NodeField.attribute:
-        node.attribute.push(readAttribute(reader.message(`${reader.path}.attribute[${node.attribute.length}]`)));
-        break;
-      case NodeField.docString:
-        node.docString = reader.string();
-        break;
-      case NodeField.domain:
-        node.domain = reader.string();
-        break;
-      default:
-        reader.skip(wireType);
-    }
-  }
-  return node;
+function node(message: Decoded): OnnxNode {
+  const out: OnnxNode = { input: message.input, output: message.output, opType: message.opType, attribute: message.attribute.map(attribute) };
+  if (has(message, 'name')) out.name = message.name;
+  if (has(message, 'docString')) out.docString = message.docString;
+  if (has(message, 'domain')) out.domain = message.domain;
+  return out;
 }
 
-function readAttribute(reader: ProtoReader): OnnxAttribute {
-  const attribute: OnnxAttribute = { name: '', type: 0 };
-  const path = reader.path;
-  while (!reader.done) {
-    const { field, wireType } = reader.tag();
-    switch (field) {
-      case AttributeField.name:
-        reader.expectWireType(wireType, WireType.lengthDelimited);
-        attribute.name = reader.string();
-        break;
-      case AttributeField.type:
-        reader.expectWireType(wireType, WireType.varint);
-        attribute.type = reader.int64() as OnnxAttribute['type'];
-        break;
-      case AttributeField.f:
-        reader.expectWireType(wireType, WireType.fixed32);
-        attribute.f = reader.float32();
-        break;
-      case AttributeField.i:
-        reader.expectWireType(wireType, WireType.varint);
-        attribute.i = reader.int64();
-        break;
-      case AttributeField.s:
-        reader.expectWireType(wireType, WireType.lengthDelimited);
-        attribute.s = reader.bytesValue();
-        break;
-      case AttributeField.t:
-        reader.expectWireType(wireType, WireType.lengthDelimited);
-        attribute.t = readTensor(reader.message(`${path}.t`));
-        break;
-      case AttributeField.g:
-        reader.expectWireType(wireType, WireType.lengthDelimited);
-        attribute.g = readGraph(reader.message(`${path}.g`));
-        break;
-      case AttributeField.floats:
-        reader.repeated(wireType, WireType.fixed32, (r) => r.float32(), (attribute.floats ??= []));
-        break;
-      case AttributeField.ints:
-        reader.repeated(wireType, WireType.varint, (r) => r.int64(), (attribute.ints ??= []));
-        break;
-      case AttributeField.strings:
-        reader.expectWireType(wireType, WireType.lengthDelimited);
-        (attribute.strings ??= []).push(reader.bytesValue());
-        break;
-      case AttributeField.tensors:
-        reader.expectWireType(wireType, WireType.lengthDelimited);
-        (attribute.tensors ??= []).push(readTensor(reader.message(`${path}.tensors[${attribute.tensors?.length ?? 0}]`)));
-        break;
-      case AttributeField.graphs:
-        reader.expectWireType(wireType, WireType.lengthDelimited);
-        (attribute.graphs ??= []).push(readGraph(reader.message(`${path}.graphs[${attribute.graphs?.length ?? 0}]`)));
-        break;
-      case AttributeField.docString:
-        reader.expectWireType(wireType, WireType.lengthDelimited);
-        attribute.docString = reader.string();
-        break;
-      default:
-        reader.skip(wireType);
-    }
-  }
-  return attribute;
+function attribute(message: Decoded): OnnxAttribute {
+  const out: OnnxAttribute = { name: message.name, type: message.type };
+  if (has(message, 'f')) out.f = message.f;
+  if (has(message, 'i')) out.i = int64ToNumber(message.i);
+  if (has(message, 's')) out.s = message.s;
+  if (has(message, 't')) out.t = tensor(message.t);
+  if (has(message, 'g')) out.g = graph(message.g);
+  if (message.floats.length > 0) out.floats = message.floats;
+  if (message.ints.length > 0) out.ints = message.ints.map(int64ToNumber);
+  if (message.strings.length > 0) out.strings = message.strings;
+  if (message.tensors.length > 0) out.tensors = message.tensors.map(tensor);
+  if (message.graphs.length > 0) out.graphs = message.graphs.map(graph);
+  if (has(message, 'docString')) out.docString = message.docString;
+  return out;
 }
 
-function readTensor(reader: ProtoReader): OnnxTensor {
-  const tensor: OnnxTensor = { name: '', dataType: 0, dims: [] };
-  const floats: number[] = [];
-  const int32s: number[] = [];
-  const int64s: bigint[] = [];
-  const doubles: number[] = [];
-  const uint64s: bigint[] = [];
-  while (!reader.done) {
-    const { field, wireType } = reader.tag();
-    switch (field) {
-      case TensorField.dims:
-        reader.repeated(wireType, WireType.varint, (r) => r.int64(), tensor.dims);
-        break;
-      case TensorField.dataType:
-        reader.expectWireType(wireType, WireType.varint);
-        tensor.dataType = reader.int64();
-        break;
-      case TensorField.floatData:
-        reader.repeated(wireType, WireType.fixed32, (r) => r.float32(), floats);
-        break;
-      case TensorField.int32Data:
-        reader.repeated(wireType, WireType.varint, (r) => r.int64(), int32s);
-        break;
-      case TensorField.stringData:
-        reader.expectWireType(wireType, WireType.lengthDelimited);
-        (tensor.stringData ??= []).push(reader.bytesValue());
-        break;
-      case TensorField.int64Data:
-        reader.repeated(wireType, WireType.varint, (r) => r.int64Big(), int64s);
-        break;
-      case TensorField.name:
-        reader.expectWireType(wireType, WireType.lengthDelimited);
-        tensor.name = reader.string();
-        break;
-      case TensorField.rawData:
-        reader.expectWireType(wireType, WireType.lengthDelimited);
-        tensor.rawData = reader.bytesValue();
-        break;
-      case TensorField.doubleData:
-        reader.repeated(wireType, WireType.fixed64, (r) => r.float64(), doubles);
-        break;
-      case TensorField.uint64Data:
-        reader.repeated(wireType, WireType.varint, (r) => BigInt.asUintN(64, r.int64Big()), uint64s);
-        break;
-      case TensorField.docString:
-        reader.expectWireType(wireType, WireType.lengthDelimited);
-        tensor.docString = reader.string();
-        break;
-      case TensorField.externalData:
-        reader.expectWireType(wireType, WireType.lengthDelimited);
-        (tensor.externalData ??= []).push(readStringEntry(reader.message(`${reader.path}.external_data`)));
-        break;
-      case TensorField.dataLocation:
-        reader.expectWireType(wireType, WireType.varint);
-        tensor.dataLocation = reader.int64();
-        break;
-      default:
-        reader.skip(wireType);
-    }
-  }
-  if (floats.length > 0) tensor.floatData = Float32Array.from(floats);
-  if (int32s.length > 0) tensor.int32Data = Int32Array.from(int32s);
-  if (int64s.length > 0) tensor.int64Data = BigInt64Array.from(int64s);
-  if (doubles.length > 0) tensor.doubleData = Float64Array.from(doubles);
-  if (uint64s.length > 0) tensor.uint64Data = BigUint64Array.from(uint64s);
-  return tensor;
+function tensor(message: Decoded): OnnxTensor {
+  const out: OnnxTensor = { name: message.name, dataType: message.dataType, dims: message.dims.map(int64ToNumber) };
+  if (message.floatData.length > 0) out.floatData = Float32Array.from(message.floatData);
+  if (message.int32Data.length > 0) out.int32Data = Int32Array.from(message.int32Data);
+  if (message.int64Data.length > 0) out.int64Data = BigInt64Array.from(message.int64Data, (value: Int64) => int64ToBigInt(value));
+  if (message.doubleData.length > 0) out.doubleData = Float64Array.from(message.doubleData);
+  if (message.uint64Data.length > 0) out.uint64Data = BigUint64Array.from(message.uint64Data, (value: Int64) => int64ToBigInt(value, true));
+  if (message.stringData.length > 0) out.stringData = message.stringData;
+  if (has(message, 'rawData')) out.rawData = message.rawData;
+  if (message.externalData.length > 0) out.externalData = message.externalData.map(stringEntry);
+  if (has(message, 'dataLocation')) out.dataLocation = message.dataLocation;
+  if (has(message, 'docString')) out.docString = message.docString;
+  return out;
 }
 
-export function readValueInfo(reader: ProtoReader): OnnxValueInfo {
-  const value: OnnxValueInfo = { name: '' };
-  while (!reader.done) {
-    const { field, wireType } = reader.tag();
-    if (field === ValueInfoField.name && wireType === WireType.lengthDelimited) value.name = reader.string();
-    else if (field === ValueInfoField.type && wireType === WireType.lengthDelimited) {
-      value.type = readType(reader.message(`${reader.path}.type`));
-    } else if (field === ValueInfoField.docString && wireType === WireType.lengthDelimited) {
-      value.docString = reader.string();
-    } else reader.skip(wireType);
-  }
-  return value;
+function valueInfo(message: Decoded): OnnxValueInfo {
+  const out: OnnxValueInfo = { name: message.name };
+  if (has(message, 'type')) out.type = type(message.type);
+  if (has(message, 'docString')) out.docString = message.docString;
+  return out;
 }
 
-function readType(reader: ProtoReader): OnnxType {
-  const type: OnnxType = {};
-  while (!reader.done) {
-    const { field, wireType } = reader.tag();
-    if (field === TypeField.tensorType && wireType === WireType.lengthDelimited) {
-      type.tensorType = readTensorType(reader.message(`${reader.path}.tensor_type`));
-    } else if (field === TypeField.denotation && wireType === WireType.lengthDelimited) {
-      type.denotation = reader.string();
-    } else reader.skip(wireType);
+/** TypeProto; kinds other than tensors (sequences, maps, ...) come back with no `tensorType`. */
+function type(message: Decoded): OnnxType {
+  const out: OnnxType = {};
+  if (has(message, 'tensorType')) {
+    const tensorType = message.tensorType;
+    out.tensorType = { elemType: tensorType.elemType };
+    if (has(tensorType, 'shape')) out.tensorType.shape = tensorType.shape.dim.map(dimension);
   }
-  return type;
+  if (has(message, 'denotation')) out.denotation = message.denotation;
+  return out;
 }
 
-function readTensorType(reader: ProtoReader): OnnxTensorType {
-  const tensorType: OnnxTensorType = { elemType: 0 };
-  while (!reader.done) {
-    const { field, wireType } = reader.tag();
-    if (field === TensorTypeField.elemType && wireType === WireType.varint) tensorType.elemType = reader.int64();
-    else if (field === TensorTypeField.shape && wireType === WireType.lengthDelimited) {
-      tensorType.shape = readShape(reader.message(`${reader.path}.shape`));
-    } else reader.skip(wireType);
-  }
-  return tensorType;
-}
-
-function readShape(reader: ProtoReader): OnnxDimension[] {
-  const dims: OnnxDimension[] = [];
-  while (!reader.done) {
-    const { field, wireType } = reader.tag();
-    if (field === ShapeField.dim && wireType === WireType.lengthDelimited) {
-      dims.push(readDimension(reader.message(`${reader.path}.dim[${dims.length}]`)));
-    } else reader.skip(wireType);
-  }
-  return dims;
-}
-
-function readDimension(reader: ProtoReader): OnnxDimension {
-  const dim: OnnxDimension = {};
-  while (!reader.done) {
-    const { field, wireType } = reader.tag();
-    if (field === DimensionField.dimValue && wireType === WireType.varint) dim.dimValue = reader.int64();
-    else if (field === DimensionField.dimParam && wireType === WireType.lengthDelimited) dim.dimParam = reader.string();
-    else if (field === DimensionField.denotation && wireType === WireType.lengthDelimited) dim.denotation = reader.string();
-    else reader.skip(wireType);
-  }
-  return dim;
+function dimension(message: Decoded): OnnxDimension {
+  const out: OnnxDimension = {};
+  if (has(message, 'dimValue')) out.dimValue = int64ToNumber(message.dimValue);
+  if (has(message, 'dimParam')) out.dimParam = message.dimParam;
+  if (has(message, 'denotation')) out.denotation = message.denotation;
+  return out;
 }

@@ -1,145 +1,80 @@
-import { ProtoWriter } from './wire.js';
-import {
-  AttributeField,
-  DimensionField,
-  GraphField,
-  ModelField,
-  NodeField,
-  OperatorSetIdField,
-  ShapeField,
-  StringEntryField,
-  TensorField,
-  TensorTypeField,
-  TypeField,
-  ValueInfoField,
-} from './fields.js';
-import type {
-  OnnxAttribute,
-  OnnxGraph,
-  OnnxModel,
-  OnnxNode,
-  OnnxStringEntry,
-  OnnxTensor,
-  OnnxType,
-  OnnxValueInfo,
-} from './types.js';
+import protobuf from 'protobufjs/light.js';
+import { ModelProto, int64Bits, uint64Bits } from './schema.js';
+import type { OnnxAttribute, OnnxGraph, OnnxModel, OnnxNode, OnnxTensor, OnnxType, OnnxValueInfo } from './types.js';
 
-/** Serialises a model to the bytes of an `.onnx` file. */
+/** A message as protobufjs encodes it: fields by their camelCase names, absent ones undefined. */
+type ProtoMessage = Record<string, unknown>;
+
+/**
+ * Serialises a model to the bytes of an `.onnx` file. The messages handed to protobufjs share radprobe's field
+ * names (camelCase of onnx.proto's); what differs is converted here: int64s (clamped to the int64 range), and a
+ * shape's dimensions, which onnx.proto nests in TensorShapeProto.dim. Weights are not copied until protobufjs
+ * writes the file's one buffer.
+ */
 export function encodeModel(model: OnnxModel): Uint8Array {
-  const writer = new ProtoWriter();
-  writer.int64Field(ModelField.irVersion, model.irVersion);
-  if (model.producerName !== undefined) writer.stringField(ModelField.producerName, model.producerName);
-  if (model.producerVersion !== undefined) writer.stringField(ModelField.producerVersion, model.producerVersion);
-  if (model.domain !== undefined) writer.stringField(ModelField.domain, model.domain);
-  if (model.modelVersion !== undefined) writer.int64Field(ModelField.modelVersion, model.modelVersion);
-  if (model.docString !== undefined) writer.stringField(ModelField.docString, model.docString);
-  writer.messageField(ModelField.graph, graphWriter(model.graph));
-  for (const opset of model.opsetImport) {
-    const entry = new ProtoWriter();
-    entry.stringField(OperatorSetIdField.domain, opset.domain);
-    entry.int64Field(OperatorSetIdField.version, opset.version);
-    writer.messageField(ModelField.opsetImport, entry);
-  }
-  for (const prop of model.metadataProps) writer.messageField(ModelField.metadataProps, stringEntryWriter(prop));
-  return writer.finish();
+  return ModelProto.encode(
+    {
+      ...model,
+      irVersion: int64Bits(model.irVersion),
+      modelVersion: model.modelVersion === undefined ? undefined : int64Bits(model.modelVersion),
+      opsetImport: model.opsetImport.map((opset) => ({ domain: opset.domain, version: int64Bits(opset.version) })),
+      graph: graph(model.graph),
+    },
+    // A plain writer: protobufjs's default in Node writes a Buffer, and the file's bytes are a plain Uint8Array.
+    new protobuf.Writer(),
+  ).finish();
 }
 
-function stringEntryWriter(entry: OnnxStringEntry): ProtoWriter {
-  const writer = new ProtoWriter();
-  writer.stringField(StringEntryField.key, entry.key);
-  writer.stringField(StringEntryField.value, entry.value);
-  return writer;
+function graph(value: OnnxGraph): ProtoMessage {
+  return {
+    ...value,
+    node: value.node.map(node),
+    initializer: value.initializer.map(tensor),
+    input: value.input.map(valueInfo),
+    output: value.output.map(valueInfo),
+    valueInfo: value.valueInfo.map(valueInfo),
+  };
 }
 
-function graphWriter(graph: OnnxGraph): ProtoWriter {
-  const writer = new ProtoWriter();
-  for (const node of graph.node) writer.messageField(GraphField.node, nodeWriter(node));
-  writer.stringField(GraphField.name, graph.name);
-  for (const tensor of graph.initializer) writer.messageField(GraphField.initializer, tensorWriter(tensor));
-  if (graph.docString !== undefined) writer.stringField(GraphField.docString, graph.docString);
-  for (const value of graph.input) writer.messageField(GraphField.input, valueInfoWriter(value));
-  for (const value of graph.output) writer.messageField(GraphField.output, valueInfoWriter(value));
-  for (const value of graph.valueInfo) writer.messageField(GraphField.valueInfo, valueInfoWriter(value));
-  return writer;
+function node(value: OnnxNode): ProtoMessage {
+  return { ...value, attribute: value.attribute.map(attribute) };
 }
 
-function nodeWriter(node: OnnxNode): ProtoWriter {
-  const writer = new ProtoWriter();
-  for (const name of node.input) writer.stringField(NodeField.input, name);
-  for (const name of node.output) writer.stringField(NodeField.output, name);
-  if (node.name !== undefined) writer.stringField(NodeField.name, node.name);
-  writer.stringField(NodeField.opType, node.opType);
-  for (const attribute of node.attribute) writer.messageField(NodeField.attribute, attributeWriter(attribute));
-  if (node.docString !== undefined) writer.stringField(NodeField.docString, node.docString);
-  if (node.domain !== undefined) writer.stringField(NodeField.domain, node.domain);
-  return writer;
+function attribute(value: OnnxAttribute): ProtoMessage {
+  return {
+    ...value,
+    i: value.i === undefined ? undefined : int64Bits(value.i),
+    ints: value.ints?.map(int64Bits),
+    t: value.t === undefined ? undefined : tensor(value.t),
+    g: value.g === undefined ? undefined : graph(value.g),
+    tensors: value.tensors?.map(tensor),
+    graphs: value.graphs?.map(graph),
+  };
 }
 
-function attributeWriter(attribute: OnnxAttribute): ProtoWriter {
-  const writer = new ProtoWriter();
-  writer.stringField(AttributeField.name, attribute.name);
-  if (attribute.f !== undefined) writer.float32Field(AttributeField.f, attribute.f);
-  if (attribute.i !== undefined) writer.int64Field(AttributeField.i, attribute.i);
-  if (attribute.s !== undefined) writer.bytesField(AttributeField.s, attribute.s);
-  if (attribute.t !== undefined) writer.messageField(AttributeField.t, tensorWriter(attribute.t));
-  if (attribute.g !== undefined) writer.messageField(AttributeField.g, graphWriter(attribute.g));
-  if (attribute.floats !== undefined) writer.packedFloat32Field(AttributeField.floats, attribute.floats);
-  if (attribute.ints !== undefined) writer.packedInt64Field(AttributeField.ints, attribute.ints);
-  for (const bytes of attribute.strings ?? []) writer.bytesField(AttributeField.strings, bytes);
-  for (const tensor of attribute.tensors ?? []) writer.messageField(AttributeField.tensors, tensorWriter(tensor));
-  for (const graph of attribute.graphs ?? []) writer.messageField(AttributeField.graphs, graphWriter(graph));
-  if (attribute.docString !== undefined) writer.stringField(AttributeField.docString, attribute.docString);
-  writer.int64Field(AttributeField.type, attribute.type);
-  return writer;
+function tensor(value: OnnxTensor): ProtoMessage {
+  return {
+    ...value,
+    dims: value.dims.map(int64Bits),
+    int64Data: value.int64Data === undefined ? undefined : Array.from(value.int64Data, int64Bits),
+    uint64Data: value.uint64Data === undefined ? undefined : Array.from(value.uint64Data, uint64Bits),
+  };
 }
 
-function tensorWriter(tensor: OnnxTensor): ProtoWriter {
-  const writer = new ProtoWriter();
-  writer.packedInt64Field(TensorField.dims, tensor.dims);
-  writer.int64Field(TensorField.dataType, tensor.dataType);
-  if (tensor.floatData !== undefined) writer.packedFloat32Field(TensorField.floatData, tensor.floatData);
-  if (tensor.int32Data !== undefined) writer.packedInt64Field(TensorField.int32Data, tensor.int32Data);
-  for (const bytes of tensor.stringData ?? []) writer.bytesField(TensorField.stringData, bytes);
-  if (tensor.int64Data !== undefined) writer.packedInt64Field(TensorField.int64Data, tensor.int64Data);
-  writer.stringField(TensorField.name, tensor.name);
-  if (tensor.rawData !== undefined) writer.bytesField(TensorField.rawData, tensor.rawData);
-  if (tensor.doubleData !== undefined) writer.packedFloat64Field(TensorField.doubleData, tensor.doubleData);
-  if (tensor.uint64Data !== undefined) {
-    // Same varint bits as the unsigned value; the signed view keeps values >= 2^63 out of int64 clamping.
-    writer.packedInt64Field(TensorField.uint64Data, Array.from(tensor.uint64Data, (value) => BigInt.asIntN(64, value)));
-  }
-  if (tensor.docString !== undefined) writer.stringField(TensorField.docString, tensor.docString);
-  for (const entry of tensor.externalData ?? []) writer.messageField(TensorField.externalData, stringEntryWriter(entry));
-  if (tensor.dataLocation !== undefined) writer.int64Field(TensorField.dataLocation, tensor.dataLocation);
-  return writer;
+function valueInfo(value: OnnxValueInfo): ProtoMessage {
+  return { ...value, type: value.type === undefined ? undefined : type(value.type) };
 }
 
-function valueInfoWriter(value: OnnxValueInfo): ProtoWriter {
-  const writer = new ProtoWriter();
-  writer.stringField(ValueInfoField.name, value.name);
-  if (value.type !== undefined) writer.messageField(ValueInfoField.type, typeWriter(value.type));
-  if (value.docString !== undefined) writer.stringField(ValueInfoField.docString, value.docString);
-  return writer;
-}
-
-function typeWriter(type: OnnxType): ProtoWriter {
-  const writer = new ProtoWriter();
-  if (type.tensorType !== undefined) {
-    const tensorType = new ProtoWriter();
-    tensorType.int64Field(TensorTypeField.elemType, type.tensorType.elemType);
-    if (type.tensorType.shape !== undefined) {
-      const shape = new ProtoWriter();
-      for (const dim of type.tensorType.shape) {
-        const dimension = new ProtoWriter();
-        if (dim.dimValue !== undefined) dimension.int64Field(DimensionField.dimValue, dim.dimValue);
-        if (dim.dimParam !== undefined) dimension.stringField(DimensionField.dimParam, dim.dimParam);
-        if (dim.denotation !== undefined) dimension.stringField(DimensionField.denotation, dim.denotation);
-        shape.messageField(ShapeField.dim, dimension);
-      }
-      tensorType.messageField(TensorTypeField.shape, shape);
-    }
-    writer.messageField(TypeField.tensorType, tensorType);
-  }
-  if (type.denotation !== undefined) writer.stringField(TypeField.denotation, type.denotation);
-  return writer;
+function type(value: OnnxType): ProtoMessage {
+  const tensorType = value.tensorType;
+  return {
+    ...value,
+    tensorType:
+      tensorType === undefined
+        ? undefined
+        : {
+            elemType: tensorType.elemType,
+            shape: tensorType.shape === undefined ? undefined : { dim: tensorType.shape.map((dim) => ({ ...dim, dimValue: dim.dimValue === undefined ? undefined : int64Bits(dim.dimValue) })) },
+          },
+  };
 }

@@ -1,6 +1,7 @@
 /**
- * @radprobe/onnx-format: reads and writes ONNX model files (the onnx.proto subset radprobe needs) with a
- * hand-written protobuf codec, so no native code or protobuf runtime is required.
+ * @radprobe/onnx-format: reads and writes ONNX model files with protobufjs and ONNX's own onnx.proto (no native
+ * code), as plain objects and typed arrays: the part of the schema radprobe uses, int64 payloads as BigInt64Array,
+ * weights as views into the file's bytes.
  */
 export { encodeModel } from './encode.js';
 export { decodeModel } from './decode.js';

@@ -1,9 +1,14 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { RadprobeError, errorMessage } from '@radprobe/core';
-import { readValueInfo } from './decode.js';
-import { GraphField, ModelField, TensorField } from './fields.js';
+import { decodeValueInfo } from './decode.js';
+import { GraphProto, ModelProto, TensorProto, WireType, readerOf } from './schema.js';
 import type { OnnxValueInfo } from './types.js';
-import { ProtoReader, WireType } from './wire.js';
+
+const GRAPH = ModelProto.fields.graph.id;
+const GRAPH_INPUT = GraphProto.fields.input.id;
+const GRAPH_OUTPUT = GraphProto.fields.output.id;
+const GRAPH_INITIALIZER = GraphProto.fields.initializer.id;
+const TENSOR_NAME = TensorProto.fields.name.id;
 
 /** A graph's inputs and outputs: what feeding a model and reading it needs, without its weights. */
 export interface GraphSignature {
@@ -40,16 +45,16 @@ export async function readGraphSignature(file: string): Promise<GraphSignature> 
   try {
     const fields = new FileFields(handle, file, (await handle.stat()).size);
     let graph: FieldSpan | undefined;
-    for await (const span of fields.within(0, fields.size, 'ModelProto')) if (span.field === ModelField.graph && span.wireType === WireType.lengthDelimited) graph = span;
+    for await (const span of fields.within(0, fields.size, 'ModelProto')) if (span.field === GRAPH && span.wireType === WireType.lengthDelimited) graph = span;
     if (!graph) throw new RadprobeError(`${file}: no graph (ModelProto.graph) in the file; is this an ONNX model?`, { file });
     const inputs: OnnxValueInfo[] = [];
     const outputs: OnnxValueInfo[] = [];
     const initializers = new Set<string>();
     for await (const span of fields.within(graph.start, graph.end, 'ModelProto.graph')) {
       if (span.wireType !== WireType.lengthDelimited) continue;
-      if (span.field === GraphField.input) inputs.push(await fields.valueInfo(span, `ModelProto.graph.input[${inputs.length}]`));
-      else if (span.field === GraphField.output) outputs.push(await fields.valueInfo(span, `ModelProto.graph.output[${outputs.length}]`));
-      else if (span.field === GraphField.initializer) initializers.add(await fields.tensorName(span));
+      if (span.field === GRAPH_INPUT) inputs.push(await fields.valueInfo(span, `ModelProto.graph.input[${inputs.length}]`));
+      else if (span.field === GRAPH_OUTPUT) outputs.push(await fields.valueInfo(span, `ModelProto.graph.output[${outputs.length}]`));
+      else if (span.field === GRAPH_INITIALIZER) initializers.add(await fields.tensorName(span));
     }
     return { inputs: inputs.filter((input) => !initializers.has(input.name)), outputs };
   } finally {
@@ -79,13 +84,17 @@ class FileFields {
 
   async valueInfo(span: FieldSpan, path: string): Promise<OnnxValueInfo> {
     const bytes = await this.read(span.start, span.end - span.start);
-    return readValueInfo(new ProtoReader(bytes, this.file, path));
+    try {
+      return decodeValueInfo(bytes);
+    } catch (error) {
+      throw new RadprobeError(`${this.file}: ${errorMessage(error)} while reading ${path}: truncated, or not an ONNX model`, { file: this.file, cause: error });
+    }
   }
 
   /** An initializer's name, its data skipped. */
   async tensorName(span: FieldSpan): Promise<string> {
     for await (const field of this.within(span.start, span.end, 'ModelProto.graph.initializer')) {
-      if (field.field === TensorField.name && field.wireType === WireType.lengthDelimited) {
+      if (field.field === TENSOR_NAME && field.wireType === WireType.lengthDelimited) {
         return new TextDecoder().decode(await this.read(field.start, field.end - field.start));
       }
     }
@@ -94,17 +103,26 @@ class FileFields {
 
   private async fieldAt(position: number, end: number, path: string): Promise<FieldSpan> {
     const head = await this.read(position, Math.min(FIELD_HEAD, end - position));
-    const reader = new ProtoReader(head, this.file, path);
-    const { field, wireType } = reader.tag();
-    if (wireType === WireType.lengthDelimited) {
-      const length = reader.varint();
-      const start = position + reader.position;
-      if (start + length > end) throw new RadprobeError(`${this.file}: a field of ${path} runs past its end at byte ${position}: truncated or not an ONNX model`, { file: this.file });
-      return { field, wireType, start, end: start + length };
+    const reader = readerOf(head);
+    try {
+      const key = reader.uint32();
+      const field = key >>> 3;
+      const wireType = key & 7;
+      if (field === 0) throw new Error('invalid field number 0');
+      if (wireType === WireType.lengthDelimited) {
+        const length = reader.uint32();
+        const start = position + reader.pos;
+        if (start + length > end) throw new RadprobeError(`${this.file}: a field of ${path} runs past its end at byte ${position}: truncated or not an ONNX model`, { file: this.file });
+        return { field, wireType, start, end: start + length };
+      }
+      // Groups (wire types 3 and 4) are not used by onnx.proto.
+      if (wireType === 3 || wireType === 4) throw new Error(`unsupported wire type ${wireType}`);
+      reader.skipType(wireType);
+      return { field, wireType, start: position + reader.pos, end: position + reader.pos };
+    } catch (error) {
+      if (error instanceof RadprobeError) throw error;
+      throw new RadprobeError(`${this.file}: ${errorMessage(error)} at byte ${position} while reading ${path}: truncated, or not an ONNX model`, { file: this.file, cause: error });
     }
-    if (wireType !== WireType.varint && wireType !== WireType.fixed32 && wireType !== WireType.fixed64) reader.fail(`unsupported wire type ${wireType}`);
-    reader.skip(wireType);
-    return { field, wireType, start: position + reader.position, end: position + reader.position };
   }
 
   private async read(position: number, length: number): Promise<Uint8Array> {

@@ -97,6 +97,15 @@ describe('decodeModel', () => {
     expect(Array.from(tensorToInt64(sizes))).toEqual([-1n, INT64_MAX, 7n]);
   });
 
+  it('writes a plain Uint8Array, and reads raw_data out of a Node Buffer as plain views into it, not copies', () => {
+    const encoded = encodeModel(model());
+    expect(encoded.constructor).toBe(Uint8Array);
+    const file = Buffer.from(encoded);
+    const [w] = decodeModel(file).graph.initializer;
+    expect(w.rawData?.constructor).toBe(Uint8Array);
+    expect(w.rawData?.buffer).toBe(file.buffer);
+  });
+
   it('writes int64 attributes as two\'s complement and clamps numbers past the int64 range', () => {
     // Number(INT64_MAX) rounds up to 2^63, which is outside int64: it is written as INT64_MAX and reads back as the
     // same rounded number; -2^40 needs the 10-byte sign-extended varint.
@@ -151,7 +160,7 @@ describe('decodeModel', () => {
     expect(Array.from(tensorToFloat32(decoded.graph.initializer[0]))).toEqual([1, -2, 65504, 2 ** -24]);
   });
 
-  it('names the file and the message path when the bytes are truncated', () => {
+  it('names the file when the bytes are truncated', () => {
     const encoded = encodeModel(model());
     const cut = encoded.subarray(0, encoded.length - 5);
     expect(() => decodeModel(cut, '/models/cut.onnx')).toThrow(RadprobeError);

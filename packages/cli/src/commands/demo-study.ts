@@ -4,7 +4,7 @@ import { join, relative, resolve, sep } from 'node:path';
 import { canonicalJson, RadprobeError, sha256, writeFileAtomic } from '@radprobe/core';
 import { loadRegistry } from '@radprobe/core/engine';
 import { compareRuns } from '@radprobe/report';
-import { buildDinov2Onnx, writeDinov2Fixture, writeImageFolderDataset, writeNihDataset, writeSyntheticMontgomery, type VitSpec } from '@radprobe/testkit';
+import { buildDinov2Onnx, writeDinov2Fixture, writeImageFolderDataset, writeNihDataset, writeSyntheticMontgomery, type VitSpec } from '@radprobe/synthetic';
 import { builtinPlugins, cliSearchDirs } from '../builtins.js';
 import { pcaForRun } from './pca.js';
 import { runCommand } from './run.js';

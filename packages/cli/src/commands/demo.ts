@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import { canonicalJson, writeFileAtomic } from '@radprobe/core';
-import { writeDinov2Fixture, writeImageFolderDataset, writeNihDataset, type VitSpec } from '@radprobe/testkit';
+import { writeDinov2Fixture, writeImageFolderDataset, writeNihDataset, type VitSpec } from '@radprobe/synthetic';
 import { studyDemoCommand, type StudyDemoScale } from './demo-study.js';
 import { runCommand } from './run.js';
 import { schemaCommand } from './validate.js';
