@@ -142,6 +142,13 @@ export function configSchema(entries: Record<ComponentSection, JsonSchema>, defi
         default: 'auto',
         description: 'Where backbones run.',
       },
+      trainingWorkers: {
+        type: 'integer',
+        minimum: 1,
+        maximum: 256,
+        description:
+          'Worker threads that train probes, decoders and adapters data-parallel on the wasm backend, each on its share of every batch (results do not depend on it beyond float rounding). Default: environment variable RADPROBE_TRAINING_WORKERS, else every core (os.availableParallelism()).',
+      },
       // A batch of 1024 images at 448² is 2.4 GB of float32 input before the backbone's own activations.
       batchSize: { type: 'integer', minimum: 1, maximum: 1024, default: 16, description: 'Images per backbone forward pass.' },
       bootstrap: {

@@ -15,6 +15,7 @@ import { mergeNeeds } from '../cache/layout.js';
 import { configHash, loadConfig } from '../config/index.js';
 import type { PluginRegistry } from '../plugins/registry.js';
 import { cellSummary, collectProvenance, writeRunResults } from '../results/index.js';
+import { resolveTrainingWorkers } from '../train/workers.js';
 import { RadprobeError } from '../util/errors.js';
 import { assertWritableFolder } from '../util/path-problems.js';
 import { splitHash } from '../splits/split-hash.js';
@@ -361,6 +362,7 @@ async function embedDataset(args: {
     masks: Boolean(needs.masks),
     seed: config.seed,
     bootstrap: config.bootstrap,
+    trainingWorkers: resolveTrainingWorkers(config.trainingWorkers).count,
     signal: args.signal,
     protocols: args.plugins.protocolLookup,
   };

@@ -1,5 +1,9 @@
-export { trainWithSgd, trainingBackend, describeTrainingBackend } from './train-loop.js';
-export type { TrainableModel, TrainingOptions, TrainingSummary } from './train-loop.js';
+export { trainWithSgd, trainingBackend, describeTrainingBackend, trainableGradientModel } from './train-loop.js';
+export type { TrainableModel, TrainingOptions, TrainingSummary, RowsPiece } from './train-loop.js';
+export { dataParallel, splitEvenly } from './data-parallel.js';
+export type { BatchGradients, DataParallel, GradientModel, GradientModelFactory, GradientModelSource, ParallelTraining, PieceGradients } from './data-parallel.js';
+export { parallelTraining, resolveTrainingWorkers, TRAINING_WORKERS_VARIABLE } from './workers.js';
+export type { TrainingWorkers } from './workers.js';
 export { SgdMomentum } from './sgd.js';
 export type { ParameterGroup } from './sgd.js';
 export { cosineFactor } from './schedule.js';
