@@ -9,7 +9,7 @@ export interface PieceGradients {
   /** The gradient of the piece's share of the loss, one per variable in the model's order. */
   gradients: Tensor[];
   /** The piece's share of each loss the model reports (one per head or decoder of a grid); shares sum to the batch's. */
-  losses: Float32Array;
+  losses: Float64Array;
   /**
    * Values the main thread applies after the step, in piece order (e.g. BatchNorm's batch statistics, which feed
    * running averages whose result depends on the order they arrive in).
@@ -89,7 +89,7 @@ function inProcess<Piece>(model: GradientModel<Piece>): DataParallel<Piece> {
     async gradients(pieces) {
       if (pieces.length !== 1) throw new RadprobeError(`data-parallel training: ${pieces.length} pieces for 1 worker`);
       const { gradients, losses, extras } = model.gradients(pieces[0]);
-      return { gradients, losses: Float64Array.from(losses), extras: [extras ?? []] };
+      return { gradients, losses, extras: [extras ?? []] };
     },
     async close() {},
   };
@@ -99,7 +99,7 @@ function inProcess<Piece>(model: GradientModel<Piece>): DataParallel<Piece> {
 export type WorkerRequest =
   | { type: 'init'; source: GradientModelSource; sizes: number[]; parameters: SharedArrayBuffer; gradients: SharedArrayBuffer; gradientOffset: number }
   | { type: 'step'; piece: unknown };
-export type WorkerReply = { type: 'ready' } | { type: 'done'; losses: Float32Array; extras: Float32Array[] } | { type: 'error'; message: string };
+export type WorkerReply = { type: 'ready' } | { type: 'done'; losses: Float64Array; extras: Float32Array[] } | { type: 'error'; message: string };
 
 /** The worker entry point of core's build (workers run built code, also when the caller runs from sources). */
 function workerScript(): string {

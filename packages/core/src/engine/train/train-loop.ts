@@ -32,11 +32,13 @@ export function trainableGradientModel(tf: TensorFlow, model: TrainableModel & {
   return {
     variables,
     gradients({ rows, batchRows }) {
-      return tf.tidy(() => {
+      let loss = 0;
+      const gradients = tf.tidy(() => {
         const { value, grads } = tf.variableGrads(() => model.loss(tf.tensor1d(rows, 'int32'), batchRows), variables);
-        const gradients = variables.map((variable) => tf.keep(grads[variable.name]));
-        return { gradients, losses: value.dataSync() as Float32Array };
+        loss = value.dataSync()[0];
+        return variables.map((variable) => grads[variable.name]);
       });
+      return { gradients, losses: Float64Array.of(loss) };
     },
     dispose: () => model.dispose?.(),
   };
