@@ -4,7 +4,7 @@ import { defineConfig, type Options } from 'tsup';
  * How every package builds: ESM for Node 20 with declarations. Workspace packages stay external so that all
  * plugins share one copy of @radprobe/core (its classes, e.g. RadprobeError, must be the same at run time).
  */
-export function packageBuild(entry: string[], define: Record<string, string> = {}): ReturnType<typeof defineConfig> {
+export function packageBuild(entry: string[] | Record<string, string>, define: Record<string, string> = {}): ReturnType<typeof defineConfig> {
   const options: Options = {
     entry,
     define,

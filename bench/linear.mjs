@@ -4,7 +4,7 @@
 // trainings cost per epoch. Features per sample: CLS of 4 blocks of width --dim (default 384, ViT-S/14: the 4-block
 // input is 1,536 wide) plus the mean patch token. Run `npm run build` first, then
 // `node bench/linear.mjs [--dim 384] [--samples 20000] [--epochs 10]`.
-import { Random, computeBackend } from '@radprobe/core';
+import { Random, computeBackend, resolveTrainingWorkers } from '@radprobe/core';
 import { buildSamples, trainHeadGrid } from '@radprobe/protocol-linear';
 import { measure, mib } from './measure.mjs';
 
@@ -34,7 +34,7 @@ const dataset = { name: 'bench', task: 'multilabel', classes: Array.from({ lengt
 const table = { rows: SAMPLES, width, embedDim: DIM, clsBlocks: 4, withPatchMean: true, data, items: items.map((_, i) => i) };
 const samples = buildSamples(table, dataset, () => 'train');
 const train = Array.from({ length: SAMPLES }, (_, i) => i);
-const common = { samples, table, train, multiclass: false, batchSize: BATCH, seed: 0 };
+const common = { samples, table, train, multiclass: false, batchSize: BATCH, seed: 0, workers: resolveTrainingWorkers(undefined).count };
 
 console.log(`backend ${(await computeBackend()).name}; ${SAMPLES} samples, CLS width ${DIM} (4-block input ${4 * DIM}, + avgpool ${5 * DIM}), ${LABELS} labels, batch ${BATCH}`);
 const heads = SETTINGS.flatMap((setting) => LRS.map((learningRate) => ({ setting, learningRate })));

@@ -13,6 +13,7 @@
 // `node bench/peft.mjs [--steps 2] [--batch 8] [--micro 1] [--vit-b] [--vit-b-batch 2]`.
 import { Random, describeTrainingBackend, trainingBackend } from '@radprobe/core';
 import { PixelLoader, buildVit, resolvePeftOptions, trainNetwork } from '@radprobe/protocol-peft';
+import { vitWeights } from './vit-weights.mjs';
 
 const arg = (name, fallback) => {
   const at = process.argv.indexOf(name);
@@ -23,48 +24,10 @@ const BATCH = arg('--batch', 8);
 const MICRO = arg('--micro', 'auto');
 const VIT_B = process.argv.includes('--vit-b');
 const VIT_B_BATCH = arg('--vit-b-batch', 2);
-const PATCH = 14;
 const SIDE = 224;
-const GRID = SIDE / PATCH;
 
 const random = new Random(0);
-/** Random DINOv2-style weights (no registers, trained grid 16 so 224 needs no interpolation). */
-function vitWeights(D, depth, heads) {
-  const hidden = 4 * D;
-  const parameters = new Map();
-  const add = (name, shape, std, mean = 0) => {
-    const count = shape.reduce((a, b) => a * b, 1);
-    parameters.set(name, { shape, values: Float32Array.from({ length: count }, () => mean + std * random.normal()) });
-  };
-  add('patch_embed.proj.weight', [D, 3, PATCH, PATCH], 1 / Math.sqrt(3 * PATCH * PATCH));
-  add('patch_embed.proj.bias', [D], 0.02);
-  add('cls_token', [1, 1, D], 0.02);
-  add('pos_embed', [1, 1 + GRID * GRID, D], 0.02);
-  for (let b = 0; b < depth; b++) {
-    const p = `blocks.${b}`;
-    add(`${p}.norm1.weight`, [D], 0.02, 1);
-    add(`${p}.norm1.bias`, [D], 0.02);
-    add(`${p}.attn.qkv.weight`, [3 * D, D], 1 / Math.sqrt(D));
-    add(`${p}.attn.qkv.bias`, [3 * D], 0.02);
-    add(`${p}.attn.proj.weight`, [D, D], 1 / Math.sqrt(D));
-    add(`${p}.attn.proj.bias`, [D], 0.02);
-    add(`${p}.ls1.gamma`, [D], 0.01, 0.1);
-    add(`${p}.norm2.weight`, [D], 0.02, 1);
-    add(`${p}.norm2.bias`, [D], 0.02);
-    add(`${p}.mlp.fc1.weight`, [hidden, D], 1 / Math.sqrt(D));
-    add(`${p}.mlp.fc1.bias`, [hidden], 0.02);
-    add(`${p}.mlp.fc2.weight`, [D, hidden], 1 / Math.sqrt(hidden));
-    add(`${p}.mlp.fc2.bias`, [D], 0.02);
-    add(`${p}.ls2.gamma`, [D], 0.01, 0.1);
-  }
-  add('norm.weight', [D], 0.02, 1);
-  add('norm.bias', [D], 0.02);
-  return {
-    architecture: { embedDim: D, depth, heads, patchSize: PATCH, mlpHidden: hidden, registerTokens: 0, positionGrid: GRID, layerNormEpsilon: 1e-6, positionInterpolation: { mode: 'size' } },
-    parameters,
-  };
-}
-const weights = vitWeights(384, 12, 6);
+const weights = vitWeights(random, 384, 12, 6);
 
 const tf = await trainingBackend();
 const peakRss = () => `${(process.resourceUsage().maxRSS / 2 ** 20).toFixed(2)} GiB`;
@@ -112,6 +75,6 @@ async function trainingRate(networkWeights, mode, batch, steps, checkpointing) {
 console.log(`lora, checkpointing auto: ${await trainingRate(weights, 'lora', BATCH, STEPS, 'auto')}; peak RSS ${peakRss()}`);
 for (const mode of ['full', 'lora', 'bitfit']) console.log(`${mode}, checkpointing off: ${await trainingRate(weights, mode, BATCH, STEPS, false)}; peak RSS ${peakRss()}`);
 if (VIT_B) {
-  const vitB = vitWeights(768, 12, 12);
+  const vitB = vitWeights(random, 768, 12, 12);
   console.log(`ViT-B/14-sized lora, checkpointing auto, batch ${VIT_B_BATCH}, 1 timed step: ${await trainingRate(vitB, 'lora', VIT_B_BATCH, 1, 'auto')}; peak RSS ${peakRss()}`);
 }

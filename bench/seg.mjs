@@ -8,9 +8,10 @@
 // convolutions (one matMul + pixel shuffle) against tf.conv2dTranspose, and its bilinear resizes (gradient as two
 // plain matrix products) against tf.image.resizeBilinear with core's registered gradient. --layers 0 skips them.
 // Run `npm run build` first, then `node bench/seg.mjs [--items 1000] [--micro 8] [--decoders linear,unet] [--layers 0]`.
-import { Random, computeBackend, trainingBackend } from '@radprobe/core';
+import { Random, computeBackend, resolveTrainingWorkers, trainingBackend } from '@radprobe/core';
 import { convTranspose2x2, resizeBilinear, trainDecoders, unetChannels } from '@radprobe/protocol-seg';
 import { measure } from './measure.mjs';
+import { tokenContext } from './token-context.mjs';
 
 const arg = (name, fallback) => {
   const at = process.argv.indexOf(name);
@@ -39,30 +40,8 @@ for (let i = 0; i < ITEMS; i++) {
   masks.set(i, mask);
 }
 
-/** A ProtocolContext over `indices` of the benchmark's items: patch tokens streamed item by item, no masks source. */
-function contextOver(indices) {
-  const items = indices.map((i) => ({ id: `${i}`, split: 'train', source: `item ${i}` }));
-  return {
-    dataset: { name: 'bench', task: 'segmentation', classes: ['background', 'a', 'b'], items, notes: [] },
-    signal: new AbortController().signal,
-    features: {
-      clsBlocks: 0,
-      patchBlocks: BLOCKS,
-      patchTokens: (_splits, fromEnd = 0) => ({
-        async *[Symbol.asyncIterator]() {
-          for (let position = 0; position < indices.length; position++) {
-            const offset = (indices[position] * 131 + fromEnd * 977) % 4096;
-            yield { item: position, grid: { rows: GRID, cols: GRID }, dim: DIM, data: pool.slice(offset, offset + RECORD) };
-          }
-        },
-      }),
-    },
-    restrict: (subset) => contextOver(subset.map((i) => indices[i])),
-  };
-}
-
 const all = Array.from({ length: ITEMS }, (_, i) => i);
-const context = contextOver(all);
+const context = tokenContext(all, { grid: GRID, dim: DIM, blocks: BLOCKS, classes: CLASSES, pool });
 const { name } = await computeBackend();
 console.log(`backend ${name}; ${ITEMS} items, tokens ${GRID}×${GRID}×${DIM} × ${BLOCKS} blocks, input ${SIDE}, batch 128 in chunks of ${MICRO}`);
 /** Best of 3 wall times (ms) of `loss`'s forward pass and gradient with respect to `inputs`, after a warm-up. */
@@ -122,6 +101,7 @@ for (const kind of DECODERS) {
       batchSize: 128,
       microBatchSize: MICRO,
       seed: 0,
+      workers: resolveTrainingWorkers(undefined).count,
     });
     trained.dispose();
   });

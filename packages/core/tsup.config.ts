@@ -1,6 +1,10 @@
 import { coreVersionDefine } from '../../build-constants.ts';
 import { packageBuild } from '../../tsup.shared.ts';
 
-// Two entries: the plugin surface (`@radprobe/core`) and the engine hosts use (`@radprobe/core/engine`). They share
+// The plugin surface (`@radprobe/core`), the engine hosts use (`@radprobe/core/engine`) and the training worker's
+// module (`@radprobe/core/train-worker`, which worker threads load). They share
 // chunks, so a class such as RadprobeError is one class whichever entry a package imports it from.
-export default packageBuild(['src/index.ts', 'src/engine/index.ts'], coreVersionDefine());
+export default packageBuild(
+  { index: 'src/index.ts', 'engine/index': 'src/engine/index.ts', 'train-worker': 'src/engine/train/train-worker.ts' },
+  coreVersionDefine(),
+);

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, runCli, temporaryDir } from './helpers.js';
@@ -58,16 +59,21 @@ describe('radprobe list', () => {
 describe('radprobe doctor', () => {
   it('shows node, the CPU execution provider and the compute backend', async () => {
     const cwd = await temporaryDir('doctor');
-    const text = await runCli(['doctor'], { cwd });
+    const text = await runCli(['doctor'], { cwd, env: { RADPROBE_TRAINING_WORKERS: '3' } });
     expect(text.code, text.stderr).toBe(0);
     expect(text.stdout).toContain(`node          ${process.version}`);
     expect(text.stdout).toMatch(/^onnxruntime {3}cpu[,;].*; device "auto" picks \w+ExecutionProvider$/m);
     expect(text.stdout).toMatch(/^compute {7}wasm /m);
+    // Neither native TensorFlow package is a dependency: doctor says so for each.
+    expect(text.stdout).toMatch(/^ {14}tensorflow-gpu: not installed \(@tensorflow\/tfjs-node-gpu\)$/m);
+    expect(text.stdout).toMatch(/^ {14}tensorflow: not installed \(@tensorflow\/tfjs-node\)$/m);
+    expect(text.stdout).toMatch(/^training {6}wasm \(SIMD, 1 thread\) × 3 workers \(from RADPROBE_TRAINING_WORKERS\)$/m);
 
-    const json = await runCli(['doctor', '--json'], { cwd });
-    const report = JSON.parse(json.stdout) as { node: string; computeBackend: string; onnxruntime: { providers: Array<{ name: string; usable: boolean }> } };
+    const json = await runCli(['doctor', '--json'], { cwd, env: { RADPROBE_TRAINING_WORKERS: '' } });
+    const report = JSON.parse(json.stdout) as { node: string; computeBackend: string; trainingWorkers: number; onnxruntime: { providers: Array<{ name: string; usable: boolean }> } };
     expect(report.node).toBe(process.version);
     expect(report.computeBackend).toBe('wasm');
+    expect(report.trainingWorkers).toBe(availableParallelism());
     expect(report.onnxruntime.providers.find((provider) => provider.name === 'cpu')).toMatchObject({ usable: true });
   });
 });

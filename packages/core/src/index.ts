@@ -48,7 +48,15 @@ export { roundHalfEven } from './engine/util/rounding.js';
 
 export { computeBackend, type ComputeBackend, type TensorFlow } from './engine/compute/backend.js';
 export { topKSimilarities, type TopKOptions, type TopKResult } from './engine/compute/top-k.js';
-export { trainWithSgd, trainingBackend, describeTrainingBackend, type TrainableModel, type TrainingOptions, type TrainingSummary } from './engine/train/train-loop.js';
+export {
+  trainWithSgd, trainingBackend, describeTrainingBackend, trainableGradientModel, type TrainableModel, type TrainingOptions, type TrainingSummary,
+  type RowsPiece,
+} from './engine/train/train-loop.js';
+export {
+  dataParallel, splitEvenly, type BatchGradients, type DataParallel, type GradientModel, type GradientModelFactory, type GradientModelSource,
+  type ParallelTraining, type PieceGradients,
+} from './engine/train/data-parallel.js';
+export { parallelTraining, type TrainingWorkers } from './engine/train/workers.js';
 export { SgdMomentum, type ParameterGroup } from './engine/train/sgd.js';
 export { cosineFactor } from './engine/train/schedule.js';
 export { epochBatches, batchesPerEpoch } from './engine/train/batches.js';

@@ -211,3 +211,22 @@ describe('describeTrainingBackend', () => {
     expect(tf.getBackend()).not.toBe('cpu');
   });
 });
+
+describe('wasm matrix products with transposed operands', () => {
+  it('equal the products of the transposed matrices (hand case and batched, both flags, fused with a bias)', () => {
+    // A = [[1, 2], [3, 4]], B = [[5, 6], [7, 8]]: Aᵀ·B = [[26, 30], [38, 44]], A·Bᵀ = [[17, 23], [39, 53]], Aᵀ·Bᵀ = [[23, 31], [34, 46]].
+    const a = tf.tensor2d([1, 2, 3, 4], [2, 2]);
+    const b = tf.tensor2d([5, 6, 7, 8], [2, 2]);
+    expect(Array.from(tf.matMul(a, b, true, false).dataSync())).toEqual([26, 30, 38, 44]);
+    expect(Array.from(tf.matMul(a, b, false, true).dataSync())).toEqual([17, 23, 39, 53]);
+    expect(Array.from(tf.matMul(a, b, true, true).dataSync())).toEqual([23, 31, 34, 46]);
+    expect(Array.from(tf.fused.matMul({ a, b, transposeA: true, bias: tf.tensor1d([1, -1]) }).dataSync())).toEqual([27, 29, 39, 43]);
+    const random = new Random(3);
+    const x = tf.tensor3d(Float32Array.from({ length: 2 * 5 * 3 }, () => random.normal()), [2, 5, 3]);
+    const y = tf.tensor3d(Float32Array.from({ length: 2 * 4 * 5 }, () => random.normal()), [2, 4, 5]);
+    const flagged = tf.matMul(x, y, true, true).dataSync();
+    const explicit = tf.matMul(tf.transpose(x, [0, 2, 1]), tf.transpose(y, [0, 2, 1])).dataSync();
+    expect(flagged.length).toBe(2 * 3 * 4);
+    flagged.forEach((value, i) => expect(value).toBeCloseTo(explicit[i], 5));
+  });
+});

@@ -1,5 +1,18 @@
-import { Random, bceWithLogitsLoss, crossEntropyLoss, trainWithSgd, trainingBackend, type TrainingSummary } from '@radprobe/core';
-import type { Scalar, Tensor2D, Variable } from '@tensorflow/tfjs-core';
+import {
+  Random,
+  bceWithLogitsLoss,
+  crossEntropyLoss,
+  parallelTraining,
+  trainWithSgd,
+  trainableGradientModel,
+  trainingBackend,
+  type GradientModel,
+  type RowsPiece,
+  type TensorFlow,
+  type TrainableModel,
+  type TrainingSummary,
+} from '@radprobe/core';
+import type { Scalar, Tensor1D, Tensor2D, Variable } from '@tensorflow/tfjs-core';
 import type { InputSetting } from './options.js';
 import { inputColumns, type InputTable, type Samples } from './samples.js';
 
@@ -14,8 +27,6 @@ interface HeadGroup {
   setting: InputSetting;
   columns: { start: number; width: number };
   heads: number[];
-  weights: Variable;
-  bias: Variable;
 }
 
 export interface TrainedGrid {
@@ -37,10 +48,94 @@ function rowsOf(samples: Samples, rows: readonly number[]): Float32Array {
   return out;
 }
 
+/** Everything a copy of the grid's model is built from: plain arrays, so that training workers get it too. */
+export interface HeadGridPayload {
+  /** Row-major `[rows, width]` features of the training rows. */
+  features: Float32Array;
+  rows: number;
+  width: number;
+  outputs: number;
+  /** Class per row (multiclass), else null. */
+  labels: Int32Array | null;
+  /** Row-major `[rows, outputs]` 0/1 targets (multilabel), else null. */
+  targets: Float32Array | null;
+  groups: Array<{ columns: { start: number; width: number }; heads: number; learningRates: number[] }>;
+  seed: number;
+}
+
+interface GridModel {
+  trainable: TrainableModel & { dispose(): void };
+  weights: Variable[];
+  biases: Variable[];
+}
+
+function groupLogits(tf: TensorFlow, x: Tensor2D, columns: { start: number; width: number }, weights: Variable, bias: Variable): Tensor2D {
+  return tf.add(tf.matMul(tf.slice(x, [0, columns.start], [-1, columns.width]), weights), bias) as Tensor2D;
+}
+
 /**
- * Trains every head on the `train` samples at once: each step draws one shared batch, each input setting's heads
- * share one matrix product, and the loss is the sum of the heads' losses, so each head gets exactly the update it
- * would get alone (its gradient is its own block), at its own learning rate.
+ * The grid's variables, initialised from the seed, and its loss: each step draws one shared batch, each input
+ * setting's heads share one matrix product, and the loss is the sum of the heads' losses, so each head gets
+ * exactly the update it would get alone (its gradient is its own block), at its own learning rate.
+ */
+function gridModel(tf: TensorFlow, payload: HeadGridPayload): GridModel {
+  const { outputs } = payload;
+  const init = new Random(payload.seed ^ INIT_STREAM);
+  const [weights, biases] = tf.tidy(() => {
+    const weights: Variable[] = [];
+    const biases: Variable[] = [];
+    for (const group of payload.groups) {
+      const columns = group.heads * outputs;
+      const values = new Float32Array(group.columns.width * columns);
+      // Head by head, so a head's initial weights do not depend on how many heads follow it in the grid.
+      for (let position = 0; position < group.heads; position++) {
+        for (let t = 0; t < group.columns.width; t++) {
+          for (let o = 0; o < outputs; o++) values[t * columns + position * outputs + o] = INIT_STD * init.normal();
+        }
+      }
+      weights.push(tf.variable(tf.tensor2d(values, [group.columns.width, columns])));
+      biases.push(tf.variable(tf.zeros([columns])));
+    }
+    return [weights, biases];
+  });
+  const features = tf.tensor2d(payload.features, [payload.rows, payload.width]);
+  const labels = payload.labels ? tf.tensor1d(payload.labels, 'int32') : null;
+  const targets = payload.targets ? tf.tensor2d(payload.targets, [payload.rows, outputs]) : null;
+  const trainable = {
+    groups: payload.groups.map((group, g) => ({
+      variables: [weights[g], biases[g]],
+      learningRate: Float32Array.from({ length: group.heads * outputs }, (_, c) => group.learningRates[Math.floor(c / outputs)]),
+    })),
+    loss: (rows: Tensor1D, batchRows: number) => {
+      const x = tf.gather(features, rows) as Tensor2D;
+      const losses = payload.groups.map((group, g) => {
+        const logits = groupLogits(tf, x, group.columns, weights[g], biases[g]);
+        // Cross-entropy is a mean over the rows: a piece weighs its rows' share of the batch. BCE sums over rows.
+        if (labels) return tf.mul(crossEntropyLoss(tf, logits, tf.gather(labels, rows), outputs), rows.size / batchRows) as Scalar;
+        return bceWithLogitsLoss(tf, logits, tf.gather(targets!, rows) as Tensor2D);
+      });
+      return losses.reduce((sum, loss) => tf.add(sum, loss) as Scalar);
+    },
+    dispose: () => tf.dispose([features, ...(labels ? [labels] : []), ...(targets ? [targets] : [])]),
+  };
+  return { trainable, weights, biases };
+}
+
+/** A training worker's copy of the grid (`GradientModelSource` export of this package). */
+export function headGridGradientModel(tf: TensorFlow, payload: HeadGridPayload): GradientModel<RowsPiece> {
+  const { trainable, weights, biases } = gridModel(tf, payload);
+  const model = trainableGradientModel(tf, trainable);
+  return {
+    ...model,
+    dispose() {
+      model.dispose();
+      tf.dispose([...weights, ...biases]);
+    },
+  };
+}
+
+/**
+ * Trains every head on the `train` samples at once (see `gridModel`), data-parallel over `workers` threads.
  */
 export async function trainHeadGrid(args: {
   samples: Samples;
@@ -51,63 +146,50 @@ export async function trainHeadGrid(args: {
   epochs: number;
   batchSize: number;
   seed: number;
+  /** Data-parallel training workers (1: this thread only). */
+  workers: number;
   signal?: AbortSignal;
   onEpoch?: (epoch: number, epochs: number) => void;
 }): Promise<TrainedGrid> {
   const { samples, table, train, heads } = args;
   const tf = await trainingBackend();
   const outputs = samples.outputs;
-  const init = new Random(args.seed ^ INIT_STREAM);
   const groups: HeadGroup[] = [];
   heads.forEach((head, h) => {
     let group = groups.find((g) => g.setting.blocks === head.setting.blocks && g.setting.avgpool === head.setting.avgpool);
     if (!group) {
-      group = { setting: head.setting, columns: inputColumns(table, head.setting), heads: [], weights: null as unknown as Variable, bias: null as unknown as Variable };
+      group = { setting: head.setting, columns: inputColumns(table, head.setting), heads: [] };
       groups.push(group);
     }
     group.heads.push(h);
   });
-  tf.tidy(() => {
-    for (const group of groups) {
-      const columns = group.heads.length * outputs;
-      const values = new Float32Array(group.columns.width * columns);
-      // Head by head, so a head's initial weights do not depend on how many heads follow it in the grid.
-      group.heads.forEach((_, position) => {
-        for (let t = 0; t < group.columns.width; t++) {
-          for (let o = 0; o < outputs; o++) values[t * columns + position * outputs + o] = INIT_STD * init.normal();
-        }
-      });
-      group.weights = tf.variable(tf.tensor2d(values, [group.columns.width, columns]));
-      group.bias = tf.variable(tf.zeros([columns]));
-    }
-  });
-  const features = tf.tensor2d(rowsOf(samples, train), [train.length, samples.width]);
-  const labels = args.multiclass ? tf.tensor1d(Int32Array.from(train, (s) => samples.labels[s]), 'int32') : null;
-  const targets = args.multiclass ? null : tf.tensor2d(Float32Array.from(train.flatMap((s) => Array.from(samples.targets.subarray(s * outputs, (s + 1) * outputs)))), [train.length, outputs]);
-  const groupLogits = (x: Tensor2D, group: HeadGroup) =>
-    tf.add(tf.matMul(tf.slice(x, [0, group.columns.start], [-1, group.columns.width]), group.weights), group.bias) as Tensor2D;
+  const payload: HeadGridPayload = {
+    features: rowsOf(samples, train),
+    rows: train.length,
+    width: samples.width,
+    outputs,
+    labels: args.multiclass ? Int32Array.from(train, (s) => samples.labels[s]) : null,
+    targets: args.multiclass ? null : Float32Array.from(train.flatMap((s) => Array.from(samples.targets.subarray(s * outputs, (s + 1) * outputs)))),
+    groups: groups.map((group) => ({ columns: group.columns, heads: group.heads.length, learningRates: group.heads.map((h) => heads[h].learningRate) })),
+    seed: args.seed,
+  };
+  const { trainable, weights, biases } = gridModel(tf, payload);
   let training: TrainingSummary;
   try {
-    training = await trainWithSgd(
-      {
-        groups: groups.map((group) => ({
-          variables: [group.weights, group.bias],
-          learningRate: Float32Array.from({ length: group.heads.length * outputs }, (_, c) => heads[group.heads[Math.floor(c / outputs)]].learningRate),
-        })),
-        loss: (batch) => {
-          const x = tf.gather(features, batch) as Tensor2D;
-          const losses = groups.map((group) =>
-            labels ? crossEntropyLoss(tf, groupLogits(x, group), tf.gather(labels, batch), outputs) : bceWithLogitsLoss(tf, groupLogits(x, group), tf.gather(targets!, batch) as Tensor2D),
-          );
-          return losses.reduce((sum, loss) => tf.add(sum, loss) as Scalar);
-        },
-      },
-      { samples: train.length, batchSize: args.batchSize, epochs: args.epochs, seed: args.seed, signal: args.signal, onEpoch: (epoch, epochs) => args.onEpoch?.(epoch, epochs) },
-    );
+    training = await trainWithSgd(trainable, {
+      samples: train.length,
+      batchSize: args.batchSize,
+      epochs: args.epochs,
+      seed: args.seed,
+      signal: args.signal,
+      parallel: await parallelTraining(args.workers, { module: '@radprobe/protocol-linear', exportName: 'headGridGradientModel', payload }),
+      onEpoch: (epoch, epochs) => args.onEpoch?.(epoch, epochs),
+    });
+  } catch (error) {
+    tf.dispose([...weights, ...biases]);
+    throw error;
   } finally {
-    features.dispose();
-    labels?.dispose();
-    targets?.dispose();
+    trainable.dispose();
   }
   return {
     training,
@@ -115,8 +197,8 @@ export async function trainHeadGrid(args: {
       const out = heads.map(() => new Float32Array(rows.length * outputs));
       for (let start = 0; start < rows.length; start += SCORE_CHUNK) {
         const chunk = rows.slice(start, start + SCORE_CHUNK);
-        for (const group of groups) {
-          const block = tf.tidy(() => groupLogits(tf.tensor2d(rowsOf(samples, chunk), [chunk.length, samples.width]), group));
+        for (const [g, group] of groups.entries()) {
+          const block = tf.tidy(() => groupLogits(tf, tf.tensor2d(rowsOf(samples, chunk), [chunk.length, samples.width]), group.columns, weights[g], biases[g]));
           const values = (await block.data()) as Float32Array;
           block.dispose();
           const width = group.heads.length * outputs;
@@ -130,10 +212,7 @@ export async function trainHeadGrid(args: {
       return out;
     },
     dispose() {
-      for (const group of groups) {
-        group.weights.dispose();
-        group.bias.dispose();
-      }
+      tf.dispose([...weights, ...biases]);
     },
   };
 }

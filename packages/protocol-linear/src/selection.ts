@@ -41,7 +41,7 @@ export async function runSgdSeed(args: SeedArgs & { heads: HeadSpec[]; table: Pa
   const { dataset, samples, options, seed, context, heads, table } = args;
   const train = samplesOf(samples, ['train']);
   const val = samplesOf(samples, ['val']);
-  const common = { samples, table, multiclass: dataset.task === 'multiclass', epochs: options.epochs, batchSize: options.batchSize, seed, signal: context.signal };
+  const common = { samples, table, multiclass: dataset.task === 'multiclass', epochs: options.epochs, batchSize: options.batchSize, seed, signal: context.signal, workers: context.trainingWorkers };
   const progress = (label: string) => (epoch: number, epochs: number) => context.progress({ label, done: epoch, total: epochs });
   const grid = await trainHeadGrid({ ...common, train, heads, onEpoch: progress(`grid epochs (seed ${seed}, ${heads.length} heads)`) });
   let valLogits: Float32Array[];

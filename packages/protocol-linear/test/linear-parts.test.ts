@@ -11,7 +11,7 @@ describe('trainHeadGrid', () => {
     const samples = buildSamples(table, dataset, (i) => items[i].split);
     const train = samples.splits.map((_, s) => s);
     const setting = { blocks: 1, avgpool: false };
-    const common = { samples, table, train, multiclass: false, epochs: 3, batchSize: 16, seed: 4 };
+    const common = { samples, table, train, multiclass: false, epochs: 3, batchSize: 16, seed: 4, workers: 1 };
     const together = await trainHeadGrid({ ...common, heads: [{ setting, learningRate: 0.01 }, { setting, learningRate: 0.2 }] });
     const joint = await together.logits(train);
     together.dispose();
@@ -21,6 +21,35 @@ describe('trainHeadGrid', () => {
     alone.dispose();
     single.forEach((v, i) => expect(joint[0][i]).toBeCloseTo(v, 5));
     expect(joint[1]).not.toEqual(joint[0]);
+  });
+});
+
+describe('trainHeadGrid on worker threads', () => {
+  // The workers run the packages' builds (`nx test` builds them first).
+  const items = syntheticItems({ task: 'multiclass', classes: 3, dim: 6, blocks: 1, counts: { train: 45, val: 0, test: 0 } });
+  const dataset: DatasetView = { name: 'grid', task: 'multiclass', classes: ['a', 'b', 'c'], items, notes: [] };
+  const table: InputTable = { rows: items.length, width: 6, embedDim: 6, clsBlocks: 1, withPatchMean: false, data: Float32Array.from(items.flatMap((item) => item.cls[0])), items: items.map((_, i) => i) };
+  const samples = buildSamples(table, dataset, (i) => items[i].split);
+  const train = samples.splits.map((_, s) => s);
+  const setting = { blocks: 1, avgpool: false };
+  // Batches of 16 over 45 rows: the last batch (13 rows) splits unevenly, 7 + 6, exercising the mean's row shares.
+  const trainOn = async (workers: number) => {
+    const grid = await trainHeadGrid({ samples, table, train, multiclass: true, epochs: 3, batchSize: 16, seed: 9, workers, heads: [{ setting, learningRate: 0.05 }, { setting, learningRate: 0.5 }] });
+    const logits = await grid.logits(train);
+    grid.dispose();
+    return { logits, losses: grid.training.epochLosses };
+  };
+
+  it('trains the same heads on 2 workers as on 1 (within float rounding), and repeats bit for bit on 2', async () => {
+    const one = await trainOn(1);
+    const two = await trainOn(2);
+    const twoAgain = await trainOn(2);
+    expect(twoAgain.logits).toEqual(two.logits);
+    expect(twoAgain.losses).toEqual(two.losses);
+    for (let h = 0; h < 2; h++) one.logits[h].forEach((value, i) => expect(two.logits[h][i]).toBeCloseTo(value, 4));
+    one.losses.forEach((loss, e) => expect(two.losses[e]).toBeCloseTo(loss, 5));
+    // Training moved the heads: the logits are not the initial near-zero ones.
+    expect(Math.max(...one.logits[1].map(Math.abs))).toBeGreaterThan(0.5);
   });
 });
 

@@ -32,6 +32,8 @@ export interface Decoder {
    * uses the running statistics.
    */
   forward(inputs: readonly Tensor4D[], training: boolean, batchStatistics?: Tensor[]): Tensor4D;
+  /** How many batch statistics a training `forward` collects: two (mean, variance) per BatchNorm layer. */
+  statisticsCount: number;
   /** PyTorch's running-statistics update (momentum 0.1) with the statistics `forward` collected; disposes them. */
   updateRunningStatistics(batchStatistics: Tensor[]): void;
   dispose(): void;
@@ -142,6 +144,7 @@ export function linearDecoder(tf: TensorFlow, shape: DecoderShape, random: Rando
     blocks: 1,
     variables: params.trainable,
     forward: (inputs) => resizeBilinear(tf, applyConv(tf, head, inputs[inputs.length - 1]), [height, width], false),
+    statisticsCount: 0,
     updateRunningStatistics: (statistics) => updateRunning(tf, [], statistics),
     dispose: () => params.dispose(),
   };
@@ -205,6 +208,7 @@ export function unetDecoder(tf: TensorFlow, shape: DecoderShape, random: Random)
       });
       return resizeBilinear(tf, y, [height, width], false);
     },
+    statisticsCount: 2 * norms.length,
     updateRunningStatistics: (statistics) => updateRunning(tf, norms, statistics),
     dispose: () => params.dispose(),
   };

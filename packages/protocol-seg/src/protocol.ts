@@ -118,7 +118,7 @@ async function runDecoder(args: {
 }): Promise<DecoderOutcome> {
   const { context, options, kind, shape, masks, splits, seed } = args;
   const classes = context.dataset.classes;
-  const common = { context, kind, shape, masks, loss: options.loss, epochs: options.epochs, batchSize: options.batchSize, microBatchSize: options.microBatchSize, seed };
+  const common = { context, kind, shape, masks, loss: options.loss, epochs: options.epochs, batchSize: options.batchSize, microBatchSize: options.microBatchSize, seed, workers: context.trainingWorkers };
   const progress = (label: string) => (epoch: number, epochs: number) => context.progress({ label, done: epoch, total: epochs });
   const grid = await trainDecoders({ ...common, train: splits.train, learningRates: options.learningRates, onEpoch: progress(`${kind} decoder grid epochs (${options.learningRates.length} decoders)`) });
   let valCounts: SegmentationCounts[];

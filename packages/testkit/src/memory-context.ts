@@ -49,6 +49,8 @@ export interface MemoryContextOptions {
   protocols?: ReadonlyArray<Protocol<any>>;
   seed?: number;
   bootstrap?: BootstrapSettings;
+  /** Data-parallel training workers (default 1: on the test's own thread). */
+  trainingWorkers?: number;
   /** Dataset name (default `memory`) and notes. */
   name?: string;
   notes?: string[];
@@ -132,6 +134,7 @@ export function memoryProtocolContext(options: MemoryContextOptions): ProtocolCo
     backbone,
     seed: options.seed ?? 0,
     bootstrap: options.bootstrap ?? { samples: 200, confidence: 0.95 },
+    trainingWorkers: options.trainingWorkers ?? 1,
     signal: options.signal ?? new AbortController().signal,
     progress: options.progress ?? (() => {}),
     log: options.log ?? (() => {}),

@@ -61,6 +61,8 @@ export interface RunConfig {
   /** `fail`: the first bad item stops the run with its name; `skip`: it is left out and reported. */
   onBadItem: 'fail' | 'skip';
   device: 'auto' | 'cpu' | 'cuda';
+  /** Worker threads that train data-parallel; absent: RADPROBE_TRAINING_WORKERS, else every core. */
+  trainingWorkers?: number;
   batchSize: number;
   bootstrap: { samples: number; confidence: number };
   decodeLimits: DecodeLimits;

@@ -109,6 +109,11 @@ export interface ProtocolContext {
   features: FeatureSource;
   seed: number;
   bootstrap: BootstrapSettings;
+  /**
+   * Worker threads that train data-parallel on tfjs-wasm (the config's `trainingWorkers`, else
+   * RADPROBE_TRAINING_WORKERS, else the cores); training results do not depend on it beyond float rounding.
+   */
+  trainingWorkers: number;
   progress(update: ProgressUpdate): void;
   log(message: string): void;
   /** Aborted when the user cancels; long loops check it. */

@@ -17,6 +17,7 @@ export {
   type PercentileClip, type WindowOption,
 } from './image/intensity.js';
 export { coreConfigSchema, defaultCacheFolder } from './config/core-schema.js';
+export { resolveTrainingWorkers, TRAINING_WORKERS_VARIABLE } from './train/workers.js';
 export { composeConfigSchema, writeConfigSchema } from './config/compose-schema.js';
 export { validateConfigText, validateConfigSource, type ValidatedConfig } from './config/validate.js';
 export { checkConfigFiles, PATH_ANNOTATION, type ConfigToCheck } from './config/check-files.js';

@@ -3,6 +3,8 @@ export interface DoctorReport {
   node: string;
   onnxruntime: { providers: Array<{ name: string; usable: boolean; note?: string }>; autoPicks: string };
   computeBackend: string;
+  /** Worker threads that train (absent from doctors before it was reported). */
+  trainingWorkers?: number;
 }
 
 const providerLabels: Record<string, string> = { cpu: 'CPU', cuda: 'CUDA', CPUExecutionProvider: 'CPU', CUDAExecutionProvider: 'CUDA' };
@@ -34,8 +36,9 @@ export function backendSummary(report: DoctorReport, device: 'auto' | 'cpu' | 'c
   const tooltip = [
     `device setting: ${device}`,
     `execution provider: ${provider}${unusable ? ` (not usable: ${entry?.note ?? 'see radprobe doctor'})` : ''}`,
-    `training backend: ${report.computeBackend}`,
+    `training backend: ${report.computeBackend}${report.trainingWorkers ? ` × ${report.trainingWorkers} workers` : ''}`,
     `node: ${report.node}`,
   ].join('\n');
-  return { text: `${label}${unusable ? ' (unavailable)' : ''} · ${report.computeBackend}`, tooltip };
+  const workers = report.trainingWorkers && report.trainingWorkers > 1 ? ` ×${report.trainingWorkers}` : '';
+  return { text: `${label}${unusable ? ' (unavailable)' : ''} · ${report.computeBackend}${workers}`, tooltip };
 }

@@ -47,6 +47,13 @@ describe('backend summary', () => {
     expect(backendSummary(report, 'cuda').tooltip).toContain('execution provider: cuda (not usable: not installed)');
   });
 
+  it('shows how many worker threads train, when doctor reports more than one', () => {
+    const parallel = { ...report, trainingWorkers: 2 };
+    expect(backendSummary(parallel, 'auto').text).toBe('CPU · wasm ×2');
+    expect(backendSummary(parallel, 'auto').tooltip).toContain('training backend: wasm × 2 workers');
+    expect(backendSummary({ ...report, trainingWorkers: 1 }, 'auto').text).toBe('CPU · wasm');
+  });
+
   it('rejects output that is not doctor JSON', () => {
     expect(() => parseDoctorReport('oops')).toThrow(/did not print JSON/);
     expect(() => parseDoctorReport('{"node":"v20"}')).toThrow(/lacks onnxruntime.autoPicks/);

@@ -17,6 +17,8 @@ export interface ComputeBackend {
    * for the native bindings.
    */
   flavour: string;
+  /** The candidates before it in the order tfjs-node-gpu → tfjs-node → wasm, and why each was not taken. */
+  passedOver: Array<{ name: ComputeBackend['name']; reason: string }>;
 }
 
 /**
@@ -25,11 +27,12 @@ export interface ComputeBackend {
  * backend is never used: tfjs-wasm's matMul (XNNPACK, SIMD) runs ~30 GFLOP/s single-threaded in Node against
  * ~4 GFLOP/s for a register-blocked plain-JS product (bench/knn.mjs measures both).
  */
-const candidates: Array<{ name: ComputeBackend['name']; load: () => Promise<TensorFlow>; tfBackend: string; flavour: (tf: TensorFlow) => Promise<string> }> = [
-  { name: 'tensorflow-gpu', load: () => importOptional('@tensorflow/tfjs-node-gpu'), tfBackend: 'tensorflow', flavour: async () => 'CUDA' },
-  { name: 'tensorflow', load: () => importOptional('@tensorflow/tfjs-node'), tfBackend: 'tensorflow', flavour: async () => 'CPU' },
+const candidates: Array<{ name: ComputeBackend['name']; specifier: string; load: () => Promise<TensorFlow>; tfBackend: string; flavour: (tf: TensorFlow) => Promise<string> }> = [
+  { name: 'tensorflow-gpu', specifier: '@tensorflow/tfjs-node-gpu', load: () => importOptional('@tensorflow/tfjs-node-gpu'), tfBackend: 'tensorflow', flavour: async () => 'CUDA' },
+  { name: 'tensorflow', specifier: '@tensorflow/tfjs-node', load: () => importOptional('@tensorflow/tfjs-node'), tfBackend: 'tensorflow', flavour: async () => 'CPU' },
   {
     name: 'wasm',
+    specifier: '@tensorflow/tfjs-backend-wasm',
     load: async () => {
       const tf = await import('@tensorflow/tfjs-core').catch(missingPeer('@tensorflow/tfjs-core'));
       await import('@tensorflow/tfjs-backend-wasm').catch(missingPeer('@tensorflow/tfjs-backend-wasm'));
@@ -69,19 +72,26 @@ async function importOptional(specifier: string): Promise<TensorFlow> {
 
 let selected: Promise<ComputeBackend> | null = null;
 
+/** Why a candidate was not taken: its package is absent, or it failed to load or start (with the error). */
+function passOverReason(specifier: string, error: unknown): string {
+  const code = (error as { code?: string }).code;
+  if (code === 'ERR_MODULE_NOT_FOUND' && errorMessage(error).includes(`'${specifier}'`)) return `not installed (${specifier})`;
+  return `failed to load: ${errorMessage(error)}`;
+}
+
 async function select(): Promise<ComputeBackend> {
-  const failures: string[] = [];
+  const passedOver: ComputeBackend['passedOver'] = [];
   for (const candidate of candidates) {
     try {
       const tf = await candidate.load();
       if (!(await tf.setBackend(candidate.tfBackend))) throw new Error(`tfjs could not initialise its '${candidate.tfBackend}' backend`);
       await tf.ready();
-      return { name: candidate.name, tf, flavour: await candidate.flavour(tf) };
+      return { name: candidate.name, tf, flavour: await candidate.flavour(tf), passedOver };
     } catch (error) {
-      failures.push(`${candidate.name}: ${errorMessage(error)}`);
+      passedOver.push({ name: candidate.name, reason: passOverReason(candidate.specifier, error) });
     }
   }
-  throw new RadprobeError(`no compute backend could be initialised (${failures.join('; ')})`);
+  throw new RadprobeError(`no compute backend could be initialised (${passedOver.map(({ name, reason }) => `${name}: ${reason}`).join('; ')})`);
 }
 
 /** The compute backend in use, initialised on first call: tfjs-node-gpu, else tfjs-node, else tfjs-wasm. */

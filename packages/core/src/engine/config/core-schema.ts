@@ -154,6 +154,13 @@ export function configSchema(entries: Record<ComponentSection, JsonSchema>, defi
         description: 'What to do with an item that cannot be read.',
       },
       device: { ...deviceSchema, default: 'auto', description: 'Where backbones run.' },
+      trainingWorkers: {
+        type: 'integer',
+        minimum: 1,
+        maximum: 256,
+        description:
+          'Worker threads that train linear probes and segmentation decoders data-parallel on the wasm backend, each on its share of every batch (results do not depend on it beyond float rounding). Default: environment variable RADPROBE_TRAINING_WORKERS, else every core (os.availableParallelism()).',
+      },
       batchSize: { ...batchSizeSchema, default: 16, description: 'Images per backbone forward pass.' },
       bootstrap: {
         type: 'object',

@@ -36,6 +36,7 @@ export interface CellResources {
   trainable: TrainableBackbone | null;
   seed: number;
   bootstrap: BootstrapSettings;
+  trainingWorkers: number;
   signal: AbortSignal;
   protocols: (kind: string) => Protocol<any> | undefined;
   log(message: string): void;
@@ -59,6 +60,7 @@ export function protocolContext(resources: CellResources, selection: readonly nu
     features: cachedFeatureSource({ items, keys, global: storeOf('global'), patch: storeOf('patch'), grid: resources.grid }),
     seed: resources.seed,
     bootstrap: resources.bootstrap,
+    trainingWorkers: resources.trainingWorkers,
     signal: resources.signal,
     log: resources.log,
     progress: resources.progress,

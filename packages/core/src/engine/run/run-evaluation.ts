@@ -18,6 +18,7 @@ import type { PluginRegistry } from '../plugins/registry.js';
 import { cellSummary } from '../results/cell-summary.js';
 import { collectProvenance } from '../results/provenance.js';
 import { writeRunResults } from '../results/write.js';
+import { resolveTrainingWorkers } from '../train/workers.js';
 import { RadprobeError } from '../util/errors.js';
 import { assertWritableFolder } from '../util/path-problems.js';
 import { splitHash } from '../splits/split-hash.js';
@@ -365,6 +366,7 @@ async function embedDataset(args: {
     masks: Boolean(needs.masks),
     seed: config.seed,
     bootstrap: config.bootstrap,
+    trainingWorkers: resolveTrainingWorkers(config.trainingWorkers).count,
     signal: args.signal,
     protocols: args.plugins.protocolLookup,
   };

@@ -1,10 +1,9 @@
-import type { Conv2DBackpropInputAttrs, KernelBackend, KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+import type { Conv2DBackpropInputAttrs, KernelBackend, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import type { TensorFlow } from '../compute/backend.js';
 
-type KernelCall = (inputs: Record<string, TensorInfo>, attrs: NamedAttrMap) => TensorInfo;
+import { replaceWasmKernel } from './wasm-kernel-replacement.js';
 
-/** Replacement kernel functions this module made, so registering twice never wraps a replacement in another. */
-const replacements = new WeakSet<KernelFunc>();
+type KernelCall = (inputs: Record<string, TensorInfo>, attrs: NamedAttrMap) => TensorInfo;
 
 /**
  * The input gradient of a stride-1 2-D convolution on wasm as one forward convolution, which XNNPACK runs about
@@ -47,11 +46,5 @@ function fastBackpropInput(tf: TensorFlow, original: KernelFunc): KernelFunc {
 
 /** Puts the fast stride-1 path in front of the wasm backend's own `Conv2DBackpropInput` (once). */
 export function registerFastBackpropInput(tf: TensorFlow): void {
-  const current = tf.getKernel('Conv2DBackpropInput', 'wasm');
-  if (!current || replacements.has(current.kernelFunc)) return;
-  const kernelFunc = fastBackpropInput(tf, current.kernelFunc);
-  replacements.add(kernelFunc);
-  const replacement: KernelConfig = { kernelName: 'Conv2DBackpropInput', backendName: 'wasm', kernelFunc, setupFunc: current.setupFunc, disposeFunc: current.disposeFunc };
-  tf.unregisterKernel('Conv2DBackpropInput', 'wasm');
-  tf.registerKernel(replacement);
+  replaceWasmKernel(tf, 'Conv2DBackpropInput', (original) => fastBackpropInput(tf, original));
 }

@@ -1,5 +1,6 @@
 import type { TensorFlow } from '../compute/backend.js';
 import { conv2dBackpropFilterKernel } from './conv2d-backprop-filter.js';
+import { registerExplicitTransposes } from './batch-matmul-transposes.js';
 import { registerFastBackpropInput } from './conv2d-backprop-input.js';
 import { arithmeticGradients } from './gradients-arithmetic.js';
 import { layerGradients } from './gradients-layers.js';
@@ -21,7 +22,8 @@ export const WASM_TRAINING_KERNELS = ['Conv2DBackpropFilter'] as const;
 
 /**
  * Registers the gradients above for the kernels that have none yet (a tfjs that registered its own keeps them),
- * the wasm backend's missing gradient kernels, and a faster wasm `Conv2DBackpropInput` for stride-1 convolutions.
+ * the wasm backend's missing gradient kernels, a faster wasm `Conv2DBackpropInput` for stride-1 convolutions, and
+ * wasm matrix products that transpose their operands explicitly.
  */
 export function ensureGradients(tf: TensorFlow): void {
   for (const config of [...arithmeticGradients(tf), ...shapeGradients(tf), ...layerGradients(tf)]) {
@@ -31,4 +33,5 @@ export function ensureGradients(tf: TensorFlow): void {
     tf.registerKernel({ kernelName: 'Conv2DBackpropFilter', backendName: 'wasm', kernelFunc: conv2dBackpropFilterKernel(tf) as never });
   }
   registerFastBackpropInput(tf);
+  registerExplicitTransposes(tf);
 }

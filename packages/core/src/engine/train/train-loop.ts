@@ -3,6 +3,7 @@ import { computeBackend, type ComputeBackend, type TensorFlow } from '../compute
 import { RadprobeError } from '../util/errors.js';
 import { Random } from '../util/random.js';
 import { batchesPerEpoch, epochBatches } from './batches.js';
+import { dataParallel, splitEvenly, type DataParallel, type GradientModel, type ParallelTraining } from './data-parallel.js';
 import { ensureGradients } from './gradients.js';
 import { cosineFactor } from './schedule.js';
 import { SgdMomentum, type ParameterGroup } from './sgd.js';
@@ -11,10 +12,36 @@ import { SgdMomentum, type ParameterGroup } from './sgd.js';
 export interface TrainableModel {
   groups: ParameterGroup[];
   /**
-   * Scalar loss of the training rows `batch` (int32 indices into the training set). Runs inside tf.tidy under
-   * tf.variableGrads: it may create tensors freely, and must read the groups' variables.
+   * The share of the training rows `rows` (int32 indices into the training set) in the loss of a batch of
+   * `batchRows` rows: shares of a batch's pieces sum to the batch loss (a mean over rows weighs its piece by
+   * `rows / batchRows`, a sum over rows is its own share). Runs inside tf.tidy under tf.variableGrads: it may
+   * create tensors freely, and must read the groups' variables.
    */
-  loss(batch: Tensor1D): Scalar;
+  loss(rows: Tensor1D, batchRows: number): Scalar;
+}
+
+/** A piece of a batch for `trainWithSgd`: training rows and the rows of the whole batch. */
+export interface RowsPiece {
+  rows: Int32Array;
+  batchRows: number;
+}
+
+/** `model`'s gradients over pieces of rows, its variables in the optimiser's order (group by group). */
+export function trainableGradientModel(tf: TensorFlow, model: TrainableModel & { dispose?: () => void }): GradientModel<RowsPiece> {
+  const variables = model.groups.flatMap((group) => group.variables);
+  return {
+    variables,
+    gradients({ rows, batchRows }) {
+      let loss = 0;
+      const gradients = tf.tidy(() => {
+        const { value, grads } = tf.variableGrads(() => model.loss(tf.tensor1d(rows, 'int32'), batchRows), variables);
+        loss = value.dataSync()[0];
+        return variables.map((variable) => grads[variable.name]);
+      });
+      return { gradients, losses: Float64Array.of(loss) };
+    },
+    dispose: () => model.dispose?.(),
+  };
 }
 
 export interface TrainingOptions {
@@ -28,6 +55,11 @@ export interface TrainingOptions {
   /** 0.9 unless given. */
   momentum?: number;
   signal?: AbortSignal;
+  /**
+   * Train data-parallel on `workers` threads (1: on this thread alone), each building its copy of the model from
+   * `source`, whose factory must return `trainableGradientModel` of the same model as `model`.
+   */
+  parallel?: ParallelTraining;
   /** After each epoch: epochs done, the total, and the epoch's mean batch loss. */
   onEpoch?: (epoch: number, epochs: number, meanLoss: number) => void;
 }
@@ -67,28 +99,31 @@ export async function trainWithSgd(model: TrainableModel, options: TrainingOptio
   const random = new Random(seed);
   const total = epochs * batchesPerEpoch(samples, batchSize);
   const epochLosses: number[] = [];
+  const gradientModel = trainableGradientModel(tf, model);
+  const names = gradientModel.variables.map((variable) => variable.name);
   let iteration = 0;
+  let parallel: DataParallel<RowsPiece> | null = null;
   try {
+    parallel = await dataParallel(tf, gradientModel, options.parallel);
     for (let epoch = 0; epoch < epochs; epoch++) {
-      const lossSum = tf.tidy(() => tf.variable(tf.scalar(0), false));
+      let lossSum = 0;
       const batches = epochBatches(random, samples, batchSize);
       for (const batch of batches) {
         options.signal?.throwIfAborted();
         const factor = cosineFactor(iteration++, total);
-        tf.tidy(() => {
-          const indices = tf.tensor1d(batch, 'int32');
-          const { value, grads } = tf.variableGrads(() => model.loss(indices), optimizer.variables);
-          optimizer.step(grads, factor);
-          lossSum.assign(tf.add(lossSum, value));
-        });
+        const pieces = splitEvenly(batch, parallel.workers).map((rows) => ({ rows, batchRows: batch.length }));
+        const { gradients, losses } = await parallel.gradients(pieces);
+        optimizer.step(Object.fromEntries(names.map((name, i) => [name, gradients[i]])), factor);
+        tf.dispose(gradients);
+        lossSum += losses[0];
       }
-      const meanLoss = (await lossSum.data())[0] / batches.length;
-      lossSum.dispose();
+      const meanLoss = lossSum / batches.length;
       epochLosses.push(meanLoss);
       options.onEpoch?.(epoch + 1, epochs, meanLoss);
       await nextTurn();
     }
   } finally {
+    await parallel?.close();
     optimizer.dispose();
   }
   return { iterations: total, batchSize, epochLosses };

@@ -1,0 +1,225 @@
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+import type { Tensor, Variable } from '@tensorflow/tfjs-core';
+import type { TensorFlow } from '../compute/backend.js';
+import { RadprobeError } from '../util/errors.js';
+
+/** What one piece of a batch contributes to the batch's step. */
+export interface PieceGradients {
+  /** The gradient of the piece's share of the loss, one per variable in the model's order. */
+  gradients: Tensor[];
+  /** The piece's share of each loss the model reports (one per head or decoder of a grid); shares sum to the batch's. */
+  losses: Float64Array;
+  /**
+   * Values the main thread applies after the step, in piece order (e.g. BatchNorm's batch statistics, which feed
+   * running averages whose result depends on the order they arrive in).
+   */
+  extras?: Float32Array[];
+}
+
+/**
+ * A model as data-parallel training sees it: its trained variables in a fixed order and the gradients of a piece
+ * of a batch. The main thread and every worker build it from the same payload, so all copies have the same
+ * variables in the same order; the main thread's copy owns the parameters and the optimiser.
+ */
+export interface GradientModel<Piece> {
+  variables: Variable[];
+  /** Runs forward and backward on `piece`; the caller disposes the gradients. */
+  gradients(piece: Piece): PieceGradients;
+  dispose(): void;
+}
+
+/**
+ * Where a worker gets its model: the export `exportName` of `module` (a package name or file URL that Node
+ * resolves from the worker, i.e. a built package), called as `factory(tf, payload)`. `payload` is structured-cloned
+ * to every worker once.
+ */
+export interface GradientModelSource {
+  module: string;
+  exportName: string;
+  payload: unknown;
+}
+
+/** How many worker threads train, and how each builds its model. */
+export interface ParallelTraining {
+  workers: number;
+  source: GradientModelSource;
+}
+
+export type GradientModelFactory<Piece> = (tf: TensorFlow, payload: never) => GradientModel<Piece> | Promise<GradientModel<Piece>>;
+
+/** The gradients of a batch: summed over its pieces in piece order, losses summed the same way. */
+export interface BatchGradients {
+  /** One per variable; the caller disposes them. */
+  gradients: Tensor[];
+  losses: Float64Array;
+  /** Each piece's extras, in piece order. */
+  extras: Float32Array[][];
+}
+
+/** Runs pieces of a batch, one per worker, and sums what they return. */
+export interface DataParallel<Piece> {
+  readonly workers: number;
+  /** `pieces[w]` runs on worker `w` (at most one piece per worker). */
+  gradients(pieces: readonly Piece[]): Promise<BatchGradients>;
+  close(): Promise<void>;
+}
+
+/**
+ * `items` cut into at most `parts` contiguous runs whose lengths differ by at most one, the longer first; no run is
+ * empty. Contiguous runs keep the pieces' order the batch's order, so summing the pieces in order regroups the
+ * single-worker accumulation without reordering it.
+ */
+export function splitEvenly<T extends { length: number; slice(start: number, end: number): T }>(items: T, parts: number): T[] {
+  const count = Math.min(parts, items.length);
+  const runs: T[] = [];
+  let start = 0;
+  for (let part = 0; part < count; part++) {
+    const length = Math.floor(items.length / count) + (part < items.length % count ? 1 : 0);
+    runs.push(items.slice(start, start + length));
+    start += length;
+  }
+  return runs;
+}
+
+/** The model on this thread: one piece, its gradients as they are. */
+function inProcess<Piece>(model: GradientModel<Piece>): DataParallel<Piece> {
+  return {
+    workers: 1,
+    async gradients(pieces) {
+      if (pieces.length !== 1) throw new RadprobeError(`data-parallel training: ${pieces.length} pieces for 1 worker`);
+      const { gradients, losses, extras } = model.gradients(pieces[0]);
+      return { gradients, losses, extras: [extras ?? []] };
+    },
+    async close() {},
+  };
+}
+
+/** Messages between the main thread and a training worker. */
+export type WorkerRequest =
+  | { type: 'init'; source: GradientModelSource; sizes: number[]; parameters: SharedArrayBuffer; gradients: SharedArrayBuffer; gradientOffset: number }
+  | { type: 'step'; piece: unknown };
+export type WorkerReply = { type: 'ready' } | { type: 'done'; losses: Float64Array; extras: Float32Array[] } | { type: 'error'; message: string };
+
+/** The worker entry point of core's build (workers run built code, also when the caller runs from sources). */
+function workerScript(): string {
+  return createRequire(import.meta.url).resolve('@radprobe/core/train-worker');
+}
+
+/**
+ * The parent's Node flags without its export conditions: a worker runs the packages' builds, and a condition that
+ * maps them to TypeScript sources (the tests' `source`) would send its imports where Node cannot load them.
+ */
+export function workerExecArgv(execArgv: readonly string[]): string[] {
+  const kept: string[] = [];
+  for (let i = 0; i < execArgv.length; i++) {
+    const arg = execArgv[i];
+    if (arg === '--conditions' || arg === '-C') i++;
+    else if (!arg.startsWith('--conditions=')) kept.push(arg);
+  }
+  return kept;
+}
+
+class WorkerPool<Piece> implements DataParallel<Piece> {
+  private readonly offsets: number[];
+  private readonly total: number;
+  private readonly parameters: Float32Array;
+  private readonly gradientsView: Float32Array;
+  private readonly threads: Worker[] = [];
+  private readonly pending = new Map<Worker, { resolve: (reply: WorkerReply) => void; reject: (error: Error) => void }>();
+
+  constructor(
+    private readonly tf: TensorFlow,
+    private readonly model: GradientModel<Piece>,
+    readonly workers: number,
+  ) {
+    const sizes = model.variables.map((variable) => variable.size);
+    this.offsets = sizes.map((_, i) => sizes.slice(0, i).reduce((a, b) => a + b, 0));
+    this.total = sizes.reduce((a, b) => a + b, 0);
+    this.parameters = new Float32Array(new SharedArrayBuffer(4 * this.total));
+    this.gradientsView = new Float32Array(new SharedArrayBuffer(4 * this.total * workers));
+  }
+
+  async start(source: GradientModelSource): Promise<void> {
+    const script = workerScript();
+    const sizes = this.model.variables.map((variable) => variable.size);
+    for (let w = 0; w < this.workers; w++) {
+      const thread = new Worker(script, { execArgv: workerExecArgv(process.execArgv) });
+      thread.on('message', (reply: WorkerReply) => this.settle(thread, reply));
+      thread.on('error', (error) => this.fail(thread, error));
+      thread.on('exit', (code) => this.fail(thread, new Error(`exited with code ${code}`)));
+      this.threads.push(thread);
+    }
+    await Promise.all(
+      this.threads.map((thread, w) =>
+        this.request(thread, w, { type: 'init', source, sizes, parameters: this.parameters.buffer as SharedArrayBuffer, gradients: this.gradientsView.buffer as SharedArrayBuffer, gradientOffset: w * this.total }),
+      ),
+    );
+  }
+
+  private settle(thread: Worker, reply: WorkerReply): void {
+    const waiting = this.pending.get(thread);
+    if (!waiting) return;
+    this.pending.delete(thread);
+    if (reply.type === 'error') waiting.reject(new Error(reply.message));
+    else waiting.resolve(reply);
+  }
+
+  private fail(thread: Worker, error: Error): void {
+    const waiting = this.pending.get(thread);
+    if (!waiting) return;
+    this.pending.delete(thread);
+    waiting.reject(error);
+  }
+
+  private request(thread: Worker, index: number, message: WorkerRequest): Promise<WorkerReply> {
+    return new Promise<WorkerReply>((resolve, reject) => {
+      this.pending.set(thread, { resolve, reject: (error) => reject(new RadprobeError(`training worker ${index + 1} of ${this.workers}: ${error.message}`)) });
+      thread.postMessage(message);
+    });
+  }
+
+  async gradients(pieces: readonly Piece[]): Promise<BatchGradients> {
+    if (pieces.length < 1 || pieces.length > this.workers) throw new RadprobeError(`data-parallel training: ${pieces.length} pieces for ${this.workers} workers`);
+    const { tf } = this;
+    // Every worker starts the step from the main thread's parameters, the one copy the optimiser updates.
+    this.model.variables.forEach((variable, i) => this.parameters.set(variable.dataSync() as Float32Array, this.offsets[i]));
+    const replies = await Promise.all(pieces.map((piece, w) => this.request(this.threads[w], w, { type: 'step', piece })));
+    const losses = new Float64Array((replies[0] as Extract<WorkerReply, { type: 'done' }>).losses.length);
+    for (const reply of replies as Array<Extract<WorkerReply, { type: 'done' }>>) reply.losses.forEach((loss, i) => (losses[i] += loss));
+    const gradients = this.model.variables.map((variable, i) =>
+      tf.tidy(() => {
+        const region = (w: number) => this.gradientsView.subarray(w * this.total + this.offsets[i], w * this.total + this.offsets[i] + variable.size);
+        let sum: Tensor = tf.tensor(region(0), variable.shape);
+        for (let w = 1; w < pieces.length; w++) sum = tf.add(sum, tf.tensor(region(w), variable.shape));
+        return sum;
+      }),
+    );
+    return { gradients, losses, extras: replies.map((reply) => (reply as Extract<WorkerReply, { type: 'done' }>).extras) };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.threads.map((thread) => thread.terminate()));
+  }
+}
+
+/**
+ * Data-parallel gradients over `workers` threads, each with its own tfjs backend and a copy of `model` built from
+ * `source`; without `parallel`, or with one worker, `model` computes on this thread. Each step, every worker takes the main
+ * thread's current parameters, computes its piece's gradients, and the main thread sums them in piece order:
+ * with contiguous pieces that is the single-worker accumulation regrouped, so results match it within float
+ * rounding, and a given worker count repeats bit for bit.
+ */
+export async function dataParallel<Piece>(tf: TensorFlow, model: GradientModel<Piece>, parallel: ParallelTraining | undefined): Promise<DataParallel<Piece>> {
+  if (!parallel || parallel.workers === 1) return inProcess(model);
+  const { workers, source } = parallel;
+  if (!Number.isInteger(workers) || workers < 1) throw new RadprobeError(`training workers ${workers} must be a positive integer`);
+  const pool = new WorkerPool(tf, model, workers);
+  try {
+    await pool.start(source);
+  } catch (error) {
+    await pool.close();
+    throw error;
+  }
+  return pool;
+}
