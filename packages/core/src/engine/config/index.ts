@@ -4,7 +4,7 @@ export { validateConfigText, validateConfigSource, type ValidatedConfig } from '
 export { checkConfigFiles, PATH_ANNOTATION, type ConfigToCheck } from './check-files.js';
 export { loadConfig, type LoadedConfig } from './load.js';
 export { configHash } from './config-hash.js';
-export { ConfigError, formatIssue, type ConfigIssue } from './config-error.js';
+export { ConfigError, formatIssue, type ConfigIssue, type ConfigCheck } from './config-error.js';
 export { editDistance, closestMatch } from './did-you-mean.js';
 export { resolveModelStore } from './model-store.js';
 export { validateOptions } from './validate-options.js';
