@@ -132,7 +132,7 @@ async function runNamedCommand(spec: CommandSpec, rest: string[], values: Record
       });
     }
     case 'validate':
-      return validateCommand(config);
+      return validateCommand(config, { json: flag('json') });
     case 'schema':
       return schemaCommand(config, text('out') ?? 'radprobe.schema.json');
     case 'list':

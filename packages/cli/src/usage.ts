@@ -91,7 +91,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'validate',
     synopsis: ['validate [CONFIG]'],
     summary: 'check a config without running it: the schema of the installed plugins, files and folders it names, model inputs against the preprocessing',
-    options: [],
+    options: [{ ...json, description: 'print { file, valid, issues } (each issue: line, column, pointer, message, check), exit 1 when there are issues' }],
   },
   {
     name: 'schema',

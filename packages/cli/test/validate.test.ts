@@ -81,6 +81,36 @@ describe('radprobe validate checks what exists without running anything', () => 
   }, 60_000);
 });
 
+describe('radprobe validate --json, which the editor reads', () => {
+  it('reports files not found and unset variables as issues with line, column, pointer and the check that found them', async () => {
+    const dir = await temporaryDir('validate-json');
+    const model = await writeDinov2Fixture(await temporaryDir('validate-model'), SPEC);
+    const config = smallConfig(model, { kind: 'image-folder', root: 'data/missing' });
+    const text = await writeConfig(join(dir, 'radprobe.json'), config);
+    const lineOf = (needle: string) => text.split('\n').findIndex((line) => line.includes(needle)) + 1;
+    const missingRoot = await runCli(['validate', 'radprobe.json', '--json'], { cwd: dir });
+    expect(missingRoot.code, missingRoot.stderr).toBe(1);
+    expect(JSON.parse(missingRoot.stdout)).toEqual({
+      file: join(dir, 'radprobe.json'),
+      valid: false,
+      issues: [
+        { file: 'radprobe.json', line: lineOf('"root"'), column: expect.any(Number), pointer: '/datasets/0/root', message: `folder not found: ${join(dir, 'data', 'missing')}`, check: 'files' },
+      ],
+    });
+
+    await writeConfig(join(dir, 'radprobe.json'), { ...config, datasets: [{ kind: 'image-folder', root: '${env:VALIDATE_JSON_UNSET}/cxr' }] });
+    const unset = await runCli(['validate', 'radprobe.json', '--json'], { cwd: dir });
+    expect(unset.code, unset.stderr).toBe(1);
+    expect(JSON.parse(unset.stdout).issues).toEqual([expect.objectContaining({ pointer: '/datasets/0/root', check: 'variables', message: expect.stringMatching(/^environment variable VALIDATE_JSON_UNSET is not set/) })]);
+
+    await writeImageFolderDataset(join(dir, 'data'), DATA);
+    await writeConfig(join(dir, 'radprobe.json'), { ...config, datasets: [{ kind: 'image-folder', root: 'data' }] });
+    const valid = await runCli(['validate', 'radprobe.json', '--json'], { cwd: dir });
+    expect(valid.code, valid.stderr).toBe(0);
+    expect(JSON.parse(valid.stdout)).toEqual({ file: join(dir, 'radprobe.json'), valid: true, issues: [] });
+  });
+});
+
 describe('a path made from a variable', () => {
   it('is reported with the variable even when the folder above exists', async () => {
     const dir = await temporaryDir('validate-variable');

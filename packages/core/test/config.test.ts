@@ -255,6 +255,8 @@ describe('composeConfigSchema', () => {
     expect(knn.then.description).toBe('k-nearest-neighbour classification on CLS features.');
     expect(Object.keys(knn.then.properties)).toEqual(['k', 'temperature', 'kind', 'name']);
     expect(knn.then.additionalProperties).toBe(false);
+    // The kind is described once, in the list of kinds (a second description here made the editor's hover repeat it).
+    expect(knn.then.properties.kind).toEqual({ const: 'knn' });
     expect(linear.then.$schema).toBeUndefined();
     expect(linear.then.properties.learningRates).toEqual({ $ref: '#/$defs/protocols.linear.rates', default: [0.001] });
     expect(schema.$defs['protocols.linear.rates'].description).toBe('Learning rates tried.');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { heatColour, textColourOn } from '../src/charts/colour-scale.js';
+import { contrastRatio, heatColour, textColourOn } from '../src/charts/colour-scale.js';
 
 describe('heatColour', () => {
   it('maps min and max to the ends of the viridis stops', () => {
@@ -23,10 +23,20 @@ describe('heatColour', () => {
 });
 
 describe('textColourOn', () => {
-  it('writes white on dark squares and near-black on light ones', () => {
-    // #440154: 0.2126·0.267 + 0.7152·0.004 + 0.0722·0.329 ≈ 0.083 < 0.5.
+  it('writes white on dark squares and black on light ones', () => {
     expect(textColourOn('#440154')).toBe('#ffffff');
-    // #fde725: 0.2126·0.992 + 0.7152·0.906 + 0.0722·0.145 ≈ 0.869 > 0.5.
-    expect(textColourOn('#fde725')).toBe('#111111');
+    expect(textColourOn('#fde725')).toBe('#000000');
+    // Mid-scale green (share 0.53): luminance 0.26, so black (6.2:1), where the gamma-encoded channels chose white (3.5:1).
+    expect(textColourOn(heatColour(0.53, 0, 1))).toBe('#000000');
+  });
+
+  it('keeps every colour of the scale readable: at least 4.5:1 (WCAG AA for text)', () => {
+    const worst = Math.min(...Array.from({ length: 1001 }, (_, i) => heatColour(i / 1000, 0, 1)).map((colour) => contrastRatio(colour, textColourOn(colour))));
+    expect(worst).toBeGreaterThanOrEqual(4.5);
+  });
+
+  it('measures contrast as WCAG does', () => {
+    expect(contrastRatio('#000000', '#ffffff')).toBeCloseTo(21, 6);
+    expect(contrastRatio('#777777', '#ffffff')).toBeCloseTo(4.48, 2);
   });
 });

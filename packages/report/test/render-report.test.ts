@@ -58,7 +58,7 @@ describe('renderReport', () => {
 
   it('shows the VAL grid as a coloured table too, with the reported head outlined', () => {
     // blocks=4, avgpool=true, lr=0.01 is the grid maximum (0.781, yellow, dark text); see charts.test.ts for the numbers.
-    expect(page).toContain('<td class="selected" style="background:#fde725;color:#111111">0.781</td>');
+    expect(page).toContain('<td class="selected" style="background:#fde725;color:#000000">0.781</td>');
     expect(page).toContain('<td class="" style="background:#440154;color:#ffffff">0.701</td>');
   });
 

@@ -2,13 +2,17 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { BackendStatus } from './backend/backend-status.js';
 import { findConfigs, isConfigDocument } from './config/config-files.js';
+import { ConfigValidation } from './config/config-validation.js';
 import { SchemaProvider } from './config/schema-provider.js';
 import { log } from './log.js';
+import { activationLine, trustGrantedLine } from './trust-lines.js';
+import { installPluginInTerminal, MissingPluginFixes } from './plugins/missing-plugin-fixes.js';
 import { PluginDiagnostics } from './plugins/plugin-diagnostics.js';
 import { PluginIndex } from './plugins/plugin-index.js';
 import { PluginTreeProvider } from './plugins/plugin-tree.js';
 import { ResultsCodeLensProvider, ResultsHoverProvider } from './results/results-codelens.js';
 import { ResultsPanel } from './results/results-panel.js';
+import { registerRunNavigation } from './results/run-navigation.js';
 import { ResultsStore } from './results/results-store.js';
 import { resultsView } from './results/results-view.js';
 import type { CellFilter } from './run/run-arguments.js';
@@ -31,6 +35,7 @@ async function chooseConfig(given?: vscode.Uri): Promise<vscode.Uri | undefined>
 }
 
 export function activate(context: vscode.ExtensionContext): void {
+  log.info(activationLine(vscode.workspace.isTrusted));
   const index = new PluginIndex();
   const store = new ResultsStore();
   const panel = new ResultsPanel();
@@ -49,6 +54,7 @@ export function activate(context: vscode.ExtensionContext): void {
     await showResults(config, runDir);
   });
   const tests = new RadprobeTests(store, (config, only, tracker, token) => session.run(config, only, tracker, token));
+  const pluginDiagnostics = new PluginDiagnostics(index);
   const configSelector: vscode.DocumentSelector = [{ scheme: 'file', pattern: '**/{radprobe.json,*.radprobe.json}' }];
 
   const runCommand = async (config: vscode.Uri | undefined, protocol?: string) => {
@@ -76,7 +82,11 @@ export function activate(context: vscode.ExtensionContext): void {
     schema,
     session,
     tests,
-    new PluginDiagnostics(index),
+    pluginDiagnostics,
+    registerRunNavigation(panel, (context.storageUri ?? context.globalStorageUri).fsPath),
+    new ConfigValidation(index),
+    vscode.languages.registerCodeActionsProvider(configSelector, new MissingPluginFixes((uri, offset) => pluginDiagnostics.missingAt(uri, offset)), MissingPluginFixes.metadata),
+    vscode.commands.registerCommand('radprobe.installPlugin', (packageName: string, folder: string) => installPluginInTerminal(packageName, folder)),
     vscode.window.registerTreeDataProvider('radprobe.plugins', new PluginTreeProvider(index)),
     vscode.workspace.registerTextDocumentContentProvider('radprobe-schema', schema),
     vscode.languages.registerCodeLensProvider(configSelector, lenses),
@@ -102,6 +112,7 @@ export function activate(context: vscode.ExtensionContext): void {
       if (event.affectsConfiguration('radprobe.testing.groupBy') && !session.running) void tests.load();
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      log.info(trustGrantedLine);
       void backend.refresh();
       schema.refresh();
       lenses.refresh();
@@ -109,7 +120,6 @@ export function activate(context: vscode.ExtensionContext): void {
   );
   void backend.refresh();
   void tests.load();
-  log.info(`radprobe extension active (${vscode.workspace.isTrusted ? 'trusted' : 'untrusted: reading results and configs only'} workspace)`);
 }
 
 export function deactivate(): void {}

@@ -23,7 +23,7 @@ export { validateConfigText, validateConfigSource, type ValidatedConfig } from '
 export { checkConfigFiles, PATH_ANNOTATION, type ConfigToCheck } from './config/check-files.js';
 export { loadConfig, type LoadedConfig } from './config/load.js';
 export { configHash } from './config/config-hash.js';
-export { ConfigError, formatIssue, type ConfigIssue } from './config/config-error.js';
+export { ConfigError, formatIssue, type ConfigIssue, type ConfigCheck } from './config/config-error.js';
 export { editDistance, closestMatch } from './config/did-you-mean.js';
 export { resolveModelStore } from './config/model-store.js';
 export { discoverPlugins, findPackageDir, type PluginPackage } from './plugins/discover.js';

@@ -17,8 +17,26 @@ export function heatColour(value: number, min: number, max: number): string {
   return `#${channels.map((channel) => channel.toString(16).padStart(2, '0')).join('')}`;
 }
 
-/** Dark text on light squares, white on dark ones (relative luminance, Rec. 709 weights, threshold one half). */
+/** WCAG relative luminance of a `#rrggbb` colour (sRGB channels linearised, Rec. 709 weights). */
+export function relativeLuminance(colour: string): number {
+  const [red, green, blue] = [1, 3, 5].map((offset) => {
+    const channel = parseInt(colour.slice(offset, offset + 2), 16) / 255;
+    return channel <= 0.03928 ? channel / 12.92 : ((channel + 0.055) / 1.055) ** 2.4;
+  });
+  return 0.2126 * red + 0.7152 * green + 0.0722 * blue;
+}
+
+/** WCAG contrast ratio of two `#rrggbb` colours, 1 to 21. */
+export function contrastRatio(a: string, b: string): number {
+  const [lighter, darker] = [relativeLuminance(a), relativeLuminance(b)].sort((x, y) => y - x);
+  return (lighter + 0.05) / (darker + 0.05);
+}
+
+/**
+ * Black or white, whichever contrasts more with the square's colour (by relative luminance, not by the gamma-encoded
+ * channels: those put white text on mid-scale green at 3.5:1). Every colour then gets at least 4.58:1, WCAG's 4.5:1
+ * for text, whatever the editor's or the page's theme.
+ */
 export function textColourOn(background: string): string {
-  const [red, green, blue] = [1, 3, 5].map((offset) => parseInt(background.slice(offset, offset + 2), 16) / 255);
-  return 0.2126 * red + 0.7152 * green + 0.0722 * blue > 0.5 ? '#111111' : '#ffffff';
+  return contrastRatio(background, '#000000') >= contrastRatio(background, '#ffffff') ? '#000000' : '#ffffff';
 }

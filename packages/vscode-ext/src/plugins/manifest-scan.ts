@@ -7,6 +7,8 @@ import type { PluginManifest } from '@radprobe/core';
 export interface InstalledPlugin {
   name: string;
   version: string;
+  /** package.json's `description`, '' when it has none. */
+  description: string;
   dir: string;
   protocols: string[];
   backbones: string[];
@@ -48,7 +50,7 @@ const stringList = (value: unknown): string[] => (Array.isArray(value) ? value.f
 
 /** The plugin a package folder holds, or null when its package.json is missing, unreadable or has no `radprobe` field. */
 export async function readPlugin(dir: string): Promise<InstalledPlugin | null> {
-  let manifest: { name?: unknown; version?: unknown; radprobe?: PluginManifest };
+  let manifest: { name?: unknown; version?: unknown; description?: unknown; radprobe?: PluginManifest };
   try {
     manifest = JSON.parse(await readFile(join(dir, 'package.json'), 'utf8'));
   } catch {
@@ -59,6 +61,7 @@ export async function readPlugin(dir: string): Promise<InstalledPlugin | null> {
   return {
     name: manifest.name,
     version: typeof manifest.version === 'string' ? manifest.version : '',
+    description: typeof manifest.description === 'string' ? manifest.description : '',
     dir,
     protocols: stringList(contributions.protocols),
     backbones: stringList(contributions.backbones),

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { InstalledPlugin } from './manifest-scan.js';
 import type { PluginIndex } from './plugin-index.js';
+import { kindTooltip, pluginTooltip } from './plugin-tooltip.js';
 
 type PluginNode = { plugin: InstalledPlugin } | { plugin: InstalledPlugin; section: 'protocols' | 'backbones' | 'datasets'; kind: string };
 
@@ -29,12 +30,13 @@ export class PluginTreeProvider implements vscode.TreeDataProvider<PluginNode> {
       item.description = sectionNouns[node.section];
       item.iconPath = new vscode.ThemeIcon(sectionIcons[node.section]);
       item.contextValue = `radprobe.${sectionNouns[node.section]}`;
+      item.tooltip = kindTooltip(node.plugin, node.section, node.kind);
       return item;
     }
     const { plugin } = node;
     const item = new vscode.TreeItem(plugin.name, vscode.TreeItemCollapsibleState.Expanded);
     item.description = plugin.version;
-    item.tooltip = `${plugin.name}@${plugin.version}\n${plugin.dir}`;
+    item.tooltip = pluginTooltip(plugin);
     item.iconPath = new vscode.ThemeIcon('package');
     item.contextValue = 'radprobe.plugin';
     return item;

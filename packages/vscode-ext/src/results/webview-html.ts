@@ -10,12 +10,16 @@ import { cellLabel, type CellKey } from '../testing/cell-items.js';
  * - With a cell selected, that cell's section of the report (its curves, per-class table, confusion matrix) moves
  *   to the top of the page, under a heading that names it: the report's own markup and charts, moved as text, so it
  *   shows the same in an untrusted workspace where no script runs.
+ * - `navigation` (the panel's bar of runs and files) goes first in the body.
  * - `before`, markup of the extension's own (the latest result of each cell across runs), goes first, under the
  *   report's header.
  * - The theme script runs after Chart.js has loaded and before the charts are drawn: it points Chart.js's default
  *   colours at VS Code's theme tokens, and a stylesheet does the same for the page.
  */
-export function reportForWebview(reportHtml: string, options: { nonce: string; cspSource: string; scripts: boolean; cell?: CellKey; before?: string }): string {
+export function reportForWebview(
+  reportHtml: string,
+  options: { nonce: string; cspSource: string; scripts: boolean; cell?: CellKey; navigation?: string; before?: string },
+): string {
   const policyMatch = /<meta http-equiv="Content-Security-Policy" content="([^"]*)">/.exec(reportHtml);
   if (!policyMatch) throw new Error('report.html has no Content-Security-Policy: it was not written by radprobe');
   // The report writes the policy as an escaped attribute: its quotes arrive as character references.
@@ -30,7 +34,8 @@ export function reportForWebview(reportHtml: string, options: { nonce: string; c
   ].join('; ');
   const withPolicy = reportHtml.replace(policyMatch[0], `<meta http-equiv="Content-Security-Policy" content="${policy}">`);
   const withCell = options.cell ? selectedCellFirst(withPolicy, options.cell) : withPolicy;
-  const withBefore = options.before ? withCell.replace('</header>', () => `</header>\n${options.before}`) : withCell;
+  const withNavigation = options.navigation ? withCell.replace(/<body[^>]*>/, (body) => `${body}\n${options.navigation}`) : withCell;
+  const withBefore = options.before ? withNavigation.replace('</header>', () => `</header>\n${options.before}`) : withNavigation;
   const withStyle = withBefore.replace('</head>', `<style>${themeStyle}</style>\n</head>`);
   const drawingStart = withStyle.lastIndexOf('<script>');
   if (drawingStart < 0) throw new Error('report.html has no chart script');
@@ -60,15 +65,20 @@ function selectedCellFirst(reportHtml: string, cell: CellKey): string {
   return rest.replace('</header>', `</header>\n<div class="selected-cell"><h2>Selected cell: ${label}</h2>\n${section}\n</div>`);
 }
 
-/** The page in the editor's colours: VS Code sets these variables on the webview's root element. */
+/**
+ * The page in the editor's colours: VS Code sets these variables on the webview's root element. Cells the report
+ * colours itself (heat maps, confusion matrices: background and a text colour chosen for it) keep their colours,
+ * or light text would land on a light stripe.
+ */
 const themeStyle = `
 body { background: var(--vscode-editor-background); color: var(--vscode-editor-foreground); font-family: var(--vscode-font-family); }
 a { color: var(--vscode-textLink-foreground); }
 table, th, td { border-color: var(--vscode-panel-border) !important; }
 th { background: var(--vscode-editorWidget-background) !important; color: var(--vscode-editor-foreground) !important; }
-tr:nth-child(even) td { background: var(--vscode-list-hoverBackground) !important; }
+tr:nth-child(even) td:not([style*="background"]) { background: var(--vscode-list-hoverBackground) !important; }
 code, pre { background: var(--vscode-textCodeBlock-background) !important; color: var(--vscode-editor-foreground) !important; }
 .latest-by-cell .selected td { font-weight: bold; }
+.radprobe-run-nav { padding: 6px 0 10px; border-bottom: 1px solid var(--vscode-panel-border); margin-bottom: 8px; }
 .selected-cell { border-left: 3px solid var(--vscode-focusBorder); padding-left: 12px; }
 section, header, details { border-color: var(--vscode-panel-border) !important; background: transparent !important; }
 `;

@@ -12,6 +12,11 @@ import { runArguments, type CellFilter } from './run-arguments.js';
 import { CliMessageCollector, runEnding, type RunEnding } from './run-ending.js';
 import { emptyProgress, nextProgress, progressText } from './run-progress.js';
 
+const CANCELLING_TEXT = 'cancelling: stops after the current batch';
+
+/** The run-finished notification's button, which shows the run in the results panel. */
+const SHOW_RESULTS = 'Show results';
+
 /** What the extension does when a run of a config ends with results. */
 export type RunFinished = (config: vscode.Uri, runDir: string, runId: string) => Promise<void>;
 
@@ -24,7 +29,9 @@ export type RunFinished = (config: vscode.Uri, runDir: string, runId: string) =>
 export class RunSession implements vscode.Disposable {
   private readonly statusItem = vscode.window.createStatusBarItem('radprobe.run', vscode.StatusBarAlignment.Left, 10);
   private current: RunnerProcess | undefined;
-  private cancelRequested = false;
+  /** Set from cancel until the runner exits: the counts stop moving. */
+  private cancelling = false;
+  private reportProgress: ((value: { message?: string }) => void) | undefined;
 
   constructor(private readonly onFinished: RunFinished) {
     this.statusItem.name = 'radprobe run';
@@ -35,10 +42,17 @@ export class RunSession implements vscode.Disposable {
     return this.current !== undefined;
   }
 
+  /**
+   * Cancels the run at once as far as the user sees: the status bar and the notification say so and stop counting
+   * now, though the runner takes until the end of its current batch to exit (the events it sends meanwhile are
+   * still logged and given to the Testing view).
+   */
   cancel(): void {
-    if (!this.current) return;
-    this.cancelRequested = true;
+    if (!this.current || this.cancelling) return;
+    this.cancelling = true;
     log.info('cancelling: SIGINT to the runner (it stops after the current batch)');
+    this.statusItem.text = `$(circle-slash) radprobe: ${CANCELLING_TEXT}`;
+    this.reportProgress?.({ message: CANCELLING_TEXT });
     this.current.stop();
   }
 
@@ -83,12 +97,12 @@ export class RunSession implements vscode.Disposable {
     const onEvent = (event: RunEvent) => {
       tests.onEvent(event);
       state = nextProgress(state, event);
-      this.statusItem.text = `$(sync~spin) radprobe: ${progressText(state)}`;
+      if (!this.cancelling) this.statusItem.text = `$(sync~spin) radprobe: ${progressText(state)}`;
       if (event.type === 'log') log[event.level](event.message);
       if (event.type === 'stage') log.info(event.message);
       if (event.type === 'cell-end') log.info(`${event.backbone} × ${event.dataset} × ${event.protocol}: ${event.status} · ${event.summary}`);
       if (event.type === 'run-end') end = event;
-      if (event.type !== 'log') progress.report({ message: event.type === 'stage' ? `${progressText(state)} · ${event.message}` : progressText(state) });
+      if (event.type !== 'log' && !this.cancelling) progress.report({ message: event.type === 'stage' ? `${progressText(state)} · ${event.message}` : progressText(state) });
     };
     const process = startRunner(runner, args, cwd, {
       onStdoutLine: (line) => {
@@ -103,7 +117,7 @@ export class RunSession implements vscode.Disposable {
     });
     log.info(`$ (cd ${cwd} && ${process.commandLine})`);
     this.current = process;
-    this.cancelRequested = false;
+    this.reportProgress = (value) => progress.report(value);
     this.statusItem.text = '$(sync~spin) radprobe: starting';
     this.statusItem.tooltip = 'radprobe run: click to cancel';
     this.statusItem.show();
@@ -111,12 +125,15 @@ export class RunSession implements vscode.Disposable {
     try {
       const code = await process.exit;
       log.info(`radprobe exited with ${code ?? 'a signal'}`);
-      const ending = runEnding({ code, sawRunEnd: end !== undefined, cancelRequested: this.cancelRequested, cliError: cliMessage.message });
+      const ending = runEnding({ code, sawRunEnd: end !== undefined, cancelRequested: this.cancelling, cliError: cliMessage.message });
       // The CLI's own message: the error that stopped the run (logged with it by `run`), or its cancel notice.
       if (ending.kind !== 'crashed' && cliMessage.message) log.info(cliMessage.message);
       if (ending.kind === 'finished' && end && existsSync(join(end.outputDir, 'report.html'))) {
         const summary = `${state.cellsDone} cell(s), ${end.failed} failed`;
-        void vscode.window.showInformationMessage(`radprobe run ${end.runId} finished: ${summary}`);
+        const finished = end;
+        void vscode.window.showInformationMessage(`radprobe run ${end.runId} finished: ${summary}`, SHOW_RESULTS).then((choice) => {
+          if (choice === SHOW_RESULTS) void vscode.commands.executeCommand('radprobe.pickRun', finished.outputDir, finished.outputDir);
+        });
         await this.onFinished(config, end.outputDir, end.runId);
       } else if (ending.kind === 'cancelled') {
         void vscode.window.showInformationMessage('radprobe run cancelled: the feature cache keeps what was embedded, so running it again resumes');
@@ -125,6 +142,8 @@ export class RunSession implements vscode.Disposable {
     } finally {
       subscriptions.forEach((subscription) => subscription.dispose());
       this.current = undefined;
+      this.cancelling = false;
+      this.reportProgress = undefined;
       this.statusItem.hide();
     }
   }

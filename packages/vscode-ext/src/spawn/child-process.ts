@@ -48,13 +48,22 @@ export function startRunner(command: RunnerCommand, args: readonly string[], cwd
   };
 }
 
-/** Runs a short radprobe command to its end and returns its stdout; a non-zero exit throws with its stderr. */
-export async function runToEnd(command: RunnerCommand, args: readonly string[], cwd: string, onCommandLine: (line: string) => void): Promise<string> {
+/**
+ * Runs a short radprobe command to its end and returns its stdout; an exit code other than `expectedCodes` (e.g.
+ * `validate --json`'s 1, which means it printed issues) throws with its stderr.
+ */
+export async function runToEnd(
+  command: RunnerCommand,
+  args: readonly string[],
+  cwd: string,
+  onCommandLine: (line: string) => void,
+  expectedCodes: readonly number[] = [0],
+): Promise<string> {
   const stdout: string[] = [];
   const stderr: string[] = [];
   const runner = startRunner(command, args, cwd, { onStdoutLine: (line) => stdout.push(line), onStderrLine: (line) => stderr.push(line) });
   onCommandLine(runner.commandLine);
   const code = await runner.exit;
-  if (code !== 0) throw new Error(`${runner.commandLine} exited with ${code}: ${stderr.join('\n') || stdout.join('\n')}`);
+  if (code === null || !expectedCodes.includes(code)) throw new Error(`${runner.commandLine} exited with ${code}: ${stderr.join('\n') || stdout.join('\n')}`);
   return stdout.join('\n');
 }

@@ -6,6 +6,7 @@ import { configEntryLocations } from '../../src/config/entry-locations.js';
 import { configPlugins } from '../../src/plugins/config-plugins.js';
 import { scanInstalledPlugins } from '../../src/plugins/manifest-scan.js';
 import { missingPlugins } from '../../src/plugins/missing-plugins.js';
+import { kindTooltip, pluginTooltip } from '../../src/plugins/plugin-tooltip.js';
 
 function writePackage(dir: string, manifest: Record<string, unknown>): void {
   mkdirSync(dir, { recursive: true });
@@ -45,9 +46,9 @@ describe('missingPlugins', () => {
   "protocols": [{ "kind": "knn" }, { "kind": "seg" }]
 }`;
   const installed = [
-    { name: '@radprobe/backbone-onnx', version: '0.1.0', dir: '/x', protocols: [], backbones: ['onnx'], datasets: [] },
-    { name: '@radprobe/datasets', version: '0.1.0', dir: '/y', protocols: [], backbones: [], datasets: ['image-folder'] },
-    { name: '@radprobe/protocol-knn', version: '0.1.0', dir: '/z', protocols: ['knn'], backbones: [], datasets: [] },
+    { name: '@radprobe/backbone-onnx', version: '0.1.0', description: '', dir: '/x', protocols: [], backbones: ['onnx'], datasets: [] },
+    { name: '@radprobe/datasets', version: '0.1.0', description: '', dir: '/y', protocols: [], backbones: [], datasets: ['image-folder'] },
+    { name: '@radprobe/protocol-knn', version: '0.1.0', description: '', dir: '/z', protocols: ['knn'], backbones: [], datasets: [] },
   ];
 
   it('names the package to install for a first-party kind, and explains what to look for otherwise', () => {
@@ -58,6 +59,43 @@ describe('missingPlugins', () => {
     ]);
     expect(missing[1].message).toBe("no installed plugin provides the protocol kind 'seg': install it with `npm install --save-dev @radprobe/protocol-seg`");
     expect(missing[0].message).toMatch(/lists 'someone-elses' under radprobe.datasets/);
+  });
+});
+
+describe('missingPlugins suggestions (the "Change to" quick fix)', () => {
+  const installed = [
+    { name: '@radprobe/protocol-knn', version: '0.1.0', description: '', dir: '/z', protocols: ['knn', 'linear'], backbones: [], datasets: [] },
+    { name: '@radprobe/datasets', version: '0.1.0', description: '', dir: '/y', protocols: [], backbones: [], datasets: ['image-folder', 'nih-chestxray14'] },
+  ];
+
+  it('offers the installed kind of the same section a typo or a partial name means, and nothing for an unrelated name', () => {
+    const config = JSON.stringify({ datasets: [{ kind: 'nih' }, { kind: 'image-folder' }], protocols: [{ kind: 'knnn' }, { kind: 'seg' }, { kind: 'image-foldr' }] });
+    const missing = missingPlugins(configEntryLocations(config), installed);
+    expect(missing.map(({ entry, suggestion, packageName }) => [entry.kind, suggestion, packageName])).toEqual([
+      ['nih', 'nih-chestxray14', null],
+      ['knnn', 'knn', null],
+      ['seg', null, '@radprobe/protocol-seg'],
+      // A dataset kind under protocols is no protocol: changing to it would not help.
+      ['image-foldr', null, null],
+    ]);
+  });
+});
+
+describe('the plugins view tooltips', () => {
+  it('say package, version, description, kinds by section and folder; a kind says which package provides it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'radprobe-tooltip-'));
+    writePackage(join(dir, 'node_modules', 'my-plugin'), {
+      name: 'my-plugin',
+      version: '1.2.0',
+      description: 'Probes and datasets for chest X-rays.',
+      radprobe: { protocols: ['probe-a', 'probe-b'], datasets: ['cxr'] },
+    });
+    const [plugin] = await scanInstalledPlugins(dir);
+    expect(pluginTooltip(plugin)).toBe(
+      `my-plugin 1.2.0\nProbes and datasets for chest X-rays.\nprotocol kinds: probe-a, probe-b\ndataset kinds: cxr\n${join(dir, 'node_modules', 'my-plugin')}`,
+    );
+    expect(kindTooltip(plugin, 'datasets', 'cxr')).toBe("dataset kind 'cxr' from my-plugin 1.2.0\nProbes and datasets for chest X-rays.");
+    expect(pluginTooltip({ ...plugin, description: '' }).split('\n')[1]).toBe('protocol kinds: probe-a, probe-b');
   });
 });
 

@@ -75,7 +75,7 @@ export async function checkConfigFiles(loaded: ConfigToCheck, registry: PluginRe
   const issueAt = (pointer: string, message: string): ConfigIssue => {
     const raw = valueAt(written, pointer);
     const variables = typeof raw === 'string' ? describeVariables(raw, env) : '';
-    return { file: loaded.file, ...source.position(source.offsetOf(pointer)), pointer, message: variables ? `${message} (${variables})` : message };
+    return { file: loaded.file, ...source.position(source.offsetOf(pointer)), pointer, message: variables ? `${message} (${variables})` : message, check: 'files' };
   };
 
   const paths: NamedPath[] = [];

@@ -70,7 +70,9 @@ function optionsBranch(section: ComponentSection, registration: Registration, de
   const hoisted = { ...(legacyDefinitions as Record<string, JsonSchema> | undefined), ...($defs as Record<string, JsonSchema> | undefined) };
   for (const [name, definition] of Object.entries(hoisted)) definitions[prefix + name] = rewriteRefs(definition, prefix, where) as JsonSchema;
   const rewritten = rewriteRefs(options, prefix, where) as JsonSchema;
-  const kindSchema = { const: registration.kind, description: describeKind(registration) };
+  // No description here: VS Code's hover takes the first description it meets (this one) and adds the kind list's
+  // enumDescriptions entry, which says the same; without it the kind reads as "which protocol this entry is" + what it is.
+  const kindSchema = { const: registration.kind };
   return {
     ...rewritten,
     type: 'object',

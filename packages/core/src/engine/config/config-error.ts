@@ -1,5 +1,12 @@
 import { RadprobeError } from '../util/errors.js';
 
+/**
+ * Which check found a problem: the JSON itself, the composed schema (kinds, options, names), the `${env:…}`
+ * references, or what the config names on disk. An editor that already validates against the schema shows the
+ * last two, which only radprobe can know.
+ */
+export type ConfigCheck = 'syntax' | 'schema' | 'variables' | 'files';
+
 /** One problem in a config file, placed where an editor can underline it. */
 export interface ConfigIssue {
   file: string;
@@ -10,6 +17,7 @@ export interface ConfigIssue {
   /** JSON pointer of the offending value or key; empty for syntax errors. */
   pointer: string;
   message: string;
+  check?: ConfigCheck;
 }
 
 /** `radprobe.json:12:7 /protocols/0/k/1: must be integer` (syntax errors have no pointer). */

@@ -5,7 +5,7 @@ import type { ComponentSection } from '../plugins/sections.js';
 import { createAjv } from './ajv.js';
 import { describeAjvError } from './ajv-messages.js';
 import { composeConfigSchema } from './compose-schema.js';
-import { ConfigError, type ConfigIssue } from './config-error.js';
+import { ConfigError, type ConfigCheck, type ConfigIssue } from './config-error.js';
 import { duplicateEntryNames, fillEntryNames } from './entry-names.js';
 import { substituteEnvVariables } from './env-variables.js';
 import { JsonSource, MAX_NESTING, valueAt } from './json-source.js';
@@ -44,13 +44,13 @@ export function validateConfigText(text: string, file: string, registry: PluginR
  */
 export function validateConfigSource(text: string, file: string, registry: PluginRegistry, env: NodeJS.ProcessEnv = process.env): ValidatedConfig {
   const source = new JsonSource(text, { comments: file.endsWith('.jsonc') });
-  const issueAt = (offset: number, pointer: string, message: string): ConfigIssue => ({ file, ...source.position(offset), pointer, message });
+  const issueAt = (offset: number, pointer: string, message: string, check: ConfigCheck = 'schema'): ConfigIssue => ({ file, ...source.position(offset), pointer, message, check });
   if (source.tooDeep) {
     const { offset, pointer } = source.tooDeep;
-    throw new ConfigError(file, [issueAt(offset, pointer, `nested more than ${MAX_NESTING} levels deep; a radprobe config is never that deep`)]);
+    throw new ConfigError(file, [issueAt(offset, pointer, `nested more than ${MAX_NESTING} levels deep; a radprobe config is never that deep`, 'syntax')]);
   }
   if (source.syntaxErrors.length) {
-    throw new ConfigError(file, source.syntaxErrors.map((error) => issueAt(error.offset, '', error.message)));
+    throw new ConfigError(file, source.syntaxErrors.map((error) => issueAt(error.offset, '', error.message, 'syntax')));
   }
   const substituted = substituteEnvVariables(source.value(), env);
   const data = substituted.value;
@@ -59,7 +59,7 @@ export function validateConfigSource(text: string, file: string, registry: Plugi
   const issues: ConfigIssue[] = source
     .duplicateKeys()
     .map((duplicate) => issueAt(duplicate.offset, duplicate.pointer, `duplicate key '${duplicate.key}'`));
-  for (const issue of substituted.issues) issues.push(issueAt(source.offsetOf(issue.pointer), issue.pointer, issue.message));
+  for (const issue of substituted.issues) issues.push(issueAt(source.offsetOf(issue.pointer), issue.pointer, issue.message, 'variables'));
   const validate = validatorFor(registry);
   const listed = data && typeof data === 'object' ? wrapScalarsInLists(validate, data) : [];
   if (!validate(data)) {
