@@ -305,15 +305,6 @@ function contrastRatio(foreground: string, background: string): number {
   return (light + 0.05) / (dark + 0.05);
 }
 
-/** Opens a workspace file by name through Quick Open. */
-async function openFile(name: string): Promise<void> {
-  await page.keyboard.press('Control+P');
-  await page.locator('.quick-input-widget input').fill(name);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor();
-  await page.keyboard.press('Enter');
-  await page.locator('.monaco-editor .view-lines').first().waitFor();
-}
-
 /** The Problems view's rows. */
 async function problems(): Promise<string[]> {
   await page.keyboard.press('F1');
