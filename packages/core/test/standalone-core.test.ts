@@ -74,7 +74,7 @@ describe('@radprobe/core installed alone', () => {
   it('names what to install when a helper needs tfjs', async () => {
     const script = "import { computeBackend } from '@radprobe/core'; computeBackend().catch((error) => console.log(error.message));";
     const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: project });
-    expect(stdout).toContain('wasm: @tensorflow/tfjs-core is not installed: it is an optional peer dependency of @radprobe/core');
+    expect(stdout).toContain('wasm: failed to load: @tensorflow/tfjs-core is not installed: it is an optional peer dependency of @radprobe/core');
     expect(stdout).toContain('npm i @tensorflow/tfjs-core@4.22.0 @tensorflow/tfjs-backend-wasm@4.22.0');
   });
 });
