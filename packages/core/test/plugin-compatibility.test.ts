@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONTRACTS_VERSION, RadprobeError, checkPluginPackage, definePlugin, type Protocol } from '../src/index.js';
 import { discoverPlugins, loadRegistry } from '../src/engine/index.js';
 import { loadPluginRegistry } from '../src/engine/plugins/registry.js';
-import { makeTempDir, writePluginPackage } from './plugin-fixtures.js';
+import { freshProject, makeTempDir, writePluginPackage } from './plugin-fixtures.js';
 
 /** The version in core's package.json: the loader must compare against the very core that runs. */
 const coreVersion = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -18,13 +18,6 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-async function freshProject(name: string): Promise<{ project: string; modules: string }> {
-  const project = join(root, name);
-  const modules = join(project, 'node_modules');
-  await mkdir(modules, { recursive: true });
-  return { project, modules };
-}
-
 const centroid: Protocol = {
   kind: 'centroid',
   title: 'Nearest class centroid',
@@ -36,7 +29,7 @@ const centroid: Protocol = {
 
 describe('a plugin made for another core', () => {
   it('is left out at discovery with one line naming the plugin, its range and the running core, its code never imported', async () => {
-    const { project, modules } = await freshProject('discovered');
+    const { project, modules } = await freshProject(root, 'discovered');
     await writePluginPackage(modules, 'radprobe-future', {
       version: '3.0.0',
       manifest: { protocols: ['future'] },
@@ -58,7 +51,7 @@ describe('a plugin made for another core', () => {
   });
 
   it('stops the run when the config lists it in "plugins"', async () => {
-    const { project, modules } = await freshProject('explicit');
+    const { project, modules } = await freshProject(root, 'explicit');
     await writePluginPackage(modules, '@lab/old-protocol', { version: '0.0.3', manifest: { protocols: ['old'] }, coreRange: '0.0.x' });
     const loading = loadRegistry({ baseDir: project, explicit: ['@lab/old-protocol'], builtins: [] });
     await expect(loading).rejects.toThrow(RadprobeError);
@@ -68,7 +61,7 @@ describe('a plugin made for another core', () => {
   });
 
   it('loads when the range includes the running core, and when no range is declared', async () => {
-    const { project, modules } = await freshProject('compatible');
+    const { project, modules } = await freshProject(root, 'compatible');
     await writePluginPackage(modules, 'radprobe-wide', { manifest: { protocols: ['wide'] }, coreRange: `>=${coreVersion} <99` });
     await writePluginPackage(modules, 'radprobe-unversioned', { manifest: { protocols: ['unversioned'] } });
     const registry = await loadPluginRegistry({ builtins: [], discovered: await discoverPlugins(project), explicit: [], baseDir: project });
@@ -77,7 +70,7 @@ describe('a plugin made for another core', () => {
   });
 
   it('names a range that is not semver', async () => {
-    const { project, modules } = await freshProject('invalid');
+    const { project, modules } = await freshProject(root, 'invalid');
     await writePluginPackage(modules, 'radprobe-typo', { manifest: { protocols: ['typo'] }, coreRange: 'zero point one' });
     const registry = await loadPluginRegistry({ builtins: [], discovered: await discoverPlugins(project), explicit: [], baseDir: project });
     expect(registry.failures.map((failure) => failure.reason)).toEqual([

@@ -8,6 +8,14 @@ export interface FixtureKinds {
   datasets?: string[];
 }
 
+/** An empty project folder `name` under `root`, with the node_modules a test installs plugin packages into. */
+export async function freshProject(root: string, name: string): Promise<{ project: string; modules: string }> {
+  const project = join(root, name);
+  const modules = join(project, 'node_modules');
+  await mkdir(modules, { recursive: true });
+  return { project, modules };
+}
+
 /** A temporary folder to hold fixture node_modules trees. */
 export function makeTempDir(prefix: string): Promise<string> {
   return mkdtemp(join(tmpdir(), `radprobe-${prefix}-`));

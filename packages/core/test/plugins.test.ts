@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RadprobeError, type RadprobePlugin } from '../src/index.js';
 import { discoverPlugins } from '../src/engine/index.js';
 import { loadPluginRegistry } from '../src/engine/plugins/registry.js';
-import { linkPackage, makeTempDir, pluginModuleSource, writePlainPackage, writePluginPackage } from './plugin-fixtures.js';
+import { freshProject, linkPackage, makeTempDir, pluginModuleSource, writePlainPackage, writePluginPackage } from './plugin-fixtures.js';
 
 let root: string;
 beforeAll(async () => {
@@ -14,20 +14,13 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-async function freshProject(name: string): Promise<{ project: string; modules: string }> {
-  const project = join(root, name);
-  const modules = join(project, 'node_modules');
-  await mkdir(modules, { recursive: true });
-  return { project, modules };
-}
-
 const builtinDatasets: RadprobePlugin = {
   datasets: [{ kind: 'image-folder', optionsSchema: { type: 'object' }, create: async () => Promise.reject(new Error('unused')) }],
 };
 
 describe('discoverPlugins', () => {
   it('finds scoped, unscoped and symlinked plugins, nearest first, ignoring other packages', async () => {
-    const { project, modules } = await freshProject('discover');
+    const { project, modules } = await freshProject(root, 'discover');
     const app = join(project, 'apps', 'app');
     const appModules = join(app, 'node_modules');
     await writePluginPackage(modules, 'radprobe-extra', { version: '1.0.0', manifest: { protocols: ['extra'] } });
@@ -48,7 +41,7 @@ describe('discoverPlugins', () => {
   });
 
   it('rejects a malformed radprobe field, naming the package.json and the field', async () => {
-    const { project, modules } = await freshProject('bad-manifest');
+    const { project, modules } = await freshProject(root, 'bad-manifest');
     await writePluginPackage(modules, 'radprobe-bad', { manifest: { protocols: 'knn' } as never, moduleSource: '' });
     await expect(discoverPlugins(project)).rejects.toThrow(
       `${join(modules, 'radprobe-bad', 'package.json')}: "radprobe.protocols" must be an array of kind names (strings)`,
@@ -56,7 +49,7 @@ describe('discoverPlugins', () => {
   });
 
   it('finds the one plugin among a thousand packages', async () => {
-    const { project, modules } = await freshProject('many');
+    const { project, modules } = await freshProject(root, 'many');
     await Promise.all(Array.from({ length: 1000 }, (_, index) => writePlainPackage(modules, `package-${index}`)));
     await writePluginPackage(modules, 'radprobe-one', { manifest: { datasets: ['one'] } });
     const found = await discoverPlugins(project);
@@ -66,7 +59,7 @@ describe('discoverPlugins', () => {
 
 describe('loadPluginRegistry', () => {
   it('imports discovered plugins and maps each kind to its provider', async () => {
-    const { project, modules } = await freshProject('registry');
+    const { project, modules } = await freshProject(root, 'registry');
     await writePluginPackage(modules, '@lab/protocol-mine', { version: '0.3.0', manifest: { protocols: ['mine', 'other'] } });
     await writePluginPackage(modules, 'radprobe-backbones', { version: '1.2.0', manifest: { backbones: ['local'] } });
     const registry = await loadPluginRegistry({
@@ -85,7 +78,7 @@ describe('loadPluginRegistry', () => {
   });
 
   it('says how the module differs from its manifest', async () => {
-    const { project, modules } = await freshProject('mismatch');
+    const { project, modules } = await freshProject(root, 'mismatch');
     await writePluginPackage(modules, 'radprobe-liar', {
       manifest: { protocols: ['knn', 'linear'] },
       exported: { protocols: ['knn'], datasets: ['csv'] },
@@ -98,7 +91,7 @@ describe('loadPluginRegistry', () => {
   });
 
   it('refuses two plugins with the same kind, naming both', async () => {
-    const { project, modules } = await freshProject('clash');
+    const { project, modules } = await freshProject(root, 'clash');
     await writePluginPackage(modules, 'radprobe-a', { manifest: { protocols: ['knn'] } });
     await writePluginPackage(modules, 'radprobe-b', { manifest: { protocols: ['knn'] } });
     const attempt = loadPluginRegistry({ builtins: [], discovered: await discoverPlugins(project), explicit: [], baseDir: project });
@@ -109,7 +102,7 @@ describe('loadPluginRegistry', () => {
   });
 
   it('keeps a built-in kind unless the shadowing plugin is listed explicitly, warning either way', async () => {
-    const { project, modules } = await freshProject('shadow');
+    const { project, modules } = await freshProject(root, 'shadow');
     await writePluginPackage(modules, 'radprobe-folders', { version: '4.0.0', manifest: { datasets: ['image-folder'] } });
     const discovered = await discoverPlugins(project);
     const builtins = [{ packageName: '@radprobe/datasets', plugin: builtinDatasets }];
@@ -128,7 +121,7 @@ describe('loadPluginRegistry', () => {
   });
 
   it('does not import a discovered package that is also a built-in', async () => {
-    const { project, modules } = await freshProject('builtin-installed');
+    const { project, modules } = await freshProject(root, 'builtin-installed');
     await writePluginPackage(modules, '@radprobe/datasets', {
       version: '0.9.0',
       manifest: { datasets: ['image-folder'] },
@@ -145,7 +138,7 @@ describe('loadPluginRegistry', () => {
   });
 
   it('leaves out a discovered plugin that fails to import, naming it and the error, and keeps the others', async () => {
-    const { project, modules } = await freshProject('broken');
+    const { project, modules } = await freshProject(root, 'broken');
     await writePluginPackage(modules, 'radprobe-broken', {
       version: '2.1.0',
       manifest: { protocols: ['x'] },
@@ -167,7 +160,7 @@ describe('loadPluginRegistry', () => {
   });
 
   it('fails when a plugin listed in "plugins" fails to import', async () => {
-    const { project, modules } = await freshProject('broken-explicit');
+    const { project, modules } = await freshProject(root, 'broken-explicit');
     await writePluginPackage(modules, 'radprobe-broken', {
       manifest: { protocols: ['x'] },
       moduleSource: 'throw new Error("native addon missing");\n',
@@ -178,7 +171,7 @@ describe('loadPluginRegistry', () => {
   });
 
   it('loads explicit module paths relative to baseDir, and names an explicit package that is not installed', async () => {
-    const { project } = await freshProject('explicit');
+    const { project } = await freshProject(root, 'explicit');
     await writeFile(join(project, 'my-protocol.js'), pluginModuleSource({ protocols: ['local-probe'] }));
     const registry = await loadPluginRegistry({ builtins: [], discovered: [], explicit: ['./my-protocol.js'], baseDir: project });
     expect(registry.protocols.get('local-probe')).toMatchObject({ packageName: './my-protocol.js', version: 'local', builtin: false });
