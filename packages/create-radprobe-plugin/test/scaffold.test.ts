@@ -71,8 +71,11 @@ describe('create-radprobe-plugin', () => {
         await symlink(workspaceModules, join(dirs[kind], 'node_modules'), 'dir');
         await run('npm', ['run', 'build'], { cwd: dirs[kind] });
         const { stdout } = await run('npm', ['test'], { cwd: dirs[kind] });
-        // vitest colours its summary when the enclosing run forces colour.
-        expect(stdout.replace(/\x1b\[[0-9;]*m/g, ''), kind).toMatch(/Tests +1 passed \(1\)/);
+        // vitest colours its summary when the enclosing run forces colour. Two tests: the kind's own, and the
+        // package check (test/package.test.ts: the manifest against the module's exports, the core range).
+        const summary = stdout.replace(/\x1b\[[0-9;]*m/g, '');
+        expect(summary, kind).toMatch(/Tests +2 passed \(2\)/);
+        expect(summary, kind).toContain('test/package.test.ts');
       }),
     );
   }, 240_000);
