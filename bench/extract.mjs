@@ -85,6 +85,7 @@ console.log(`extraction, ViT-S/14-sized at 224, ${count} ${side}×${side} 8-bit 
 console.log(`  ${line("bare onnxruntime, radprobe's session options", rates.bare)}`);
 console.log(`  ${line("bare onnxruntime, onnxruntime's defaults    ", rates.defaults)}`);
 console.log(`  ${line('radprobe pipeline                           ', rates.pipeline)}`);
-console.log(`  ratio pipeline / bare (radprobe's options)   : ${(median(rates.pipeline) / median(rates.bare)).toFixed(3)}`);
-console.log(`  ratio pipeline / bare (onnxruntime defaults) : ${(median(rates.pipeline) / median(rates.defaults)).toFixed(3)}   peak RSS ${rss.toFixed(0)} MiB`);
+const perRound = (baseline) => median(rates.pipeline.map((rate, round) => rate / baseline[round])).toFixed(3);
+console.log(`  ratio pipeline / bare (radprobe's options)   : ${(median(rates.pipeline) / median(rates.bare)).toFixed(3)}  (median of per-round ratios ${perRound(rates.bare)})`);
+console.log(`  ratio pipeline / bare (onnxruntime defaults) : ${(median(rates.pipeline) / median(rates.defaults)).toFixed(3)}  (median of per-round ratios ${perRound(rates.defaults)})   peak RSS ${rss.toFixed(0)} MiB`);
 await backbone.dispose();
