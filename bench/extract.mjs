@@ -1,20 +1,22 @@
 // Feature extraction through radprobe's whole pipeline (read, decode, preprocess, infer, cache) against a bare
-// onnxruntime session on the same ONNX file and batch size, measured alternately in the same process so machine
-// load hits both alike. Model: a ViT-S/14-sized DINOv2 (D = 384, 12 blocks, 6 heads) at 224.
+// onnxruntime session on the same ONNX file and batch size, on the main thread and ready-made tensors, measured
+// in rotating order in the same process so machine load hits all alike. Two bare sessions: one with the session
+// options radprobe's backbone uses (the ceiling the pipeline is held to), one with onnxruntime's defaults (its pool
+// threads spin while they wait). Model: a ViT-S/14-sized DINOv2 (D = 384, 12 blocks, 6 heads) at 224.
 //
-//   npm run build && node bench/extract.mjs [--images 96] [--batch 16] [--side 256] [--rounds 2]
+//   npm run build && node bench/extract.mjs [--images 96] [--batch 16] [--side 256] [--rounds 3]
 import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-node';
-import onnxPlugin from '@radprobe/backbone-onnx';
+import onnxPlugin, { selectExecutionProviders } from '@radprobe/backbone-onnx';
 import { FeatureCache, extractFeatures, groupsFor, resolvePreprocessing } from '@radprobe/core/engine';
 import datasetsPlugin from '@radprobe/datasets';
 import { buildDinov2Onnx, writeImageFolderDataset } from '@radprobe/synthetic';
 
 const { values } = parseArgs({
-  options: { images: { type: 'string', default: '96' }, batch: { type: 'string', default: '16' }, side: { type: 'string', default: '256' }, rounds: { type: 'string', default: '2' } },
+  options: { images: { type: 'string', default: '96' }, batch: { type: 'string', default: '16' }, side: { type: 'string', default: '256' }, rounds: { type: 'string', default: '3' } },
 });
 const images = Number(values.images);
 const batch = Number(values.batch);
@@ -37,10 +39,16 @@ const dataset = await datasetFactory.create({ root: join(work, 'data') }, { base
 const preprocessing = resolvePreprocessing('study', backbone.info);
 const count = dataset.items.length;
 
-const session = await ort.InferenceSession.create(modelPath, { executionProviders: ['cpu'], intraOpNumThreads: cpus().length, graphOptimizationLevel: 'all' });
+const load = () => loadavg().map((value) => value.toFixed(1)).join(' ');
+const loadBefore = load();
+const radprobeOptions = selectExecutionProviders('cpu').sessionOptions;
+const sessions = {
+  radprobe: await ort.InferenceSession.create(modelPath, radprobeOptions),
+  defaults: await ort.InferenceSession.create(modelPath, { executionProviders: ['cpu'], intraOpNumThreads: radprobeOptions.intraOpNumThreads, graphOptimizationLevel: 'all' }),
+};
 const input = new Float32Array(batch * 3 * 224 * 224).map((_, i) => Math.sin(i));
 
-async function bare() {
+async function bare(session) {
   const started = performance.now();
   for (let done = 0; done < count; done += batch) {
     const size = Math.min(batch, count - done);
@@ -58,17 +66,26 @@ async function pipeline(round) {
   return count / ((performance.now() - started) / 1000);
 }
 
-await bare();
-const bareRates = [];
-const pipelineRates = [];
+await bare(sessions.radprobe);
+await bare(sessions.defaults);
+const measures = { bare: () => bare(sessions.radprobe), defaults: () => bare(sessions.defaults), pipeline: (round) => pipeline(round) };
+const rates = { bare: [], defaults: [], pipeline: [] };
+const names = Object.keys(measures);
 for (let round = 0; round < rounds; round++) {
-  bareRates.push(await bare());
-  pipelineRates.push(await pipeline(round));
+  // Each round starts with another side, so that none always runs first after the previous round's pipeline.
+  for (let turn = 0; turn < names.length; turn++) {
+    const name = names[(round + turn) % names.length];
+    rates[name].push(await measures[name](round));
+  }
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const rss = process.resourceUsage().maxRSS / 1024;
-console.log(`extraction, ViT-S/14-sized at 224, ${count} ${side}×${side} 8-bit PNGs, batch ${batch}, ${cpus().length} cores`);
-console.log(`  bare onnxruntime session : ${median(bareRates).toFixed(2)} images/s  (rounds: ${bareRates.map((r) => r.toFixed(2)).join(', ')})`);
-console.log(`  radprobe pipeline        : ${median(pipelineRates).toFixed(2)} images/s  (rounds: ${pipelineRates.map((r) => r.toFixed(2)).join(', ')})`);
-console.log(`  ratio pipeline / bare    : ${(median(pipelineRates) / median(bareRates)).toFixed(3)}   peak RSS ${rss.toFixed(0)} MiB`);
+const line = (label, xs) => `${label}: ${median(xs).toFixed(2)} images/s  (rounds: ${xs.map((r) => r.toFixed(2)).join(', ')})`;
+console.log(`extraction, ViT-S/14-sized at 224, ${count} ${side}×${side} 8-bit PNGs, batch ${batch}, ${cpus().length} cores, load average ${loadBefore} before, ${load()} after`);
+console.log(`  ${line("bare onnxruntime, radprobe's session options", rates.bare)}`);
+console.log(`  ${line("bare onnxruntime, onnxruntime's defaults    ", rates.defaults)}`);
+console.log(`  ${line('radprobe pipeline                           ', rates.pipeline)}`);
+const perRound = (baseline) => median(rates.pipeline.map((rate, round) => rate / baseline[round])).toFixed(3);
+console.log(`  ratio pipeline / bare (radprobe's options)   : ${(median(rates.pipeline) / median(rates.bare)).toFixed(3)}  (median of per-round ratios ${perRound(rates.bare)})`);
+console.log(`  ratio pipeline / bare (onnxruntime defaults) : ${(median(rates.pipeline) / median(rates.defaults)).toFixed(3)}  (median of per-round ratios ${perRound(rates.defaults)})   peak RSS ${rss.toFixed(0)} MiB`);
 await backbone.dispose();

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
-import { InferenceSession, Tensor } from 'onnxruntime-node';
+import type { InferenceSession } from 'onnxruntime-node';
 import {
   RadprobeError,
   errorMessage,
@@ -23,8 +23,9 @@ import { resolveModel } from './model-store.js';
 import { findManifest, manifestNames, misnamedManifests, type OnnxManifest } from './onnx-manifest.js';
 import { OnnxTrainableVit } from './onnx-trainable-vit.js';
 import type { ArchitectureHints } from './vit-architecture.js';
-import { collectTokens, type OutputTensor } from './split-tokens.js';
+import { collectTokens } from './split-tokens.js';
 import { inferTokenLayout, registersFromSequence, type GraphValue, type TokenLayout, type TokenSource } from './token-layout.js';
+import { WorkerSession } from './worker-session.js';
 
 /** Options of a `kind: "onnx"` backbone entry. */
 export interface OnnxBackboneOptions {
@@ -91,18 +92,18 @@ async function weightsHash(modelPath: string): Promise<string> {
   return sha256(parts.join('\n'));
 }
 
-async function openSession(modelPath: string, options: InferenceSession.SessionOptions): Promise<InferenceSession> {
+async function openSession(modelPath: string, options: InferenceSession.SessionOptions): Promise<WorkerSession> {
   if (!existsSync(modelPath)) throw new RadprobeError(`Model file ${modelPath} does not exist`, { file: modelPath });
   try {
-    return await InferenceSession.create(modelPath, options);
+    return await WorkerSession.open(modelPath, options);
   } catch (error) {
     throw new RadprobeError(`Cannot load ${modelPath} with onnxruntime: ${errorMessage(error)}`, { file: modelPath, cause: error });
   }
 }
 
-async function run(session: InferenceSession, layout: TokenLayout, pixels: Float32Array, dims: number[], fetches: string[], modelPath: string) {
+async function run(session: WorkerSession, layout: TokenLayout, pixels: Float32Array, dims: number[], fetches: string[], modelPath: string) {
   try {
-    return await session.run({ [layout.inputName]: new Tensor('float32', pixels, dims) }, fetches);
+    return await session.run(layout.inputName, pixels, dims, fetches);
   } catch (error) {
     throw new RadprobeError(`onnxruntime failed to run ${modelPath} on input [${dims.join(', ')}]: ${errorMessage(error)}`, {
       file: modelPath,
@@ -120,7 +121,7 @@ function outputNames(source: TokenSource): string[] {
  * Settles what the graph's symbolic shapes left open (width, register count) with one forward pass of a blank
  * image at the default input size.
  */
-async function completeWithProbe(session: InferenceSession, layout: TokenLayout, modelPath: string): Promise<{ embedDim: number; registerTokens: number }> {
+async function completeWithProbe(session: WorkerSession, layout: TokenLayout, modelPath: string): Promise<{ embedDim: number; registerTokens: number }> {
   if (layout.embedDim !== null && layout.registerTokens !== null) return { embedDim: layout.embedDim, registerTokens: layout.registerTokens };
   const { height, width } = layout.inputSize;
   const first = layout.source.kind === 'sequence' ? layout.source.outputs[0] : layout.source.cls[0];
@@ -139,7 +140,7 @@ class OnnxBackbone implements Backbone {
 
   constructor(
     readonly info: BackboneInfo,
-    private readonly session: InferenceSession,
+    private readonly session: WorkerSession,
     private readonly layout: TokenLayout,
     private readonly modelPath: string,
     private readonly architectureHints: ArchitectureHints,
@@ -169,9 +170,9 @@ class OnnxBackbone implements Backbone {
     if (checkPooler) fetches.push(this.layout.poolerOutput!);
     const outputs = await run(this.session, this.layout, pixels, [batchSize, 3, height, width], fetches, this.modelPath);
     const geometry = { batchSize, rows: height / patchSize, cols: width / patchSize, embedDim, registerTokens };
-    const batch = collectTokens(this.layout.source, outputs as unknown as Record<string, OutputTensor>, geometry, this.modelPath);
+    const batch = collectTokens(this.layout.source, outputs, geometry, this.modelPath);
     if (checkPooler) {
-      this.checkPooler(outputs[this.layout.poolerOutput!].data as Float32Array, batch.cls[batch.cls.length - 1]);
+      this.checkPooler(outputs[this.layout.poolerOutput!].data, batch.cls[batch.cls.length - 1]);
       this.poolerChecked = true;
     }
     return batch;

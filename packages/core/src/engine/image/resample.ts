@@ -113,8 +113,10 @@ export function resampleChannel(source: ResampleSource, target: ResampleTarget, 
 }
 
 /**
- * One output row of the vertical pass over `span` input columns from `firstColumn`: taps are taken four rows at
- * a time so that each partial sum is read and written once per four multiply-adds.
+ * One output row of the vertical pass over `span` input columns from `firstColumn`. Each output is
+ * `((0 + Σ taps 0–3) + Σ taps 4–7) + …`, then the last taps one by one: the grouping the results are defined by.
+ * Taps are taken eight rows per sweep over the columns (two groups of four), so each partial sum is read and
+ * written once per eight multiply-adds, and the first sweep writes its sums instead of adding to zeroed memory.
  */
 function resampleColumns(
   source: ResampleSource,
@@ -132,8 +134,33 @@ function resampleColumns(
   const rowStride = width * channels;
   const passedEnd = passedBase + span;
   let sourceRow = vertical.starts[output] * rowStride + firstColumn * channels + channel;
-  passed.fill(0, passedBase, passedEnd);
   let tap = 0;
+  for (; tap + 8 <= count; tap += 8, sourceRow += 8 * rowStride) {
+    const weightAt = weightBase + tap;
+    const weight0 = weights[weightAt];
+    const weight1 = weights[weightAt + 1];
+    const weight2 = weights[weightAt + 2];
+    const weight3 = weights[weightAt + 3];
+    const weight4 = weights[weightAt + 4];
+    const weight5 = weights[weightAt + 5];
+    const weight6 = weights[weightAt + 6];
+    const weight7 = weights[weightAt + 7];
+    const row1 = sourceRow + rowStride;
+    const row2 = row1 + rowStride;
+    const row3 = row2 + rowStride;
+    const row4 = row3 + rowStride;
+    const row5 = row4 + rowStride;
+    const row6 = row5 + rowStride;
+    const row7 = row6 + rowStride;
+    // `0 +` keeps the first sum what adding to a zeroed entry gave: +0 where the taps sum to -0.
+    const first = tap === 0;
+    for (let at = passedBase, column = 0; at < passedEnd; at++, column += channels) {
+      const low = weight0 * data[sourceRow + column] + weight1 * data[row1 + column] + weight2 * data[row2 + column] + weight3 * data[row3 + column];
+      const high = weight4 * data[row4 + column] + weight5 * data[row5 + column] + weight6 * data[row6 + column] + weight7 * data[row7 + column];
+      passed[at] = ((first ? 0 : passed[at]) + low) + high;
+    }
+  }
+  if (tap === 0) passed.fill(0, passedBase, passedEnd);
   for (; tap + 4 <= count; tap += 4, sourceRow += 4 * rowStride) {
     const weight0 = weights[weightBase + tap];
     const weight1 = weights[weightBase + tap + 1];
