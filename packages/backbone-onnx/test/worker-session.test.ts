@@ -2,18 +2,8 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  FeatureCache,
-  Random,
-  cacheEntryIdentity,
-  decodeImage,
-  extractFeatures,
-  groupsFor,
-  preprocessInto,
-  resolvePreprocessing,
-  type Dataset,
-  type DatasetItem,
-} from '@radprobe/core';
+import { Random, decodeImage, type Dataset, type DatasetItem } from '@radprobe/core';
+import { FeatureCache, cacheEntryIdentity, extractFeatures, groupsFor, preprocessInto, resolvePreprocessing } from '@radprobe/core/engine';
 import { encodeGrayPng, writeDinov2Fixture } from '@radprobe/testkit';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { selectExecutionProviders } from '../src/execution-providers.js';
