@@ -1,5 +1,5 @@
 // Training against PyTorch: the four workloads of issue 18, each timed in radprobe (on 1 and on 2 data-parallel
-// worker threads where the trainer has them) and in PyTorch (bench/reference/*.py, on 1 and on 2 threads), in
+// worker threads) and in PyTorch (bench/reference/*.py, on 1 and on 2 threads), in
 // the same run and interleaved round by round, with the load average before and after each workload:
 //   unet    one SGD step of the U-Net decoder (5 blocks of grid×grid×D tokens, 3 classes, Dice + CE, micro-batches)
 //   linear  one epoch of the 16-head linear grid (4 input settings × 4 learning rates, 15 labels, batch 128)
@@ -107,7 +107,7 @@ async function linearEpoch(workers) {
 
 const weights = vitWeights(random, DIM, DEPTH, DIM / 64, SIDE / 14);
 const images = Array.from({ length: VIT_BATCH }, () => Float32Array.from({ length: 3 * SIDE * SIDE }, () => random.normal()));
-async function vitStep(mode) {
+async function vitStep(mode, workers) {
   const ends = [];
   const network = await trainNetwork({
     tf,
@@ -118,6 +118,7 @@ async function vitStep(mode) {
     loader: new PixelLoader({ size: { height: SIDE, width: SIDE }, pixels: async (index) => images[index].slice() }),
     train: images.map((_, i) => i),
     seed: 0,
+    workers,
     onEpoch: () => ends.push(performance.now()),
   });
   network.dispose();
@@ -125,10 +126,10 @@ async function vitStep(mode) {
 }
 
 const workloads = {
-  unet: { what: `U-Net step (tokens ${GRID}²×${DIM} × 5 blocks, output ${SIDE}², batch ${BATCH} in micro-batches of ${MICRO})`, radprobe: unetStep, parallel: true, script: 'unet_step.py', args: [1, GRID, DIM, SIDE, BATCH, MICRO] },
-  linear: { what: `16-head linear grid epoch (${SAMPLES} samples, input up to ${5 * DIM} wide, ${LABELS} labels, batch 128)`, radprobe: linearEpoch, parallel: true, script: 'linear_grid_epoch.py', args: [1, SAMPLES, DIM, LABELS] },
-  lora: { what: `LoRA step (ViT D ${DIM}, depth ${DEPTH}, ${SIDE}², batch ${VIT_BATCH})`, radprobe: () => vitStep('lora'), parallel: false, script: 'vit_step.py', args: [1, 'lora', DIM, DEPTH, DIM / 64, SIDE, VIT_BATCH, VIT_BATCH] },
-  full: { what: `full fine-tuning step (ViT D ${DIM}, depth ${DEPTH}, ${SIDE}², batch ${VIT_BATCH})`, radprobe: () => vitStep('full'), parallel: false, script: 'vit_step.py', args: [1, 'full', DIM, DEPTH, DIM / 64, SIDE, VIT_BATCH, VIT_BATCH] },
+  unet: { what: `U-Net step (tokens ${GRID}²×${DIM} × 5 blocks, output ${SIDE}², batch ${BATCH} in micro-batches of ${MICRO})`, radprobe: unetStep, script: 'unet_step.py', args: [1, GRID, DIM, SIDE, BATCH, MICRO] },
+  linear: { what: `16-head linear grid epoch (${SAMPLES} samples, input up to ${5 * DIM} wide, ${LABELS} labels, batch 128)`, radprobe: linearEpoch, script: 'linear_grid_epoch.py', args: [1, SAMPLES, DIM, LABELS] },
+  lora: { what: `LoRA step (ViT D ${DIM}, depth ${DEPTH}, ${SIDE}², batch ${VIT_BATCH})`, radprobe: (workers) => vitStep('lora', workers), script: 'vit_step.py', args: [1, 'lora', DIM, DEPTH, DIM / 64, SIDE, VIT_BATCH, VIT_BATCH] },
+  full: { what: `full fine-tuning step (ViT D ${DIM}, depth ${DEPTH}, ${SIDE}², batch ${VIT_BATCH})`, radprobe: (workers) => vitStep('full', workers), script: 'vit_step.py', args: [1, 'full', DIM, DEPTH, DIM / 64, SIDE, VIT_BATCH, VIT_BATCH] },
 };
 
 const python = findPython();
@@ -145,14 +146,14 @@ for (const name of WORKLOADS) {
   for (let round = 0; round < ROUNDS; round++) {
     times.r1.push(await workload.radprobe(1));
     if (python) times.t1.push(reference(python, workload.script, 1, workload.args));
-    if (workload.parallel) times.r2.push(await workload.radprobe(2));
+    times.r2.push(await workload.radprobe(2));
     if (python) times.t2.push(reference(python, workload.script, 2, workload.args));
   }
   const [r1, r2, t1, t2] = ['r1', 'r2', 't1', 't2'].map((key) => (times[key].length ? median(times[key]) : undefined));
   console.log(`\n${name}: ${workload.what}; load average ${before} → ${load()}`);
-  console.log(`  radprobe 1 worker ${format(r1)}, 2 workers ${format(r2)}${r2 ? ` (${(r1 / r2).toFixed(2)}× faster)` : ' (single-threaded trainer)'}`);
+  console.log(`  radprobe 1 worker ${format(r1)}, 2 workers ${format(r2)} (${(r1 / r2).toFixed(2)}× faster)`);
   if (python) {
     console.log(`  PyTorch 1 thread ${format(t1)}, 2 threads ${format(t2)}`);
-    console.log(`  radprobe ÷ PyTorch: 1 worker vs 1 thread ${(r1 / t1).toFixed(2)}×; ${r2 ? '2 workers' : '1 worker'} vs 2 threads ${((r2 ?? r1) / t2).toFixed(2)}×`);
+    console.log(`  radprobe ÷ PyTorch: 1 worker vs 1 thread ${(r1 / t1).toFixed(2)}×; 2 workers vs 2 threads ${(r2 / t2).toFixed(2)}×`);
   }
 }

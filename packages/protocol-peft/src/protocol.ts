@@ -114,6 +114,7 @@ async function runSeed(inputs: RunInputs, groups: readonly ReportedGroup[], seed
       candidate: setting,
       train: items,
       seed,
+      workers: context.trainingWorkers,
       signal: context.signal,
       onEpoch: (done, total) => context.progress({ label: `${what} epochs (seed ${seed}, ${formatSetting(settingOf(setting))})`, done, total }),
     });

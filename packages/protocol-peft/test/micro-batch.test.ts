@@ -150,16 +150,22 @@ const images = ITEMS.map((i) => randomPixels(3 * SIDE * SIDE, 40 + i));
 const multiclass: ItemTargets = { outputs: 3, multiclass: true, labels: Int32Array.from([0, 1, 2, 1, 0, 2]), targets: new Float32Array(0) };
 const binary: ItemTargets = { outputs: 1, multiclass: false, labels: Int32Array.from([0, 1, 1, 0, 1, 0]), targets: Float32Array.from([0, 1, 1, 0, 1, 0]) };
 
-/** Backbone parameters (LoRA merged in) and eval logits after two SGD steps on the six images in one batch. */
-async function trained(mode: AdaptationMode, targets: ItemTargets, microBatch: number, dropout: number, checkpointing = false): Promise<{ parameters: Float32Array; logits: Float32Array; microBatch: number; checkpointed: boolean }> {
+/** Backbone parameters (LoRA merged in), eval logits and epoch losses after `epochs` SGD steps (2 unless given) on the six images in one batch. */
+async function trained(
+  mode: AdaptationMode | 'frozen',
+  targets: ItemTargets,
+  microBatch: number,
+  dropout: number,
+  { checkpointing = false, workers = 1, epochs = 2 }: { checkpointing?: boolean; workers?: number; epochs?: number } = {},
+): Promise<{ parameters: Float32Array; logits: Float32Array; losses: number[]; microBatch: number; checkpointed: boolean; workers: number }> {
   const weights = vitWeightsOf(tinySpec());
-  const options = resolvePeftOptions({ batchSize: 6, epochs: 2, microBatch, checkpointing, lora: { rank: 4, dropout }, headLearningRate: 0.5 });
-  const network = await trainNetwork({ tf, weights, candidate: { mode, learningRate: 2 }, options, targets, loader: new PixelLoader(memoryPixels(images)), train: ITEMS, seed: 3 });
+  const options = resolvePeftOptions({ batchSize: 6, epochs, microBatch, checkpointing, lora: { rank: 4, dropout }, headLearningRate: 0.5 });
+  const network = await trainNetwork({ tf, weights, candidate: mode === 'frozen' ? { mode } : { mode, learningRate: 2 }, options, targets, loader: new PixelLoader(memoryPixels(images)), train: ITEMS, seed: 3, workers });
   const merged = network.mergedParameters();
   const parameters = Float32Array.from([...merged.keys()].sort().flatMap((name) => Array.from(merged.get(name)!.values)));
   const logits = await network.logits(ITEMS);
   network.dispose();
-  return { parameters, logits, microBatch: network.microBatch, checkpointed: network.checkpointed };
+  return { parameters, logits, losses: network.epochLosses, microBatch: network.microBatch, checkpointed: network.checkpointed, workers: network.workers };
 }
 
 function initialParameters(): Float32Array {
@@ -185,11 +191,40 @@ describe('gradient accumulation over micro-batches', () => {
         expect(maxAbsDifference(split.parameters, whole.parameters)).toBeLessThan(1e-5);
         expect(maxAbsDifference(split.logits, whole.logits)).toBeLessThan(1e-5);
       }
-      const checkpointed = await trained(mode, targets, 4, dropout, true);
+      const checkpointed = await trained(mode, targets, 4, dropout, { checkpointing: true });
       expect(checkpointed.checkpointed).toBe(true);
       expect(whole.checkpointed).toBe(false);
       expect(maxAbsDifference(checkpointed.parameters, whole.parameters)).toBeLessThan(1e-5);
       expect(maxAbsDifference(checkpointed.logits, whole.logits)).toBeLessThan(1e-5);
+    });
+  }
+});
+
+describe('training on worker threads', () => {
+  // The workers run the packages' builds (`nx test` builds them first).
+  const cases: Array<{ mode: AdaptationMode | 'frozen'; targets: ItemTargets; what: string; dropout: number; microBatch: number; checkpointing?: boolean }> = [
+    { mode: 'lora', targets: multiclass, what: 'LoRA, multiclass, dropout 0.1, micro-batches of 2', dropout: 0.1, microBatch: 2 },
+    { mode: 'full', targets: binary, what: 'full, binary, checkpointed', dropout: 0, microBatch: 6, checkpointing: true },
+    { mode: 'bitfit', targets: binary, what: 'BitFit, binary', dropout: 0, microBatch: 6 },
+    { mode: 'frozen', targets: multiclass, what: 'the frozen reference (head only), multiclass', dropout: 0, microBatch: 6 },
+  ];
+  for (const { mode, targets, what, dropout, microBatch, checkpointing } of cases) {
+    it(`trains the same network on 2 workers as on 1 (within float rounding), and repeats bit for bit on 2: ${what}`, async () => {
+      const one = await trained(mode, targets, microBatch, dropout, { checkpointing, workers: 1 });
+      const two = await trained(mode, targets, microBatch, dropout, { checkpointing, workers: 2 });
+      const twoAgain = await trained(mode, targets, microBatch, dropout, { checkpointing, workers: 2 });
+      expect([one.workers, two.workers]).toEqual([1, 2]);
+      expect(twoAgain.parameters).toEqual(two.parameters);
+      expect(twoAgain.logits).toEqual(two.logits);
+      expect(twoAgain.losses).toEqual(two.losses);
+      // The steps must move the network well beyond the tolerance for the comparison to mean anything.
+      if (mode !== 'frozen') expect(maxAbsDifference(one.parameters, initialParameters())).toBeGreaterThan(1e-3);
+      else expect(one.parameters).toEqual(initialParameters());
+      const oneStep = await trained(mode, targets, microBatch, dropout, { checkpointing, workers: 1, epochs: 1 });
+      expect(maxAbsDifference(one.logits, oneStep.logits)).toBeGreaterThan(1e-3);
+      expect(maxAbsDifference(two.parameters, one.parameters)).toBeLessThan(1e-5);
+      expect(maxAbsDifference(two.logits, one.logits)).toBeLessThan(1e-5);
+      two.losses.forEach((loss, epoch) => expect(loss).toBeCloseTo(one.losses[epoch], 5));
     });
   }
 });

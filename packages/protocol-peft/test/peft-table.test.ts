@@ -167,7 +167,7 @@ describe('finalTraining: train', () => {
     const dataset = { name: 'stripes', task: 'binary' as const, classes: ['horizontal', 'vertical'], items: task.items, notes: [] };
     const train = task.items.flatMap((item, i) => (item.split === 'train' ? [i] : []));
     const logits = async () => {
-      const network = await trainNetwork({ tf, weights, candidate: { mode: 'lora', learningRate: 1e-2 }, options: resolved, targets: itemTargets(dataset), loader: new PixelLoader(memoryPixels(task.pixels)), train, seed: 3 });
+      const network = await trainNetwork({ tf, weights, candidate: { mode: 'lora', learningRate: 1e-2 }, options: resolved, targets: itemTargets(dataset), loader: new PixelLoader(memoryPixels(task.pixels)), train, seed: 3, workers: 1 });
       const out = await network.logits(task.items.map((_, i) => i));
       network.dispose();
       return out;
@@ -184,7 +184,7 @@ describe('the frozen reference', () => {
     const dataset = { name: 'stripes', task: 'binary' as const, classes: ['horizontal', 'vertical'], items: task.items, notes: [] };
     const items = task.items.map((_, i) => i);
     const train = async (candidate: Parameters<typeof trainNetwork>[0]['candidate'], seed: number) => {
-      const network = await trainNetwork({ tf, weights, candidate, options, targets: itemTargets(dataset), loader: new PixelLoader(memoryPixels(task.pixels)), train: items, seed });
+      const network = await trainNetwork({ tf, weights, candidate, options, targets: itemTargets(dataset), loader: new PixelLoader(memoryPixels(task.pixels)), train: items, seed, workers: 1 });
       const result = { logits: await network.logits(items), parameters: network.parameters, backbone: network.mergedParameters() };
       network.dispose();
       return result;

@@ -120,13 +120,78 @@ export function workerExecArgv(execArgv: readonly string[]): string[] {
   return kept;
 }
 
+/** A training worker thread and its one request in flight. */
+class TrainingThread {
+  private readonly worker: Worker;
+  private waiting: { resolve: (reply: WorkerReply) => void; reject: (error: Error) => void } | null = null;
+  private inFlight: Promise<void> = Promise.resolve();
+  exited = false;
+
+  constructor(script: string) {
+    this.worker = new Worker(script, { execArgv: workerExecArgv(process.execArgv) });
+    this.worker.on('message', (reply: WorkerReply) => {
+      const waiting = this.waiting;
+      this.waiting = null;
+      if (reply.type === 'error') waiting?.reject(new Error(reply.message));
+      else waiting?.resolve(reply);
+    });
+    this.worker.on('error', (error) => this.fail(error));
+    this.worker.on('exit', (code) => {
+      this.exited = true;
+      this.fail(new Error(`exited with code ${code}`));
+    });
+  }
+
+  private fail(error: Error): void {
+    const waiting = this.waiting;
+    this.waiting = null;
+    waiting?.reject(error);
+  }
+
+  request(message: WorkerRequest): Promise<WorkerReply> {
+    // A reply still owed to an earlier request would answer this one.
+    if (this.waiting) return Promise.reject(new Error('still busy with the previous step'));
+    if (this.exited) return Promise.reject(new Error('has exited'));
+    const reply = new Promise<WorkerReply>((resolve, reject) => {
+      this.waiting = { resolve, reject };
+      this.worker.postMessage(message);
+    });
+    this.inFlight = reply.then(
+      () => undefined,
+      () => undefined,
+    );
+    return reply;
+  }
+
+  /** Resolves once the request in flight, if any, has its answer (or the thread has ended). */
+  settled(): Promise<void> {
+    return this.inFlight;
+  }
+
+  /** While a training holds the thread it keeps the process alive; idle, it does not. */
+  hold(): void {
+    this.worker.ref();
+  }
+
+  release(): void {
+    this.worker.unref();
+  }
+}
+
+/**
+ * Threads that trained before, waiting for the next training in this process. A new thread pays for loading
+ * tfjs and its wasm module and, in its first steps, for the first touch of every page its heap grows into (seconds
+ * per GiB on a VM that hands memory back to its host); a training that takes an idle thread pays neither, and
+ * trainings come in series (a grid's settings, seeds, folds).
+ */
+const idleThreads: TrainingThread[] = [];
+
 class WorkerPool<Piece> implements DataParallel<Piece> {
   private readonly offsets: number[];
   private readonly total: number;
   private readonly parameters: Float32Array;
   private readonly gradientsView: Float32Array;
-  private readonly threads: Worker[] = [];
-  private readonly pending = new Map<Worker, { resolve: (reply: WorkerReply) => void; reject: (error: Error) => void }>();
+  private readonly threads: TrainingThread[] = [];
 
   constructor(
     private readonly tf: TensorFlow,
@@ -141,42 +206,25 @@ class WorkerPool<Piece> implements DataParallel<Piece> {
   }
 
   async start(source: GradientModelSource): Promise<void> {
-    const script = workerScript();
     const sizes = this.model.variables.map((variable) => variable.size);
     for (let w = 0; w < this.workers; w++) {
-      const thread = new Worker(script, { execArgv: workerExecArgv(process.execArgv) });
-      thread.on('message', (reply: WorkerReply) => this.settle(thread, reply));
-      thread.on('error', (error) => this.fail(thread, error));
-      thread.on('exit', (code) => this.fail(thread, new Error(`exited with code ${code}`)));
+      const thread = idleThreads.pop() ?? new TrainingThread(workerScript());
+      thread.hold();
       this.threads.push(thread);
     }
     await Promise.all(
-      this.threads.map((thread, w) =>
-        this.request(thread, w, { type: 'init', source, sizes, parameters: this.parameters.buffer as SharedArrayBuffer, gradients: this.gradientsView.buffer as SharedArrayBuffer, gradientOffset: w * this.total }),
+      this.threads.map((_, w) =>
+        this.request(w, { type: 'init', source, sizes, parameters: this.parameters.buffer as SharedArrayBuffer, gradients: this.gradientsView.buffer as SharedArrayBuffer, gradientOffset: w * this.total }),
       ),
     );
   }
 
-  private settle(thread: Worker, reply: WorkerReply): void {
-    const waiting = this.pending.get(thread);
-    if (!waiting) return;
-    this.pending.delete(thread);
-    if (reply.type === 'error') waiting.reject(new Error(reply.message));
-    else waiting.resolve(reply);
-  }
-
-  private fail(thread: Worker, error: Error): void {
-    const waiting = this.pending.get(thread);
-    if (!waiting) return;
-    this.pending.delete(thread);
-    waiting.reject(error);
-  }
-
-  private request(thread: Worker, index: number, message: WorkerRequest): Promise<WorkerReply> {
-    return new Promise<WorkerReply>((resolve, reject) => {
-      this.pending.set(thread, { resolve, reject: (error) => reject(new RadprobeError(`training worker ${index + 1} of ${this.workers}: ${error.message}`)) });
-      thread.postMessage(message);
-    });
+  private async request(index: number, message: WorkerRequest): Promise<WorkerReply> {
+    try {
+      return await this.threads[index].request(message);
+    } catch (error) {
+      throw new RadprobeError(`training worker ${index + 1} of ${this.workers}: ${(error as Error).message}`);
+    }
   }
 
   async gradients(pieces: readonly Piece[]): Promise<BatchGradients> {
@@ -184,9 +232,9 @@ class WorkerPool<Piece> implements DataParallel<Piece> {
     const { tf } = this;
     // Every worker starts the step from the main thread's parameters, the one copy the optimiser updates.
     this.model.variables.forEach((variable, i) => this.parameters.set(variable.dataSync() as Float32Array, this.offsets[i]));
-    const replies = await Promise.all(pieces.map((piece, w) => this.request(this.threads[w], w, { type: 'step', piece })));
-    const losses = new Float64Array((replies[0] as Extract<WorkerReply, { type: 'done' }>).losses.length);
-    for (const reply of replies as Array<Extract<WorkerReply, { type: 'done' }>>) reply.losses.forEach((loss, i) => (losses[i] += loss));
+    const replies = (await Promise.all(pieces.map((piece, w) => this.request(w, { type: 'step', piece })))) as Array<Extract<WorkerReply, { type: 'done' }>>;
+    const losses = new Float64Array(replies[0].losses.length);
+    for (const reply of replies) reply.losses.forEach((loss, i) => (losses[i] += loss));
     const gradients = this.model.variables.map((variable, i) =>
       tf.tidy(() => {
         const region = (w: number) => this.gradientsView.subarray(w * this.total + this.offsets[i], w * this.total + this.offsets[i] + variable.size);
@@ -195,11 +243,21 @@ class WorkerPool<Piece> implements DataParallel<Piece> {
         return sum;
       }),
     );
-    return { gradients, losses, extras: replies.map((reply) => (reply as Extract<WorkerReply, { type: 'done' }>).extras) };
+    return { gradients, losses, extras: replies.map((reply) => reply.extras) };
   }
 
+  /**
+   * Once every thread has answered its step (after a failure elsewhere some may still be computing theirs), the
+   * living ones wait for the next training.
+   */
   async close(): Promise<void> {
-    await Promise.all(this.threads.map((thread) => thread.terminate()));
+    const threads = this.threads.splice(0);
+    await Promise.all(threads.map((thread) => thread.settled()));
+    for (const thread of threads) {
+      if (thread.exited) continue;
+      thread.release();
+      idleThreads.push(thread);
+    }
   }
 }
 

@@ -7,6 +7,7 @@ import { trainingBackend } from './train-loop.js';
 /**
  * A data-parallel training worker: its own tfjs backend and a copy of the model. Each step it loads the main
  * thread's parameters from shared memory, runs its piece, and writes the piece's gradients to its own region.
+ * A thread serves one training after another: each `init` replaces the previous training's model.
  */
 let model: GradientModel<unknown> | null = null;
 let parameters: Float32Array;
@@ -16,6 +17,8 @@ let offsets: number[];
 async function handle(request: WorkerRequest): Promise<WorkerReply> {
   const tf = await trainingBackend();
   if (request.type === 'init') {
+    model?.dispose();
+    model = null;
     const imported = (await import(request.source.module)) as Record<string, unknown>;
     const factory = imported[request.source.exportName];
     if (typeof factory !== 'function') throw new Error(`${request.source.module} has no function export '${request.source.exportName}'`);
