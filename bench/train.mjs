@@ -5,13 +5,15 @@
 //   linear  one epoch of the 16-head linear grid (4 input settings × 4 learning rates, 15 labels, batch 128)
 //   lora    one SGD step of a ViT (LoRA rank 48 on qkv/fc1/fc2, head) at --side, batch --vit-batch
 //   full    one SGD step of the same ViT, every parameter training
-// radprobe's times are of steady steps: the first epoch (worker start-up, warm-up) is left out. The PyTorch
+// radprobe's times are of steady steps: the first epoch (worker start-up, warm-up) is left out. Each round also
+// runs two 1-worker trainings at once in two processes: how much they slow each other bounds what any 2-thread
+// scheme can gain on this machine (2 × alone ÷ together, "concurrency ceiling"). The PyTorch
 // reference runs only when a python3 with torch is found (PYTHON, else python3, else /usr/bin/python3); without one
 // the benchmark says so and prints radprobe's times alone. The sizes default to a small setting that finishes in a
 // minute or two on a busy 2-core machine; the flags scale them up. Run `npm run build` first, then
 // `node bench/train.mjs [--rounds 1] [--grid 8] [--side 112] [--batch 8] [--micro 2] [--samples 2000] [--dim 384]
 // [--depth 12] [--vit-batch 2] [--workloads unet,linear,lora,full]`.
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -132,6 +134,24 @@ const workloads = {
   full: { what: `full fine-tuning step (ViT D ${DIM}, depth ${DEPTH}, ${SIDE}², batch ${VIT_BATCH})`, radprobe: (workers) => vitStep('full', workers), script: 'vit_step.py', args: [1, 'full', DIM, DEPTH, DIM / 64, SIDE, VIT_BATCH, VIT_BATCH] },
 };
 
+/** `--solo NAME`: this process is one of the two concurrent 1-worker runs; it prints its step time and ends. */
+const solo = arg('--solo', null);
+if (solo) {
+  console.log(JSON.stringify({ seconds: await workloads[solo].radprobe(1) }));
+  process.exit(0);
+}
+
+/** Mean step time of two 1-worker runs of `name` started together in two processes with this run's flags. */
+async function together(name) {
+  const flags = process.argv.slice(2).filter((_, i, all) => all[i] !== '--workloads' && all[i - 1] !== '--workloads');
+  const one = () =>
+    new Promise((resolve, reject) =>
+      execFile(process.execPath, [fileURLToPath(import.meta.url), ...flags, '--solo', name], (error, stdout) => (error ? reject(error) : resolve(JSON.parse(stdout.trim().split('\n').pop()).seconds))),
+    );
+  const [a, b] = await Promise.all([one(), one()]);
+  return (a + b) / 2;
+}
+
 const python = findPython();
 const load = () => loadavg().map((value) => value.toFixed(2)).join(' ');
 console.log(`radprobe on ${(await describeTrainingBackend()).description}; ${ROUNDS} round(s), interleaved`);
@@ -142,16 +162,18 @@ for (const name of WORKLOADS) {
   const workload = workloads[name];
   if (!workload) throw new Error(`unknown workload ${name} (unet, linear, lora, full)`);
   const before = load();
-  const times = { r1: [], r2: [], t1: [], t2: [] };
+  const times = { r1: [], r2: [], t1: [], t2: [], c: [] };
   for (let round = 0; round < ROUNDS; round++) {
     times.r1.push(await workload.radprobe(1));
     if (python) times.t1.push(reference(python, workload.script, 1, workload.args));
     times.r2.push(await workload.radprobe(2));
+    times.c.push(await together(name));
     if (python) times.t2.push(reference(python, workload.script, 2, workload.args));
   }
-  const [r1, r2, t1, t2] = ['r1', 'r2', 't1', 't2'].map((key) => (times[key].length ? median(times[key]) : undefined));
+  const [r1, r2, t1, t2, c] = ['r1', 'r2', 't1', 't2', 'c'].map((key) => (times[key].length ? median(times[key]) : undefined));
   console.log(`\n${name}: ${workload.what}; load average ${before} → ${load()}`);
   console.log(`  radprobe 1 worker ${format(r1)}, 2 workers ${format(r2)} (${(r1 / r2).toFixed(2)}× faster)`);
+  console.log(`  two 1-worker runs at once: ${format(c)} each; concurrency ceiling ${((2 * r1) / c).toFixed(2)}×`);
   if (python) {
     console.log(`  PyTorch 1 thread ${format(t1)}, 2 threads ${format(t2)}`);
     console.log(`  radprobe ÷ PyTorch: 1 worker vs 1 thread ${(r1 / t1).toFixed(2)}×; 2 workers vs 2 threads ${(r2 / t2).toFixed(2)}×`);

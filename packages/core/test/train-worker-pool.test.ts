@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dataParallel, trainingBackend, type GradientModel, type ParallelTraining } from '../src/index.js';
+import { dataParallel, trainingBackend, type GradientModel, type GradientModelFactory, type ParallelTraining } from '../src/index.js';
 
 /** What the echo model's pieces carry (fixtures/train-worker/echo-model.mjs). */
 interface EchoPiece {
@@ -9,34 +9,40 @@ interface EchoPiece {
 }
 
 const SIZE = 3;
-const parallel: ParallelTraining = {
-  workers: 2,
-  source: { module: new URL('./fixtures/train-worker/echo-model.mjs', import.meta.url).href, exportName: 'echoGradientModel', payload: { size: SIZE } },
-};
+const ECHO_MODEL = new URL('./fixtures/train-worker/echo-model.mjs', import.meta.url).href;
+/** This thread and two worker threads. */
+const parallel: ParallelTraining = { workers: 3, source: { module: ECHO_MODEL, exportName: 'echoGradientModel', payload: { size: SIZE } } };
 
 describe('data-parallel worker threads', () => {
   // The worker entry is core's build (`nx test` builds it first).
+  /** This thread's copy of the echo model. */
   const mainModel = async (): Promise<GradientModel<EchoPiece>> => {
-    const tf = await trainingBackend();
-    const variable = tf.variable(tf.zeros([SIZE]));
-    return { variables: [variable], gradients: () => ({ gradients: [], losses: new Float64Array(0) }), dispose: () => variable.dispose() };
+    const { echoGradientModel } = (await import(ECHO_MODEL)) as { echoGradientModel: GradientModelFactory<EchoPiece> };
+    return echoGradientModel(await trainingBackend(), { size: SIZE } as never);
   };
   const threadsOf = (extras: Float32Array[][]) => extras.map((piece) => piece[0][0]);
 
-  it('sums the pieces in order, and the next training takes the same threads', async () => {
+  it('computes the first piece on this thread and the others on worker threads, sums them, and the next training takes the same threads', async () => {
     const tf = await trainingBackend();
     const model = await mainModel();
     const first = await dataParallel(tf, model, parallel);
-    const step = await first.gradients([{ values: [1, 2, 3] }, { values: [10, 20, 30] }]);
-    expect(Array.from(step.gradients[0].dataSync())).toEqual([11, 22, 33]);
-    expect(Array.from(step.losses)).toEqual([66]);
+    const step = await first.gradients([{ values: [1, 2, 3] }, { values: [10, 20, 30] }, { values: [100, 200, 300] }]);
+    expect(Array.from(step.gradients[0].dataSync())).toEqual([111, 222, 333]);
+    expect(Array.from(step.losses)).toEqual([666]);
     const threads = threadsOf(step.extras);
-    expect(new Set(threads).size).toBe(2);
+    // The main thread's id is 0.
+    expect(threads[0]).toBe(0);
+    expect(new Set(threads).size).toBe(3);
     tf.dispose(step.gradients);
+    // Fewer pieces than workers (a short last batch): the first workers take them.
+    const short = await first.gradients([{ values: [1, 1, 1] }]);
+    expect(threadsOf(short.extras)).toEqual([0]);
+    expect(Array.from(short.gradients[0].dataSync())).toEqual([1, 1, 1]);
+    tf.dispose(short.gradients);
     await first.close();
 
     const second = await dataParallel(tf, model, parallel);
-    const again = await second.gradients([{ values: [1, 1, 1] }, { values: [2, 2, 2] }]);
+    const again = await second.gradients([{ values: [1, 1, 1] }, { values: [2, 2, 2] }, { values: [3, 3, 3] }]);
     expect(new Set(threadsOf(again.extras))).toEqual(new Set(threads));
     tf.dispose(again.gradients);
     await second.close();
@@ -48,22 +54,22 @@ describe('data-parallel worker threads', () => {
     const model = await mainModel();
     const zeros = { values: [0, 0, 0] };
     const refusing = await dataParallel(tf, model, parallel);
-    const threads = threadsOf((await refusing.gradients([zeros, zeros])).extras);
-    await expect(refusing.gradients([zeros, { ...zeros, fail: 'bad piece' }])).rejects.toThrow('training worker 2 of 2: piece refused: bad piece');
+    const threads = threadsOf((await refusing.gradients([zeros, zeros, zeros])).extras);
+    await expect(refusing.gradients([zeros, zeros, { ...zeros, fail: 'bad piece' }])).rejects.toThrow('training worker 3 of 3: piece refused: bad piece');
     await refusing.close();
 
-    // Both answered (one with an error): both train again.
+    // Both worker threads answered (one with an error): both train again.
     const exiting = await dataParallel(tf, model, parallel);
-    const order = threadsOf((await exiting.gradients([zeros, zeros])).extras);
+    const order = threadsOf((await exiting.gradients([zeros, zeros, zeros])).extras);
     expect(new Set(order)).toEqual(new Set(threads));
-    await expect(exiting.gradients([{ ...zeros, exit: 3 }, zeros])).rejects.toThrow('training worker 1 of 2: exited with code 3');
+    await expect(exiting.gradients([zeros, { ...zeros, exit: 3 }, zeros])).rejects.toThrow('training worker 2 of 3: exited with code 3');
     await exiting.close();
 
     const next = await dataParallel(tf, model, parallel);
-    const after = threadsOf((await next.gradients([zeros, zeros])).extras);
-    expect(after).toContain(order[1]);
-    expect(after).not.toContain(order[0]);
-    expect(new Set(after).size).toBe(2);
+    const after = threadsOf((await next.gradients([zeros, zeros, zeros])).extras);
+    expect(after).toContain(order[2]);
+    expect(after).not.toContain(order[1]);
+    expect(new Set(after).size).toBe(3);
     await next.close();
     model.dispose();
   });

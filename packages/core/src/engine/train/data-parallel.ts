@@ -186,6 +186,11 @@ class TrainingThread {
  */
 const idleThreads: TrainingThread[] = [];
 
+/**
+ * `workers` computing threads: this one, which owns the parameters and computes the first piece of every step, and
+ * `workers - 1` worker threads for the others. This thread would otherwise only wait, and its piece needs no copy
+ * of the parameters in or of the gradients out.
+ */
 class WorkerPool<Piece> implements DataParallel<Piece> {
   private readonly offsets: number[];
   private readonly total: number;
@@ -202,48 +207,63 @@ class WorkerPool<Piece> implements DataParallel<Piece> {
     this.offsets = sizes.map((_, i) => sizes.slice(0, i).reduce((a, b) => a + b, 0));
     this.total = sizes.reduce((a, b) => a + b, 0);
     this.parameters = new Float32Array(new SharedArrayBuffer(4 * this.total));
-    this.gradientsView = new Float32Array(new SharedArrayBuffer(4 * this.total * workers));
+    this.gradientsView = new Float32Array(new SharedArrayBuffer(4 * this.total * (workers - 1)));
   }
 
   async start(source: GradientModelSource): Promise<void> {
     const sizes = this.model.variables.map((variable) => variable.size);
-    for (let w = 0; w < this.workers; w++) {
+    for (let t = 0; t < this.workers - 1; t++) {
       const thread = idleThreads.pop() ?? new TrainingThread(workerScript());
       thread.hold();
       this.threads.push(thread);
     }
     await Promise.all(
-      this.threads.map((_, w) =>
-        this.request(w, { type: 'init', source, sizes, parameters: this.parameters.buffer as SharedArrayBuffer, gradients: this.gradientsView.buffer as SharedArrayBuffer, gradientOffset: w * this.total }),
+      this.threads.map((_, t) =>
+        this.request(t, { type: 'init', source, sizes, parameters: this.parameters.buffer as SharedArrayBuffer, gradients: this.gradientsView.buffer as SharedArrayBuffer, gradientOffset: t * this.total }),
       ),
     );
   }
 
-  private async request(index: number, message: WorkerRequest): Promise<WorkerReply> {
+  /** A request to worker thread `thread`, which computes piece `thread + 1`. */
+  private async request(thread: number, message: WorkerRequest): Promise<WorkerReply> {
     try {
-      return await this.threads[index].request(message);
+      return await this.threads[thread].request(message);
     } catch (error) {
-      throw new RadprobeError(`training worker ${index + 1} of ${this.workers}: ${(error as Error).message}`);
+      throw new RadprobeError(`training worker ${thread + 2} of ${this.workers}: ${(error as Error).message}`);
     }
   }
 
   async gradients(pieces: readonly Piece[]): Promise<BatchGradients> {
     if (pieces.length < 1 || pieces.length > this.workers) throw new RadprobeError(`data-parallel training: ${pieces.length} pieces for ${this.workers} workers`);
     const { tf } = this;
-    // Every worker starts the step from the main thread's parameters, the one copy the optimiser updates.
-    this.model.variables.forEach((variable, i) => this.parameters.set(variable.dataSync() as Float32Array, this.offsets[i]));
-    const replies = (await Promise.all(pieces.map((piece, w) => this.request(w, { type: 'step', piece })))) as Array<Extract<WorkerReply, { type: 'done' }>>;
-    const losses = new Float64Array(replies[0].losses.length);
-    for (const reply of replies) reply.losses.forEach((loss, i) => (losses[i] += loss));
-    const gradients = this.model.variables.map((variable, i) =>
+    // Every worker thread starts the step from this thread's parameters, the one copy the optimiser updates.
+    if (pieces.length > 1) this.model.variables.forEach((variable, i) => this.parameters.set(variable.dataSync() as Float32Array, this.offsets[i]));
+    const replies = Promise.all(pieces.slice(1).map((piece, t) => this.request(t, { type: 'step', piece }))) as Promise<Array<Extract<WorkerReply, { type: 'done' }>>>;
+    // A failure here leaves the worker threads' replies to `close`, which waits for them.
+    replies.catch(() => undefined);
+    const own = this.model.gradients(pieces[0]);
+    let others: Array<Extract<WorkerReply, { type: 'done' }>>;
+    try {
+      others = await replies;
+    } catch (error) {
+      tf.dispose(own.gradients);
+      throw error;
+    }
+    const losses = Float64Array.from(own.losses);
+    for (const reply of others) reply.losses.forEach((loss, i) => (losses[i] += loss));
+    const gradients = own.gradients.map((gradient, i) =>
       tf.tidy(() => {
-        const region = (w: number) => this.gradientsView.subarray(w * this.total + this.offsets[i], w * this.total + this.offsets[i] + variable.size);
-        let sum: Tensor = tf.tensor(region(0), variable.shape);
-        for (let w = 1; w < pieces.length; w++) sum = tf.add(sum, tf.tensor(region(w), variable.shape));
+        const variable = this.model.variables[i];
+        let sum: Tensor = gradient;
+        for (let t = 0; t < others.length; t++) {
+          sum = tf.add(sum, tf.tensor(this.gradientsView.subarray(t * this.total + this.offsets[i], t * this.total + this.offsets[i] + variable.size), variable.shape));
+        }
         return sum;
       }),
     );
-    return { gradients, losses, extras: replies.map((reply) => reply.extras) };
+    // Summing made new tensors (none when this thread's piece was the only one).
+    tf.dispose(own.gradients.filter((gradient, i) => gradients[i] !== gradient));
+    return { gradients, losses, extras: [own.extras ?? [], ...others.map((reply) => reply.extras)] };
   }
 
   /**
@@ -262,9 +282,10 @@ class WorkerPool<Piece> implements DataParallel<Piece> {
 }
 
 /**
- * Data-parallel gradients over `workers` threads, each with its own tfjs backend and a copy of `model` built from
- * `source`; without `parallel`, or with one worker, `model` computes on this thread. Each step, every worker takes the main
- * thread's current parameters, computes its piece's gradients, and the main thread sums them in piece order:
+ * Data-parallel gradients over `workers` computing threads: this one, with `model`, and `workers - 1` worker
+ * threads, each with its own tfjs backend and a copy of the model built from `source`; without `parallel`, or with
+ * one worker, `model` computes alone. Each step this thread computes the first piece while every worker thread
+ * takes this thread's current parameters and computes one of the others; the gradients are summed in piece order:
  * with contiguous pieces that is the single-worker accumulation regrouped, so results match it within float
  * rounding, and a given worker count repeats bit for bit.
  */
