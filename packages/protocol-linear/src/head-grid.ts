@@ -42,9 +42,17 @@ const INIT_STD = 0.01;
 /** Keeps the initialisation stream apart from the shuffling stream seeded with the same seed. */
 const INIT_STREAM = 0x5bd1e995;
 
-function rowsOf(samples: Samples, rows: readonly number[]): Float32Array {
-  const out = new Float32Array(rows.length * samples.width);
-  rows.forEach((s, r) => out.set(samples.data.subarray(s * samples.width, (s + 1) * samples.width), r * samples.width));
+/**
+ * Row-major `[rows.length, columns.width]`: columns `columns` of rows `rows` of the row-major `[*, width]` table
+ * `data`. Copied in JS: tfjs-wasm's gather and strided slice kernels cost more than the matrix products they feed
+ * (a linear-grid step spent 8.5 ms of 13 in gather).
+ */
+function columnBlock(data: Float32Array, width: number, rows: ArrayLike<number>, columns: { start: number; width: number }): Float32Array {
+  const out = new Float32Array(rows.length * columns.width);
+  for (let r = 0; r < rows.length; r++) {
+    const from = rows[r] * width + columns.start;
+    out.set(data.subarray(from, from + columns.width), r * columns.width);
+  }
   return out;
 }
 
@@ -64,13 +72,14 @@ export interface HeadGridPayload {
 }
 
 interface GridModel {
-  trainable: TrainableModel & { dispose(): void };
+  trainable: TrainableModel;
   weights: Variable[];
   biases: Variable[];
 }
 
-function groupLogits(tf: TensorFlow, x: Tensor2D, columns: { start: number; width: number }, weights: Variable, bias: Variable): Tensor2D {
-  return tf.add(tf.matMul(tf.slice(x, [0, columns.start], [-1, columns.width]), weights), bias) as Tensor2D;
+/** A group's logits `[rows, heads · outputs]` from its input columns `[rows, width]`. */
+function groupLogits(tf: TensorFlow, input: Float32Array, rows: number, weights: Variable, bias: Variable): Tensor2D {
+  return tf.add(tf.matMul(tf.tensor2d(input, [rows, weights.shape[0]]), weights), bias) as Tensor2D;
 }
 
 /**
@@ -98,25 +107,25 @@ function gridModel(tf: TensorFlow, payload: HeadGridPayload): GridModel {
     }
     return [weights, biases];
   });
-  const features = tf.tensor2d(payload.features, [payload.rows, payload.width]);
-  const labels = payload.labels ? tf.tensor1d(payload.labels, 'int32') : null;
-  const targets = payload.targets ? tf.tensor2d(payload.targets, [payload.rows, outputs]) : null;
+  const { features, labels, targets } = payload;
   const trainable = {
     groups: payload.groups.map((group, g) => ({
       variables: [weights[g], biases[g]],
       learningRate: Float32Array.from({ length: group.heads * outputs }, (_, c) => group.learningRates[Math.floor(c / outputs)]),
     })),
-    loss: (rows: Tensor1D, batchRows: number) => {
-      const x = tf.gather(features, rows) as Tensor2D;
-      const losses = payload.groups.map((group, g) => {
-        const logits = groupLogits(tf, x, group.columns, weights[g], biases[g]);
+    // An input setting's heads share one product: a term of the loss, whose cost grows with its input width and heads.
+    independentTerms: payload.groups.map((group) => group.columns.width * group.heads),
+    loss: (rows: Tensor1D, batchRows: number, terms?: readonly number[]) => {
+      const indices = rows.dataSync();
+      const truth = labels ? tf.tensor1d(Int32Array.from(indices, (i) => labels[i]), 'int32') : tf.tensor2d(columnBlock(targets!, outputs, indices, { start: 0, width: outputs }), [indices.length, outputs]);
+      const losses = (terms ?? payload.groups.map((_, g) => g)).map((g) => {
+        const logits = groupLogits(tf, columnBlock(features, payload.width, indices, payload.groups[g].columns), indices.length, weights[g], biases[g]);
         // Cross-entropy is a mean over the rows: a piece weighs its rows' share of the batch. BCE sums over rows.
-        if (labels) return tf.mul(crossEntropyLoss(tf, logits, tf.gather(labels, rows), outputs), rows.size / batchRows) as Scalar;
-        return bceWithLogitsLoss(tf, logits, tf.gather(targets!, rows) as Tensor2D);
+        if (labels) return tf.mul(crossEntropyLoss(tf, logits, truth as Tensor1D, outputs), indices.length / batchRows) as Scalar;
+        return bceWithLogitsLoss(tf, logits, truth as Tensor2D);
       });
       return losses.reduce((sum, loss) => tf.add(sum, loss) as Scalar);
     },
-    dispose: () => tf.dispose([features, ...(labels ? [labels] : []), ...(targets ? [targets] : [])]),
   };
   return { trainable, weights, biases };
 }
@@ -124,14 +133,7 @@ function gridModel(tf: TensorFlow, payload: HeadGridPayload): GridModel {
 /** A training worker's copy of the grid (`GradientModelSource` export of this package). */
 export function headGridGradientModel(tf: TensorFlow, payload: HeadGridPayload): GradientModel<RowsPiece> {
   const { trainable, weights, biases } = gridModel(tf, payload);
-  const model = trainableGradientModel(tf, trainable);
-  return {
-    ...model,
-    dispose() {
-      model.dispose();
-      tf.dispose([...weights, ...biases]);
-    },
-  };
+  return { ...trainableGradientModel(tf, trainable), dispose: () => tf.dispose([...weights, ...biases]) };
 }
 
 /**
@@ -164,7 +166,7 @@ export async function trainHeadGrid(args: {
     group.heads.push(h);
   });
   const payload: HeadGridPayload = {
-    features: rowsOf(samples, train),
+    features: columnBlock(samples.data, samples.width, train, { start: 0, width: samples.width }),
     rows: train.length,
     width: samples.width,
     outputs,
@@ -188,8 +190,6 @@ export async function trainHeadGrid(args: {
   } catch (error) {
     tf.dispose([...weights, ...biases]);
     throw error;
-  } finally {
-    trainable.dispose();
   }
   return {
     training,
@@ -198,7 +198,7 @@ export async function trainHeadGrid(args: {
       for (let start = 0; start < rows.length; start += SCORE_CHUNK) {
         const chunk = rows.slice(start, start + SCORE_CHUNK);
         for (const [g, group] of groups.entries()) {
-          const block = tf.tidy(() => groupLogits(tf, tf.tensor2d(rowsOf(samples, chunk), [chunk.length, samples.width]), group.columns, weights[g], biases[g]));
+          const block = tf.tidy(() => groupLogits(tf, columnBlock(samples.data, samples.width, chunk, group.columns), chunk.length, weights[g], biases[g]));
           const values = (await block.data()) as Float32Array;
           block.dispose();
           const width = group.heads.length * outputs;

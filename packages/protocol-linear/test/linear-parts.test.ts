@@ -51,6 +51,35 @@ describe('trainHeadGrid on worker threads', () => {
     // Training moved the heads: the logits are not the initial near-zero ones.
     expect(Math.max(...one.logits[1].map(Math.abs))).toBeGreaterThan(0.5);
   });
+
+  it('deals whole input settings to the workers where there are enough, and then trains exactly as on one', async () => {
+    const blocks = syntheticItems({ task: 'multiclass', classes: 3, dim: 6, blocks: 2, counts: { train: 45, val: 0, test: 0 } });
+    const view: DatasetView = { ...dataset, items: blocks };
+    const wide: InputTable = {
+      rows: blocks.length,
+      width: 18,
+      embedDim: 6,
+      clsBlocks: 2,
+      withPatchMean: true,
+      data: Float32Array.from(blocks.flatMap((item) => [...item.cls[0], ...item.cls[1], ...item.patchMean])),
+      items: blocks.map((_, i) => i),
+    };
+    const wideSamples = buildSamples(wide, view, (i) => blocks[i].split);
+    // Three input settings (widths 6, 12, 12), two learning rates each: three terms for two workers.
+    const heads = [{ blocks: 1, avgpool: false }, { blocks: 2, avgpool: false }, { blocks: 1, avgpool: true }].flatMap((setting) => [0.05, 0.5].map((learningRate) => ({ setting, learningRate })));
+    const trainWide = async (workers: number) => {
+      const grid = await trainHeadGrid({ samples: wideSamples, table: wide, train, multiclass: true, epochs: 3, batchSize: 16, seed: 9, workers, heads });
+      const logits = await grid.logits(train);
+      grid.dispose();
+      return { logits, losses: grid.training.epochLosses };
+    };
+    const one = await trainWide(1);
+    const two = await trainWide(2);
+    // Each head's gradient comes from one thread, as on one: bit for bit.
+    expect(two.logits).toEqual(one.logits);
+    one.losses.forEach((loss, e) => expect(two.losses[e]).toBeCloseTo(loss, 5));
+    for (const logits of one.logits) expect(Math.max(...logits.map(Math.abs))).toBeGreaterThan(0.1);
+  });
 });
 
 describe('buildSamples', () => {

@@ -12,18 +12,44 @@ import { SgdMomentum, type ParameterGroup } from './sgd.js';
 export interface TrainableModel {
   groups: ParameterGroup[];
   /**
+   * Where the loss is a sum of terms that share no variable (e.g. heads side by side), each term's relative cost.
+   * Data-parallel training then gives each worker whole terms over the whole batch rather than a share of every
+   * term's rows: each worker runs fewer operations, and every gradient comes from one worker alone, exactly as
+   * without workers.
+   */
+  independentTerms?: readonly number[];
+  /**
    * The share of the training rows `rows` (int32 indices into the training set) in the loss of a batch of
    * `batchRows` rows: shares of a batch's pieces sum to the batch loss (a mean over rows weighs its piece by
-   * `rows / batchRows`, a sum over rows is its own share). Runs inside tf.tidy under tf.variableGrads: it may
-   * create tensors freely, and must read the groups' variables.
+   * `rows / batchRows`, a sum over rows is its own share). With `terms`, only those of `independentTerms` (in
+   * ascending order); without, all. Runs inside tf.tidy under tf.variableGrads: it may create tensors freely, and
+   * must read the groups' variables.
    */
-  loss(rows: Tensor1D, batchRows: number): Scalar;
+  loss(rows: Tensor1D, batchRows: number, terms?: readonly number[]): Scalar;
 }
 
-/** A piece of a batch for `trainWithSgd`: training rows and the rows of the whole batch. */
+/** A piece of a batch for `trainWithSgd`: training rows, the rows of the whole batch, and which terms (all if absent). */
 export interface RowsPiece {
   rows: Int32Array;
   batchRows: number;
+  terms?: number[];
+}
+
+/**
+ * Terms dealt to `workers` by cost, largest first, each to the least loaded worker (the lower index among equals);
+ * each worker's terms in ascending order. Needs at least as many terms as workers, so that none is idle.
+ */
+export function dealTerms(costs: readonly number[], workers: number): number[][] {
+  if (costs.length < workers) throw new RadprobeError(`${costs.length} loss terms cannot keep ${workers} workers busy`);
+  const order = costs.map((_, i) => i).sort((a, b) => costs[b] - costs[a] || a - b);
+  const loads = new Array<number>(workers).fill(0);
+  const dealt: number[][] = Array.from({ length: workers }, () => []);
+  for (const term of order) {
+    const lightest = loads.indexOf(Math.min(...loads));
+    loads[lightest] += costs[term];
+    dealt[lightest].push(term);
+  }
+  return dealt.map((terms) => terms.sort((a, b) => a - b));
 }
 
 /** `model`'s gradients over pieces of rows, its variables in the optimiser's order (group by group). */
@@ -31,12 +57,13 @@ export function trainableGradientModel(tf: TensorFlow, model: TrainableModel & {
   const variables = model.groups.flatMap((group) => group.variables);
   return {
     variables,
-    gradients({ rows, batchRows }) {
+    gradients({ rows, batchRows, terms }) {
       let loss = 0;
       const gradients = tf.tidy(() => {
-        const { value, grads } = tf.variableGrads(() => model.loss(tf.tensor1d(rows, 'int32'), batchRows), variables);
+        const { value, grads } = tf.variableGrads(() => model.loss(tf.tensor1d(rows, 'int32'), batchRows, terms), variables);
         loss = value.dataSync()[0];
-        return variables.map((variable) => grads[variable.name]);
+        // A variable of another worker's terms has no gradient here: its share is zero.
+        return variables.map((variable) => grads[variable.name] ?? tf.zerosLike(variable));
       });
       return { gradients, losses: Float64Array.of(loss) };
     },
@@ -88,7 +115,9 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * Mini-batch SGD with momentum (PyTorch semantics) and cosine annealing to 0 stepped per iteration, over seeded
- * shuffles of the training rows. Every step runs in a tidy scope, so tensors do not accumulate across steps.
+ * shuffles of the training rows. Every step runs in a tidy scope, so tensors do not accumulate across steps. On
+ * several workers a batch is dealt as whole terms (`independentTerms`, where there are at least as many as
+ * workers; see `dealTerms`) or else as contiguous runs of its rows.
  */
 export async function trainWithSgd(model: TrainableModel, options: TrainingOptions): Promise<TrainingSummary> {
   const { samples, epochs, seed } = options;
@@ -105,13 +134,17 @@ export async function trainWithSgd(model: TrainableModel, options: TrainingOptio
   let parallel: DataParallel<RowsPiece> | null = null;
   try {
     parallel = await dataParallel(tf, gradientModel, options.parallel);
+    const { workers } = parallel;
+    const terms = workers > 1 && model.independentTerms && model.independentTerms.length >= workers ? dealTerms(model.independentTerms, workers) : null;
     for (let epoch = 0; epoch < epochs; epoch++) {
       let lossSum = 0;
       const batches = epochBatches(random, samples, batchSize);
       for (const batch of batches) {
         options.signal?.throwIfAborted();
         const factor = cosineFactor(iteration++, total);
-        const pieces = splitEvenly(batch, parallel.workers).map((rows) => ({ rows, batchRows: batch.length }));
+        const pieces = terms
+          ? terms.map((dealt) => ({ rows: batch, batchRows: batch.length, terms: dealt }))
+          : splitEvenly(batch, workers).map((rows) => ({ rows, batchRows: batch.length }));
         const { gradients, losses } = await parallel.gradients(pieces);
         optimizer.step(Object.fromEntries(names.map((name, i) => [name, gradients[i]])), factor);
         tf.dispose(gradients);
