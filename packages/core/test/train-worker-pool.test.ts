@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { dataParallel, trainingBackend, type GradientModel, type GradientModelFactory, type ParallelTraining } from '../src/index.js';
 
@@ -72,5 +74,23 @@ describe('data-parallel worker threads', () => {
     expect(new Set(after).size).toBe(3);
     await next.close();
     model.dispose();
+  });
+});
+
+describe('training workers under V8 flags', () => {
+  it('start when the process runs with a V8 flag that a worker may not take', () => {
+    // The built core, as a user's process loads it, under `node --single-threaded-gc`.
+    const script = `
+      import { dataParallel, trainingBackend } from '@radprobe/core';
+      const { echoGradientModel } = await import(${JSON.stringify(ECHO_MODEL)});
+      const tf = await trainingBackend();
+      const model = echoGradientModel(tf, { size: 1 });
+      const pool = await dataParallel(tf, model, { workers: 2, source: { module: ${JSON.stringify(ECHO_MODEL)}, exportName: 'echoGradientModel', payload: { size: 1 } } });
+      const step = await pool.gradients([{ values: [1] }, { values: [2] }]);
+      console.log(step.gradients[0].dataSync()[0]);
+      await pool.close();
+    `;
+    const out = execFileSync(process.execPath, ['--single-threaded-gc', '--input-type=module', '-e', script], { cwd: fileURLToPath(new URL('..', import.meta.url)), encoding: 'utf8' });
+    expect(out.trim()).toBe('3');
   });
 });

@@ -120,6 +120,20 @@ export function workerExecArgv(execArgv: readonly string[]): string[] {
   return kept;
 }
 
+/**
+ * A worker thread on `script` with the parent's Node flags (less export conditions). Node refuses V8 flags in a
+ * worker's execArgv (e.g. --single-threaded-gc); those act on the whole process anyway, so the worker then
+ * starts without the parent's flags.
+ */
+function startWorker(script: string): Worker {
+  try {
+    return new Worker(script, { execArgv: workerExecArgv(process.execArgv) });
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'ERR_WORKER_INVALID_EXEC_ARGV') throw error;
+    return new Worker(script, { execArgv: [] });
+  }
+}
+
 /** A training worker thread and its one request in flight. */
 class TrainingThread {
   private readonly worker: Worker;
@@ -128,7 +142,7 @@ class TrainingThread {
   exited = false;
 
   constructor(script: string) {
-    this.worker = new Worker(script, { execArgv: workerExecArgv(process.execArgv) });
+    this.worker = startWorker(script);
     this.worker.on('message', (reply: WorkerReply) => {
       const waiting = this.waiting;
       this.waiting = null;
