@@ -6,14 +6,15 @@
 //   lora    one SGD step of a ViT (LoRA rank 48 on qkv/fc1/fc2, head) at --side, batch --vit-batch
 //   full    one SGD step of the same ViT, every parameter training
 // radprobe's times are of steady steps: the first epoch (worker start-up, warm-up) is left out. Each round also
-// runs two 1-worker trainings at once in two processes: how much they slow each other bounds what any 2-thread
-// scheme can gain on this machine (2 × alone ÷ together, "concurrency ceiling"). The PyTorch
+// times two 1-worker trainings at once in two warmed-up processes: how much they slow each other bounds what any
+// 2-thread scheme can gain on this machine (2 × alone ÷ together, "concurrency ceiling"). The PyTorch
 // reference runs only when a python3 with torch is found (PYTHON, else python3, else /usr/bin/python3); without one
 // the benchmark says so and prints radprobe's times alone. The sizes default to a small setting that finishes in a
 // minute or two on a busy 2-core machine; the flags scale them up. Run `npm run build` first, then
 // `node bench/train.mjs [--rounds 1] [--grid 8] [--side 112] [--batch 8] [--micro 2] [--samples 2000] [--dim 384]
 // [--depth 12] [--vit-batch 2] [--workloads unet,linear,lora,full]`.
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -134,22 +135,38 @@ const workloads = {
   full: { what: `full fine-tuning step (ViT D ${DIM}, depth ${DEPTH}, ${SIDE}², batch ${VIT_BATCH})`, radprobe: (workers) => vitStep('full', workers), script: 'vit_step.py', args: [1, 'full', DIM, DEPTH, DIM / 64, SIDE, VIT_BATCH, VIT_BATCH] },
 };
 
-/** `--solo NAME`: this process is one of the two concurrent 1-worker runs; it prints its step time and ends. */
+/**
+ * `--solo NAME`: this process is one of the two concurrent 1-worker runs. It trains once to warm up (start-up and
+ * the first touch of its memory would otherwise overlap the other's timed steps), says `ready`, waits for `go` on
+ * stdin, then prints the step time of a second training.
+ */
 const solo = arg('--solo', null);
 if (solo) {
+  await workloads[solo].radprobe(1);
+  console.log('ready');
+  await new Promise((resolve) => process.stdin.once('data', resolve));
   console.log(JSON.stringify({ seconds: await workloads[solo].radprobe(1) }));
   process.exit(0);
 }
 
-/** Mean step time of two 1-worker runs of `name` started together in two processes with this run's flags. */
+/** Mean step time of two 1-worker runs of `name` timed together in two processes with this run's flags. */
 async function together(name) {
   const flags = process.argv.slice(2).filter((_, i, all) => all[i] !== '--workloads' && all[i - 1] !== '--workloads');
-  const one = () =>
-    new Promise((resolve, reject) =>
-      execFile(process.execPath, [fileURLToPath(import.meta.url), ...flags, '--solo', name], (error, stdout) => (error ? reject(error) : resolve(JSON.parse(stdout.trim().split('\n').pop()).seconds))),
-    );
-  const [a, b] = await Promise.all([one(), one()]);
-  return (a + b) / 2;
+  const runs = [0, 1].map(() => spawn(process.execPath, [fileURLToPath(import.meta.url), ...flags, '--solo', name], { stdio: ['pipe', 'pipe', 'inherit'] }));
+  const lines = runs.map((run) => createInterface({ input: run.stdout })[Symbol.asyncIterator]());
+  const next = async (line) => {
+    const { value, done } = await line.next();
+    if (done) throw new Error(`a concurrent ${name} run ended early`);
+    return value;
+  };
+  await Promise.all(lines.map(async (line) => expectReady(await next(line))));
+  for (const run of runs) run.stdin.end('go\n');
+  const seconds = await Promise.all(lines.map(async (line) => JSON.parse(await next(line)).seconds));
+  return (seconds[0] + seconds[1]) / 2;
+}
+
+function expectReady(line) {
+  if (line !== 'ready') throw new Error(`expected 'ready' from a concurrent run, got '${line}'`);
 }
 
 const python = findPython();

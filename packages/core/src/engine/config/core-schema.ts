@@ -159,7 +159,7 @@ export function configSchema(entries: Record<ComponentSection, JsonSchema>, defi
         minimum: 1,
         maximum: 256,
         description:
-          'Worker threads that train linear probes and segmentation decoders data-parallel on the wasm backend, each on its share of every batch (results do not depend on it beyond float rounding). Default: environment variable RADPROBE_TRAINING_WORKERS, else every core (os.availableParallelism()).',
+          'Threads that train data-parallel on the wasm backend (linear probes, segmentation decoders, fine-tuning, LoRA, BitFit): the main thread and worker threads, each on its share of every batch (results do not depend on it beyond float rounding). Default: environment variable RADPROBE_TRAINING_WORKERS, else every core (os.availableParallelism()).',
       },
       batchSize: { ...batchSizeSchema, default: 16, description: 'Images per backbone forward pass.' },
       bootstrap: {
