@@ -10,9 +10,11 @@
 // 2-thread scheme can gain on this machine (2 × alone ÷ together, "concurrency ceiling"). The PyTorch
 // reference runs only when a python3 with torch is found (PYTHON, else python3, else /usr/bin/python3); without one
 // the benchmark says so and prints radprobe's times alone. The sizes default to a small setting that finishes in a
-// minute or two on a busy 2-core machine; the flags scale them up. Run `npm run build` first, then
+// few minutes on an idle 2-core machine; the flags scale them up. The ViT batch defaults to 8: at 2, each of two
+// threads gets one image, whose step is bound by reading the weights rather than by arithmetic, so a second
+// thread gains little there. Run `npm run build` first, then
 // `node bench/train.mjs [--rounds 1] [--grid 8] [--side 112] [--batch 8] [--micro 2] [--samples 2000] [--dim 384]
-// [--depth 12] [--vit-batch 2] [--workloads unet,linear,lora,full]`.
+// [--depth 12] [--vit-batch 8] [--workloads unet,linear,lora,full]`.
 import { execFileSync, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { loadavg } from 'node:os';
@@ -37,7 +39,7 @@ const MICRO = Number(arg('--micro', 2));
 const SAMPLES = Number(arg('--samples', 2000));
 const DIM = Number(arg('--dim', 384));
 const DEPTH = Number(arg('--depth', 12));
-const VIT_BATCH = Number(arg('--vit-batch', 2));
+const VIT_BATCH = Number(arg('--vit-batch', 8));
 const WORKLOADS = arg('--workloads', 'unet,linear,lora,full').split(',');
 const LABELS = 15;
 const CLASSES = 3;

@@ -1,7 +1,7 @@
 import { parentPort } from 'node:worker_threads';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { errorMessage } from '../util/errors.js';
-import type { GradientModel, GradientModelFactory, WorkerReply, WorkerRequest } from './data-parallel.js';
+import { copyTensorInto, type GradientModel, type GradientModelFactory, type WorkerReply, type WorkerRequest } from './data-parallel.js';
 import { trainingBackend } from './train-loop.js';
 
 /**
@@ -35,7 +35,7 @@ async function handle(request: WorkerRequest): Promise<WorkerReply> {
   const copy = model;
   tf.tidy(() => copy.variables.forEach((variable, i) => variable.assign(tf.tensor(parameters.subarray(offsets[i], offsets[i] + variable.size), variable.shape))));
   const result = copy.gradients(request.piece);
-  result.gradients.forEach((gradient: Tensor, i) => gradients.set(gradient.dataSync() as Float32Array, offsets[i]));
+  result.gradients.forEach((gradient: Tensor, i) => copyTensorInto(tf, gradient, gradients, offsets[i]));
   tf.dispose(result.gradients);
   return { type: 'done', losses: result.losses, extras: result.extras ?? [] };
 }
