@@ -87,7 +87,8 @@ describe('training workers under V8 flags', () => {
       const model = echoGradientModel(tf, { size: 1 });
       const pool = await dataParallel(tf, model, { workers: 2, source: { module: ${JSON.stringify(ECHO_MODEL)}, exportName: 'echoGradientModel', payload: { size: 1 } } });
       const step = await pool.gradients([{ values: [1] }, { values: [2] }]);
-      console.log(step.gradients[0].dataSync()[0]);
+      // Not console.log: it colours numbers when FORCE_COLOR is set, as Nx sets it for its tasks.
+      process.stdout.write(String(step.gradients[0].dataSync()[0]));
       await pool.close();
     `;
     const out = execFileSync(process.execPath, ['--single-threaded-gc', '--input-type=module', '-e', script], { cwd: fileURLToPath(new URL('..', import.meta.url)), encoding: 'utf8' });
