@@ -61,7 +61,10 @@ function logisticModel(seed: number) {
   const [weights, bias] = tf.tidy(() => [tf.variable(tf.zeros([dim, 1])), tf.variable(tf.zeros([1]))]);
   const model: TrainableModel = {
     groups: [{ variables: [weights, bias], learningRate: 0.05 }],
-    loss: (batch) => bceWithLogitsLoss(tf, tf.add(tf.matMul(tf.gather(features, batch), weights), bias) as ReturnType<typeof tf.tensor2d>, tf.gather(targets, batch) as ReturnType<typeof tf.tensor2d>),
+    loss: (rows) => {
+      const batch = tf.tensor1d(rows, 'int32');
+      return bceWithLogitsLoss(tf, tf.add(tf.matMul(tf.gather(features, batch), weights), bias) as ReturnType<typeof tf.tensor2d>, tf.gather(targets, batch) as ReturnType<typeof tf.tensor2d>);
+    },
   };
   const dispose = () => [features, targets, weights, bias].forEach((t) => t.dispose());
   return { model, rows, weights, dispose };

@@ -115,8 +115,7 @@ function gridModel(tf: TensorFlow, payload: HeadGridPayload): GridModel {
     })),
     // An input setting's heads share one product: a term of the loss, whose cost grows with its input width and heads.
     independentTerms: payload.groups.map((group) => group.columns.width * group.heads),
-    loss: (rows: Tensor1D, batchRows: number, terms?: readonly number[]) => {
-      const indices = rows.dataSync();
+    loss: (indices: Int32Array, batchRows: number, terms?: readonly number[]) => {
       const truth = labels ? tf.tensor1d(Int32Array.from(indices, (i) => labels[i]), 'int32') : tf.tensor2d(columnBlock(targets!, outputs, indices, { start: 0, width: outputs }), [indices.length, outputs]);
       const losses = (terms ?? payload.groups.map((_, g) => g)).map((g) => {
         const logits = groupLogits(tf, columnBlock(features, payload.width, indices, payload.groups[g].columns), indices.length, weights[g], biases[g]);

@@ -256,7 +256,7 @@ export async function trainNetwork(args: TrainingArgs): Promise<TrainedNetwork> 
         const data = await current.pixels;
         if (b + 1 < batches.length) next = read(batches[b + 1]);
         const positions = Array.from(current.items.keys());
-        const pieces = splitEvenly(positions, parallel.workers).map((run): NetworkPiece => {
+        const pieces = splitEvenly(positions, workers).map((run): NetworkPiece => {
           const start = run[0];
           const end = start + run.length;
           return {

@@ -84,8 +84,8 @@ export function splitEvenly<T extends { length: number; slice(start: number, end
 
 /**
  * Copies `tensor`'s values into `target` at `offset`: straight from tfjs-wasm's heap where the backend has one, else
- * through `dataSync`. The copy `dataSync` makes is a fresh array every step, and first touching its pages costs
- * more than the copy itself on a VM that returns freed memory to its host (a ViT-S's 22 M parameters: ~0.3 s).
+ * through `dataSync`. The copy `dataSync` makes is a fresh array every step, and first touching its pages can cost
+ * more than the copy itself (on a VM that returns freed memory to its host, first touches ran at seconds per GiB).
  */
 export function copyTensorInto(tf: TensorFlow, tensor: Tensor, target: Float32Array, offset: number): void {
   const backend = tf.backend() as { typedArrayFromHeap?: (tensor: Tensor) => Float32Array };

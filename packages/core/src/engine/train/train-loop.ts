@@ -1,4 +1,4 @@
-import type { Scalar, Tensor1D } from '@tensorflow/tfjs-core';
+import type { Scalar } from '@tensorflow/tfjs-core';
 import { computeBackend, type ComputeBackend, type TensorFlow } from '../compute/backend.js';
 import { RadprobeError } from '../util/errors.js';
 import { Random } from '../util/random.js';
@@ -19,13 +19,13 @@ export interface TrainableModel {
    */
   independentTerms?: readonly number[];
   /**
-   * The share of the training rows `rows` (int32 indices into the training set) in the loss of a batch of
+   * The share of the training rows `rows` (indices into the training set) in the loss of a batch of
    * `batchRows` rows: shares of a batch's pieces sum to the batch loss (a mean over rows weighs its piece by
    * `rows / batchRows`, a sum over rows is its own share). With `terms`, only those of `independentTerms` (in
    * ascending order); without, all. Runs inside tf.tidy under tf.variableGrads: it may create tensors freely, and
    * must read the groups' variables.
    */
-  loss(rows: Tensor1D, batchRows: number, terms?: readonly number[]): Scalar;
+  loss(rows: Int32Array, batchRows: number, terms?: readonly number[]): Scalar;
 }
 
 /** A piece of a batch for `trainWithSgd`: training rows, the rows of the whole batch, and which terms (all if absent). */
@@ -60,7 +60,7 @@ export function trainableGradientModel(tf: TensorFlow, model: TrainableModel & {
     gradients({ rows, batchRows, terms }) {
       let loss = 0;
       const gradients = tf.tidy(() => {
-        const { value, grads } = tf.variableGrads(() => model.loss(tf.tensor1d(rows, 'int32'), batchRows, terms), variables);
+        const { value, grads } = tf.variableGrads(() => model.loss(rows, batchRows, terms), variables);
         loss = value.dataSync()[0];
         // A variable of another worker's terms has no gradient here: its share is zero.
         return variables.map((variable) => grads[variable.name] ?? tf.zerosLike(variable));
