@@ -48,6 +48,17 @@ const sessions = {
 };
 const input = new Float32Array(batch * 3 * 224 * 224).map((_, i) => Math.sin(i));
 
+// Process CPU time (every thread: onnxruntime's pool, the session worker, the main thread) per image of each side:
+// what the pipeline spends beyond the bare session is the work it has to overlap with inference.
+const cpuPerImage = { bare: [], defaults: [], pipeline: [] };
+async function withCpu(name, measure) {
+  const before = process.cpuUsage();
+  const rate = await measure();
+  const used = process.cpuUsage(before);
+  cpuPerImage[name].push((used.user + used.system) / 1000 / count);
+  return rate;
+}
+
 async function bare(session) {
   const started = performance.now();
   for (let done = 0; done < count; done += batch) {
@@ -75,7 +86,7 @@ for (let round = 0; round < rounds; round++) {
   // Each round starts with another side, so that none always runs first after the previous round's pipeline.
   for (let turn = 0; turn < names.length; turn++) {
     const name = names[(round + turn) % names.length];
-    rates[name].push(await measures[name](round));
+    rates[name].push(await withCpu(name, () => measures[name](round)));
   }
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -86,6 +97,7 @@ console.log(`  ${line("bare onnxruntime, radprobe's session options", rates.bare
 console.log(`  ${line("bare onnxruntime, onnxruntime's defaults    ", rates.defaults)}`);
 console.log(`  ${line('radprobe pipeline                           ', rates.pipeline)}`);
 const perRound = (baseline) => median(rates.pipeline.map((rate, round) => rate / baseline[round])).toFixed(3);
+console.log(`  process CPU per image (median): bare ${median(cpuPerImage.bare).toFixed(1)} ms, pipeline ${median(cpuPerImage.pipeline).toFixed(1)} ms: at the bare session's CPU use the pipeline could reach ${(median(cpuPerImage.bare) / median(cpuPerImage.pipeline)).toFixed(3)} of bare`);
 console.log(`  ratio pipeline / bare (radprobe's options)   : ${(median(rates.pipeline) / median(rates.bare)).toFixed(3)}  (median of per-round ratios ${perRound(rates.bare)})`);
 console.log(`  ratio pipeline / bare (onnxruntime defaults) : ${(median(rates.pipeline) / median(rates.defaults)).toFixed(3)}  (median of per-round ratios ${perRound(rates.defaults)})   peak RSS ${rss.toFixed(0)} MiB`);
 await backbone.dispose();

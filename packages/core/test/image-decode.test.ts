@@ -55,6 +55,26 @@ describe('decodeImage: PNG', () => {
     expect(Array.from(decodeImage(bytes, 't.png').data)).toEqual([100, 50]);
   });
 
+  it('keeps the samples in the integer array they were decoded into: bytes up to 8 bits, Uint16 at 16', () => {
+    const decode = (bitDepth: number, colorType: number, rows: number[][], palette?: number[][]) =>
+      decodeImage(encodePng({ width: 2, height: 2, bitDepth, colorType, rows, palette }), 'x.png').data;
+    expect(decode(8, 0, [[1, 2], [3, 4]])).toBeInstanceOf(Uint8Array);
+    expect(decode(4, 0, [[1, 2], [3, 4]])).toBeInstanceOf(Uint8Array);
+    expect(decode(8, 2, [[1, 2, 3, 4, 5, 6], [7, 8, 9, 1, 2, 3]])).toBeInstanceOf(Uint8Array);
+    expect(decode(8, 6, [[1, 2, 3, 0, 4, 5, 6, 0], [7, 8, 9, 0, 1, 2, 3, 0]])).toBeInstanceOf(Uint8Array);
+    expect(decode(8, 3, [[0, 1], [1, 0]], [[1, 2, 3], [4, 5, 6]])).toBeInstanceOf(Uint8Array);
+    expect(decode(16, 0, [[1, 2], [3, 4]])).toBeInstanceOf(Uint16Array);
+    expect(decode(16, 2, [[1, 2, 3, 4, 5, 60000], [7, 8, 9, 1, 2, 3]])).toBeInstanceOf(Uint16Array);
+  });
+
+  it('hands 8-bit samples over as a view of the inflated rows, with the filter bytes squeezed out', () => {
+    const rows = Array.from({ length: 5 }, (_, row) => Array.from({ length: 7 }, (_, column) => (row * 31 + column * 17) % 256));
+    const image = decodeImage(encodePng({ width: 7, height: 5, bitDepth: 8, colorType: 0, rows }), 'view.png');
+    expect(image.data.length).toBe(35);
+    expect(image.data.buffer.byteLength).toBeGreaterThanOrEqual(35 + 5);
+    expect(Array.from(image.data)).toEqual(rows.flat());
+  });
+
   it('says which file is truncated', () => {
     const bytes = encodePng({ width: 4, height: 4, bitDepth: 8, colorType: 0, rows: Array.from({ length: 4 }, () => [1, 2, 3, 4]) });
     const truncated = bytes.subarray(0, bytes.length - 20);

@@ -106,6 +106,17 @@ describe('applyIntensitySteps', () => {
     expect(zeroLow.range).toEqual({ min: 0, max: 20 });
   });
 
+  it('clips integer samples as floats, leaving the decoded array as it was', () => {
+    const samples = Uint8Array.from([10, 20, 30]);
+    const decoded: RawImage = { width: 3, height: 1, channels: 1, data: samples, range: { min: 0, max: 255 } };
+    // p25 = 15 and p75 = 25 fall between the bytes: a Uint8Array clipped in place would hold neither exactly.
+    const clipped = applyIntensitySteps(decoded, { window: null, clip: { low: 25, high: 75, mode: 'clamp' } });
+    expect(clipped.data).toBeInstanceOf(Float32Array);
+    expect(Array.from(clipped.data)).toEqual([15, 20, 25]);
+    expect(clipped.range).toEqual({ min: 15, max: 25 });
+    expect(Array.from(samples)).toEqual([10, 20, 30]);
+  });
+
   it('describes every setting, so cache keys change with them', () => {
     const keys = new Set([
       describeIntensitySteps({ window: null, clip: null }),

@@ -143,3 +143,26 @@ describe('preprocessInto: input values', () => {
     expect(() => preprocessInto(image, resolved, new Float32Array(3 * 14 * 14), 0)).toThrow(new RadprobeError('the image contains NaN/Inf values (2 of 4)'));
   });
 });
+
+describe('preprocessInto on integer samples', () => {
+  it('gives the same bits from a Uint8Array, Uint16Array or Float32Array of the same values', () => {
+    const width = 97;
+    const height = 61;
+    const values = Array.from({ length: width * height * 3 }, (_, index) => (index * 7919) % 256);
+    const image = (data: RawImage['data'], channels: 1 | 3): RawImage => ({ width, height, channels, data, range: { min: 0, max: 255 } });
+    for (const config of [{ preset: 'study' as const }, { preset: 'upstream' as const, resampling: 'pil-uint8' as const }, { preset: 'study' as const, scale: 'range' as const }]) {
+      const resolved = resolvePreprocessing(config, DINO);
+      const size = 3 * resolved.outputSize.width * resolved.outputSize.height;
+      for (const channels of [1, 3] as const) {
+        const samples = values.slice(0, width * height * channels);
+        const fromFloats = new Float32Array(size);
+        preprocessInto(image(Float32Array.from(samples), channels), resolved, fromFloats, 0);
+        for (const data of [Uint8Array.from(samples), Uint16Array.from(samples)]) {
+          const fromIntegers = new Float32Array(size);
+          preprocessInto(image(data, channels), resolved, fromIntegers, 0);
+          expect(fromIntegers).toEqual(fromFloats);
+        }
+      }
+    }
+  });
+});

@@ -41,7 +41,7 @@ describe('montgomery', () => {
     expect(dataset.skipped).toEqual([{ source: join(root, 'CXR_png', 'Thumbs.db'), reason: 'not a .png image' }]);
     const mask = await dataset.openMask!(dataset.items[1]);
     expect(mask).toEqual({ width: 3, height: 2, data: new Uint8Array([1, 0, 2, 1, 0, 2]) });
-    expect((await dataset.open(dataset.items[1])).data).toEqual(new Float32Array(6).fill(2));
+    expect((await dataset.open(dataset.items[1])).data).toEqual(new Uint8Array(6).fill(2));
   });
 
   it('the published 138 images give TRAIN 69 / VAL 23 / TEST 46', async () => {

@@ -27,14 +27,22 @@ export interface DatasetItem {
   source: string;
 }
 
+/** A decoded image's samples: floats, or the integers a file stores. */
+export type ImageSamples = Float32Array | Uint16Array | Uint8Array;
+
 /** Decoded image, before preprocessing. Values are the file's own (e.g. 0..255, 0..65535, or HU). */
 export interface RawImage {
   width: number;
   height: number;
   /** 1 (gray) or 3 (RGB). */
   channels: 1 | 3;
-  /** Interleaved `[height, width, channels]`. */
-  data: Float32Array;
+  /**
+   * Interleaved `[height, width, channels]`. Integer samples may stay in the integer array they were decoded into
+   * (8-bit PNG and JPEG as Uint8Array, 16-bit PNG as Uint16Array): a 2048² radiograph then takes 4 MiB instead of
+   * 16, and no conversion pass. Whoever reads `data` reads numbers either way; whoever changes it in place must
+   * first make floats of integer samples.
+   */
+  data: ImageSamples;
   /** Nominal range of the values (e.g. 0..255 for 8-bit PNG) when the format defines one. */
   range?: { min: number; max: number };
 }

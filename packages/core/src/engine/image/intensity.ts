@@ -154,20 +154,23 @@ export function applyPercentileClip(data: Float32Array, clip: PercentileClip): I
 }
 
 /**
- * Applies the steps to a decoded image in place and sets its nominal range to what the values can now span:
- * the window, then the clip's percentile bounds (widened to include 0 for `zero-low`).
+ * Applies the steps to a decoded image and sets its nominal range to what the values can now span: the window,
+ * then the clip's percentile bounds (widened to include 0 for `zero-low`). Float samples are changed in place;
+ * integer samples (which cannot hold a clipped bound in between) are first copied to floats.
  */
 export function applyIntensitySteps(image: RawImage, steps: IntensitySteps): RawImage {
+  if (!steps.window && !steps.clip) return image;
+  const data = image.data instanceof Float32Array ? image.data : Float32Array.from(image.data);
   let range = image.range;
   if (steps.window) {
-    applyWindow(image.data, steps.window);
+    applyWindow(data, steps.window);
     range = { min: steps.window.low, max: steps.window.high };
   }
   if (steps.clip) {
-    const bounds = applyPercentileClip(image.data, steps.clip);
+    const bounds = applyPercentileClip(data, steps.clip);
     range = steps.clip.mode === 'zero-low' ? { min: Math.min(0, bounds.low), max: Math.max(0, bounds.high) } : { min: bounds.low, max: bounds.high };
   }
-  return range === undefined ? image : { ...image, range };
+  return { ...image, data, range };
 }
 
 /** Stable text of the steps for cache keys: a changed window or clip gives a different key. */

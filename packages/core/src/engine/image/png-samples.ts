@@ -7,18 +7,19 @@ export interface ScanlineLayout {
 }
 
 /**
- * Gray, gray + alpha, RGB or RGBA samples at 8 or 16 bits, as float samples with alpha dropped: `channels` (1 or
- * 3) of every pixel's `samplesPerPixel`. 16-bit samples are big-endian and keep their 0..65535 scale.
+ * Gray, gray + alpha, RGB or RGBA samples at 8 or 16 bits, alpha dropped: `channels` (1 or 3) of every pixel's
+ * `samplesPerPixel`, as integers of the file's own scale (16-bit samples are big-endian in the file). Samples without
+ * alpha at 8 bits are moved down over the filter bytes inside `scanlines`, which they are returned as a view of:
+ * a large radiograph's pixels are then never copied.
  */
-export function directSamples(scanlines: Uint8Array, layout: ScanlineLayout, samplesPerPixel: number, channels: number): Float32Array {
+export function directSamples(scanlines: Uint8Array, layout: ScanlineLayout, samplesPerPixel: number, channels: number): Uint8Array | Uint16Array {
   const { width, height, rowBytes, bitDepth } = layout;
-  const out = new Float32Array(width * height * channels);
   const stride = rowBytes + 1;
   if (bitDepth === 8 && samplesPerPixel === channels) {
-    // Typed-array set converts bytes to floats natively, far faster than a loop.
-    for (let row = 0; row < height; row++) out.set(scanlines.subarray(row * stride + 1, (row + 1) * stride), row * rowBytes);
-    return out;
+    for (let row = 0; row < height; row++) scanlines.copyWithin(row * rowBytes, row * stride + 1, (row + 1) * stride);
+    return scanlines.subarray(0, height * rowBytes);
   }
+  const out = bitDepth === 8 ? new Uint8Array(width * height * channels) : new Uint16Array(width * height * channels);
   const sampleBytes = bitDepth / 8;
   const pixelBytes = samplesPerPixel * sampleBytes;
   let to = 0;
@@ -35,10 +36,11 @@ export function directSamples(scanlines: Uint8Array, layout: ScanlineLayout, sam
 }
 
 /** 1, 2 or 4-bit gray, stretched to 0..255 (sample × 255 / (2^depth − 1)) as every viewer shows it. */
-export function packedGraySamples(scanlines: Uint8Array, layout: ScanlineLayout): Float32Array {
+export function packedGraySamples(scanlines: Uint8Array, layout: ScanlineLayout): Uint8Array {
   const { width, height, bitDepth } = layout;
+  // A whole factor (255, 85 or 17): the stretched samples are bytes.
   const stretch = 255 / (2 ** bitDepth - 1);
-  const out = new Float32Array(width * height);
+  const out = new Uint8Array(width * height);
   forEachPackedSample(scanlines, layout, (pixel, sample) => {
     out[pixel] = sample * stretch;
   });
@@ -49,10 +51,10 @@ export function packedGraySamples(scanlines: Uint8Array, layout: ScanlineLayout)
  * Palette images (1, 2, 4 or 8-bit indices) looked up as RGB; alpha from `tRNS` is dropped. Returns null when an
  * index points past the palette, which pngjs reports as corrupt.
  */
-export function paletteSamples(scanlines: Uint8Array, layout: ScanlineLayout, palette: Uint8Array): Float32Array | null {
+export function paletteSamples(scanlines: Uint8Array, layout: ScanlineLayout, palette: Uint8Array): Uint8Array | null {
   const { width, height } = layout;
   const entries = palette.length / 3;
-  const out = new Float32Array(width * height * 3);
+  const out = new Uint8Array(width * height * 3);
   let inPalette = true;
   forEachPackedSample(scanlines, layout, (pixel, index) => {
     if (index >= entries) inPalette = false;

@@ -34,13 +34,14 @@ export function decodePngWithPngjs(bytes: Uint8Array, chunks: PngChunk[], source
   } catch (error) {
     throw new RadprobeError(`${source}: corrupt PNG (${errorMessage(error)})`, { file: source, cause: error });
   }
-  const samples = png.data as unknown as ArrayLike<number>;
+  // pngjs gives 16-bit samples as a Uint16Array (with skipRescale), the others as a Buffer.
+  const samples = png.data as unknown as Uint8Array | Uint16Array;
   const isPalette = colorType === PALETTE_COLOR_TYPE;
   if (isPalette || bitDepth === 8 || bitDepth === 16) {
     return { width: png.width, height: png.height, samples, samplesPerPixel: 4, max: isPalette || bitDepth === 8 ? 255 : 65535 };
   }
   const stretch = 255 / (2 ** bitDepth - 1);
-  const stretched = new Float32Array(samples.length);
+  const stretched = new Uint8Array(samples.length);
   for (let index = 0; index < samples.length; index++) stretched[index] = samples[index] * stretch;
   return { width: png.width, height: png.height, samples: stretched, samplesPerPixel: 4, max: 255 };
 }

@@ -1,4 +1,4 @@
-import type { RawImage } from '../../contracts/dataset.js';
+import type { ImageSamples, RawImage } from '../../contracts/dataset.js';
 import { RadprobeError } from '../util/errors.js';
 import type { ResolvedPreprocessing } from './preprocessing.js';
 import { resampleChannel, type ResampleTarget } from './resample.js';
@@ -19,7 +19,7 @@ export function preprocessInto(image: RawImage, resolved: ResolvedPreprocessing,
   if (offset < 0 || offset + 3 * plane > out.length) {
     throw new RadprobeError(`preprocessInto: output buffer of ${out.length} values cannot hold [3, ${height}, ${width}] at offset ${offset}`);
   }
-  const nonFinite = countNonFinite(image.data);
+  const nonFinite = image.data instanceof Float32Array ? countNonFinite(image.data) : 0;
   if (nonFinite > 0) throw new RadprobeError(`the image contains NaN/Inf values (${nonFinite} of ${image.data.length})`);
   const target = resampleTarget(image, resolved);
   const channels = Array.from({ length: image.channels }, (_, channel) => channel);
@@ -63,7 +63,7 @@ function countNonFinite(values: Float32Array): number {
  * The values that scaling maps to 0 and 1: for `minmax` the extremes of `values[from], values[from + stride], …`
  * before `end` (a resized plane, or one channel of the source), else the format's nominal range.
  */
-function scaleRange(values: Float32Array, from: number, end: number, stride: number, image: RawImage, resolved: ResolvedPreprocessing): ValueRange {
+function scaleRange(values: ImageSamples, from: number, end: number, stride: number, image: RawImage, resolved: ResolvedPreprocessing): ValueRange {
   if (resolved.scale === 'minmax') {
     let low = values[from];
     let high = low;

@@ -8,6 +8,8 @@
  * (bicubic may overshoot the input range slightly near edges).
  */
 
+import type { ImageSamples } from '../../contracts/dataset.js';
+
 /** Filter taps of every output index along one axis. */
 export interface AxisWeights {
   /** First input index read by output `i`. */
@@ -72,7 +74,7 @@ function computeAxisWeights(inputSize: number, outputSize: number): AxisWeights 
 
 /** Source of a resize: one channel of an interleaved `[height, width, channels]` image. */
 export interface ResampleSource {
-  data: Float32Array;
+  data: ImageSamples;
   width: number;
   height: number;
   channels: number;

@@ -51,7 +51,7 @@ export const dataset: DatasetFactory<Options> = {
       notes: [],
       async open(item) {
         const png = PNG.sync.read(await readFile(item.source));
-        const data = new Float32Array(png.width * png.height * 3);
+        const data = new Uint8Array(png.width * png.height * 3);
         for (let p = 0; p < png.width * png.height; p++) for (let c = 0; c < 3; c++) data[p * 3 + c] = png.data[p * 4 + c];
         return { width: png.width, height: png.height, channels: 3, data, range: { min: 0, max: 255 } };
       },
