@@ -471,11 +471,27 @@ describe('issue 19: history, comparison, diagnostics and readable heat maps', ()
       }
       throw new Error(`the results panel did not show ${text}`);
     };
+    // Two things a user would not notice can void a click before it is made: VS Code replacing the webview's frame
+    // while the panel settles (the same page again), and a workbench hover left open where the mouse last was,
+    // lying over the link. The click is then made again, in the frame that shows the page now, the mouse moved off.
+    const clickLink = async (showing: string, link: string) => {
+      for (let attempt = 1; ; attempt++) {
+        const frame = await frameShowing(showing);
+        try {
+          await frame.locator('nav.radprobe-run-nav a', { hasText: link }).click({ timeout: 10_000 });
+          return;
+        } catch (error) {
+          if (attempt >= 5 || !/detached|intercepts pointer events/i.test(String(error))) throw error;
+          await page.mouse.move(0, 0);
+          await page.waitForTimeout(1_000);
+        }
+      }
+    };
     const run = await frameShowing(`Run ${runId}`);
     // The run's own files, linked from the bar.
     expect(await run.locator('nav.radprobe-run-nav a').allInnerTexts()).toEqual(['Other run…', 'Compare with…', 'results.csv', 'report.html']);
 
-    await run.locator('nav.radprobe-run-nav a', { hasText: 'Compare with…' }).click();
+    await clickLink(`Run ${runId}`, 'Compare with…');
     const choices = page.locator('.quick-input-list .monaco-list-row');
     await choices.first().waitFor();
     // The other runs of the results folder, not the one shown.
@@ -487,7 +503,7 @@ describe('issue 19: history, comparison, diagnostics and readable heat maps', ()
     const comparison = await frameShowing('Comparison of');
     expect(await comparison.locator('#radprobe-compare-data').count()).toBe(1);
     expect(await comparison.locator('nav.radprobe-run-nav').innerText()).toContain(runId);
-    await comparison.locator('nav.radprobe-run-nav a', { hasText: runId }).click();
+    await clickLink('Comparison of', runId);
     await frameShowing(`Run ${runId}`);
   }, 240_000);
 
