@@ -222,7 +222,7 @@ export async function trainNetwork(args: TrainingArgs): Promise<TrainedNetwork> 
   };
   const { vit, head } = await buildNetwork(tf, payload);
   const model = networkGradients(tf, payload, vit, head);
-  const backboneGroup = candidate.mode === 'frozen' ? [] : [{ variables: vit.variables, learningRate: candidate.learningRate }];
+  const backboneGroup = frozen ? [] : [{ variables: vit.variables, learningRate: candidate.learningRate }];
   const optimizer = new SgdMomentum(tf, [...backboneGroup, { variables: head.variables, learningRate: options.headLearningRate }], 0.9);
   const names = model.variables.map((variable) => variable.name);
   const shuffles = new Random(seed);
@@ -256,12 +256,13 @@ export async function trainNetwork(args: TrainingArgs): Promise<TrainedNetwork> 
         const data = await current.pixels;
         if (b + 1 < batches.length) next = read(batches[b + 1]);
         const positions = Array.from(current.items.keys());
-        const pieces = splitEvenly(positions, workers).map((run): NetworkPiece => {
+        const pieces = splitEvenly(positions, workers).map((run, piece): NetworkPiece => {
           const start = run[0];
           const end = start + run.length;
           return {
-            // A copy: a worker gets its own piece, not the whole batch's buffer.
-            pixels: data.slice(start * imageSize, end * imageSize),
+            // The first piece is computed on this thread and reads the batch in place; a piece posted to a worker
+            // thread is a copy, since posting a view would clone the whole batch's buffer.
+            pixels: piece === 0 ? data.subarray(start * imageSize, end * imageSize) : data.slice(start * imageSize, end * imageSize),
             dropoutSeeds: current.dropoutSeeds.slice(start, end),
             targets: pieceTargets(targets, current.items.slice(start, end)),
             batchRows: current.items.length,
